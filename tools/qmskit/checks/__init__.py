@@ -1,0 +1,151 @@
+"""``qms check``: every rule over the whole repository, as a list of issues.
+
+Per-record work (parse, validate, resolve references) needs only the
+file and a small index built from file names and the manual, so it can be
+spread over processes; the index is built once, before any worker starts.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..documents import Organization
+from ..issues import Issue
+from ..registry import Registry
+from ..repository import Config, DocumentFile, RecordFile, Repository
+from .documents import check_documents, check_form_procedures
+from .jsonschema_drift import check_json_schemas
+from .records import check_record_file, check_record_folders
+from .references import Index, check_references, check_unique_ids
+
+PARALLEL_THRESHOLD = 2000
+CHUNK = 400
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class CheckResult:
+    issues: list[Issue]
+    records: int = 0
+    documents: int = 0
+    kinds: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.issues
+
+
+@dataclass
+class Loaded:
+    """The manual side of the repository, loaded once per check."""
+
+    index: Index
+    issues: list[Issue]
+    documents: list[DocumentFile]
+    organization: Organization | None
+
+
+def build_index(repo: Repository, record_files: Sequence[RecordFile]) -> Loaded:
+    """What references may point at, and the issues found on the way there."""
+    issues: list[Issue] = []
+    org, org_issues = repo.load_organization()
+    issues.extend(org_issues)
+    docs = repo.load_documents()
+    for df in docs:
+        issues.extend(df.issues)
+    documents = {df.doc.id: df.doc.status for df in docs if df.doc}
+    index = Index(
+        documents=documents,
+        roles={r.name for r in org.roles} if org else set(),
+        departments={d.name for d in org.departments} if org else set(),
+        records={rf.id: rf.kind for rf in record_files if rf.path.endswith(".yaml")},
+    )
+    return Loaded(index, issues, docs, org)
+
+
+def check_one(rf: RecordFile, root: Path, registry: Registry, config: Config, index: Index) -> list[Issue]:
+    """Every rule that needs only this record and the index."""
+    check_record_file(rf, root / rf.path, registry, config)
+    kind = registry.get(rf.kind)
+    issues = list(rf.issues)
+    if kind is not None and rf.data is not None:
+        issues.extend(check_references(rf, kind, index, registry))
+    return issues
+
+
+# State handed to forked workers: set before the pool starts, read-only after.
+_WORKER: tuple[Path, Registry, Config, Index] | None = None
+
+
+def _check_chunk(chunk: list[tuple[str, str, str]]) -> list[Issue]:
+    assert _WORKER is not None
+    root, registry, config, index = _WORKER
+    issues: list[Issue] = []
+    for path, kind, record_id in chunk:
+        issues.extend(check_one(RecordFile(path, kind, record_id), root, registry, config, index))
+    return issues
+
+
+def _check_records(
+    repo: Repository, record_files: list[RecordFile], index: Index, jobs: int, progress: Progress | None
+) -> list[Issue]:
+    global _WORKER
+    registry, config = repo.registry, repo.config
+    total = len(record_files)
+    if jobs <= 1 or total < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
+        issues: list[Issue] = []
+        for n, rf in enumerate(record_files, 1):
+            issues.extend(check_one(rf, repo.root, registry, config, index))
+            if progress and n % 1000 == 0:
+                progress(n, total)
+        return issues
+    _WORKER = (repo.root, registry, config, index)
+    chunks = [
+        [(rf.path, rf.kind, rf.id) for rf in record_files[i:i + CHUNK]] for i in range(0, total, CHUNK)
+    ]
+    issues = []
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            done = 0
+            for found in pool.imap(_check_chunk, chunks):
+                issues.extend(found)
+                done += CHUNK
+                if progress:
+                    progress(min(done, total), total)
+    finally:
+        _WORKER = None
+    return issues
+
+
+def check_repository(
+    repo: Repository,
+    as_of: dt.date,
+    *,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+) -> CheckResult:
+    """Run every rule; the result's issues are sorted by file and line."""
+    issues: list[Issue] = list(repo.config_issues)
+    registry = repo.registry
+    issues.extend(registry.issues)
+    record_files = [repo.record_file(p) for p in repo.record_paths()]
+    loaded = build_index(repo, record_files)
+    index, docs = loaded.index, loaded.documents
+    issues.extend(loaded.issues)
+    issues.extend(check_documents(docs, registry, loaded.organization, as_of))
+    issues.extend(check_form_procedures(registry, set(index.documents)))
+    issues.extend(check_json_schemas(repo.root, registry))
+    issues.extend(check_unique_ids(record_files, {df.doc.id: df.path for df in docs if df.doc}))
+    issues.extend(check_record_folders([rf.path for rf in record_files], registry))
+    issues.extend(_check_records(repo, record_files, index, jobs or os.cpu_count() or 1, progress))
+    issues = sorted(set(issues))
+    counts: dict[str, int] = {}
+    for issue in issues:
+        counts[issue.rule] = counts.get(issue.rule, 0) + 1
+    return CheckResult(issues, len(record_files), sum(1 for d in docs if d.doc), len(registry.kinds), counts)

@@ -1,0 +1,103 @@
+"""Document control (7.5): complete front matter, approvals, periodic review, links."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from ..documents import Organization
+from ..issues import Issue
+from ..registry import Registry
+from ..repository import DocumentFile
+from .references import document_id
+
+
+def check_documents(
+    docs: list[DocumentFile], registry: Registry, org: Organization | None, as_of: dt.date
+) -> list[Issue]:
+    issues: list[Issue] = []
+    by_id: dict[str, DocumentFile] = {}
+    for df in docs:
+        if df.doc is None:
+            continue
+        if df.doc.id in by_id:
+            issues.append(Issue(df.path, df.line_of("id"), 1, "document-id-unique",
+                                f"document number {df.doc.id} is also used by {by_id[df.doc.id].path}"))
+            continue
+        by_id[df.doc.id] = df
+    roles = {r.name for r in org.roles} if org else None
+    for df in by_id.values():
+        issues.extend(_check_one(df, by_id, registry, roles, as_of))
+    issues.extend(_check_obsolete_mentions(by_id))
+    return issues
+
+
+def _check_one(
+    df: DocumentFile, by_id: dict[str, DocumentFile], registry: Registry, roles: set[str] | None, as_of: dt.date
+) -> list[Issue]:
+    doc = df.doc
+    assert doc is not None
+    issues = []
+
+    def add(key: str, rule: str, message: str) -> None:
+        issues.append(Issue(df.path, df.line_of(key), 1, rule, message))
+
+    if doc.status == "effective":
+        for key in ("approved", "effective", "review_every"):
+            if getattr(doc, key) is None:
+                add("status", "document-control", f"an effective document needs '{key}'; add it or set status: draft")
+    if doc.approved and doc.effective and doc.effective < doc.approved:
+        add("effective", "document-control", f"effective {doc.effective} is before approved {doc.approved}")
+    due = doc.review_due()
+    if doc.status == "effective" and due is not None and due < as_of:
+        add("effective", "document-review-overdue",
+            f"periodic review was due {due} (effective {doc.effective} + {doc.review_every} months); "
+            "review it, then record the new revision and effective date")
+    for name in doc.forms:
+        if registry.get(name) is None:
+            add("forms", "document-forms", f"form {name!r} is not a record kind in schemas/ ({', '.join(sorted(registry.kinds))})")
+    for key in ("supersedes", "references"):
+        for value in getattr(doc, key):
+            if document_id(value) not in by_id:
+                add(key, "ref-document", f"{key}: no document {value!r} in manual/")
+    if roles is not None:
+        for key in ("owner", "approver"):
+            if getattr(doc, key) not in roles:
+                add(key, "ref-role", f"{key}: no role {getattr(doc, key)!r} in manual/organization.yml")
+    if doc.status == "effective":
+        for value in doc.references:
+            target = by_id.get(document_id(value))
+            if target and target.doc and target.doc.status == "obsolete":
+                add("references", "document-obsolete-reference",
+                    f"this effective document refers to {target.doc.id}, which is obsolete; refer to what replaced it")
+    return issues
+
+
+def _check_obsolete_mentions(by_id: dict[str, DocumentFile]) -> list[Issue]:
+    """An effective document's text names an obsolete document number."""
+    obsolete = [i for i, df in by_id.items() if df.doc and df.doc.status == "obsolete"]
+    if not obsolete:
+        return []
+    pattern = re.compile(r"(?<![A-Z0-9-])(" + "|".join(map(re.escape, sorted(obsolete, key=len, reverse=True))) + r")(?![A-Za-z0-9-])")
+    issues = []
+    for df in by_id.values():
+        if not df.doc or df.doc.status != "effective":
+            continue
+        superseded = {document_id(v) for v in df.doc.supersedes}
+        for match in pattern.finditer(df.body):
+            if match.group(1) in superseded:
+                continue
+            line = df.body_line + df.body.count("\n", 0, match.start())
+            col = match.start() - (df.body.rfind("\n", 0, match.start()) + 1) + 1
+            issues.append(Issue(df.path, line, col, "document-obsolete-reference",
+                                f"this effective document refers to {match.group(1)}, which is obsolete; refer to what replaced it"))
+    return issues
+
+
+def check_form_procedures(registry: Registry, document_ids: set[str]) -> list[Issue]:
+    """Each form names the procedure that governs it, and that procedure exists."""
+    issues = []
+    for kind in registry.kinds.values():
+        if document_id(kind.spec.procedure) not in document_ids:
+            issues.append(Issue(kind.module_path, 1, 1, "schema-procedure",
+                                f"form {kind.name} names procedure {kind.spec.procedure!r}, which is not in manual/"))
+    return issues

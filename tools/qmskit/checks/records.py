@@ -1,0 +1,106 @@
+"""Per-file record checks: YAML, form, id, status. Pure: one file in, issues out.
+
+Each record is judged on its own here so that the work can be split across
+processes for large repositories; cross-file rules live in ``references``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .. import yamlio
+from ..issues import Issue
+from ..registry import Kind, Registry
+from ..repository import Config, RecordFile
+from ..validation import issues_from_validation
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def check_record_file(rf: RecordFile, path: Path, registry: Registry, config: Config) -> RecordFile:
+    """Load and validate one record file, recording every issue on ``rf``."""
+    if path.suffix != ".yaml":
+        hint = f"rename it to {path.stem}.yaml" if path.suffix == ".yml" else "records are .yaml files; move it out of records/"
+        rf.issues.append(Issue(rf.path, 1, 1, "record-file", f"not a record file: {hint}"))
+        return rf
+    kind = registry.get(rf.kind)
+    if kind is None:
+        return rf  # reported once for the folder by check_record_folders
+    try:
+        rf.loaded = yamlio.load_file(path, max_bytes=config.max_file_bytes, max_depth=config.max_depth)
+    except yamlio.YamlError as exc:
+        rf.issues.append(Issue(rf.path, exc.line, exc.col, exc.rule, exc.message))
+        return rf
+    if not isinstance(rf.loaded.data, dict):
+        rf.issues.append(Issue(rf.path, 1, 1, "record-shape", "a record is a mapping of fields (id: …, status: …); this file is not"))
+        return rf
+    rf.data = rf.loaded.data
+    _check_id(rf, kind)
+    _check_status(rf, kind)
+    try:
+        rf.record = kind.model.model_validate(rf.data)
+    except ValidationError as exc:
+        rf.issues.extend(issues_from_validation(exc, rf.path, rf.loaded))
+    return rf
+
+
+def _check_id(rf: RecordFile, kind: Kind) -> None:
+    assert rf.data is not None
+    value = rf.data.get("id")
+    line, col = rf.position(("id",))
+    if value is None:
+        return  # the schema reports the missing id
+    if str(value) != rf.id:
+        rf.issues.append(Issue(rf.path, line, col, "record-id",
+                               f"id {value!r} differs from the file name {rf.id!r}; they must be equal"))
+    if not kind.pattern.matches(rf.id):
+        rf.issues.append(Issue(rf.path, line, col, "record-id-pattern",
+                               f"id {rf.id!r} does not follow the {kind.name} pattern {kind.pattern.pattern} "
+                               f"(e.g. {kind.pattern.example()}); 'qms new {kind.name}' gives the next id"))
+
+
+def _check_status(rf: RecordFile, kind: Kind) -> None:
+    assert rf.data is not None
+    workflow = kind.spec.workflow
+    status = rf.data.get("status")
+    line, col = rf.position(("status",))
+    if workflow is None:
+        if status is not None:
+            rf.issues.append(Issue(rf.path, line, col, "record-status", f"the {kind.name} form has no workflow; remove 'status'"))
+        return
+    if status is None:
+        rf.issues.append(Issue(rf.path, 1, 1, "record-status",
+                               f"'status' is required: one of {', '.join(workflow.statuses)}"))
+        return
+    if status not in workflow.statuses:
+        rf.issues.append(Issue(rf.path, line, col, "record-status",
+                               f"status {status!r} is not in the {kind.name} workflow ({' → '.join(workflow.statuses)})"))
+        return
+    missing = [name for name in workflow.requires.get(status, ()) if _empty(rf.data.get(name))]
+    for name in missing:
+        rf.issues.append(Issue(rf.path, line, col, "record-status-fields",
+                               f"a {kind.name} in status {status!r} needs '{name}'; fill it in or keep the earlier status"))
+
+
+def check_record_folders(paths: list[str], registry: Registry) -> list[Issue]:
+    """A folder of records/ that no form defines, reported once at its first file."""
+    issues = []
+    reported: set[str] = set()
+    known = ", ".join(sorted(registry.kinds)) or "none defined"
+    broken = any(i.rule == "schema-import" for i in registry.issues)
+    for path in paths:
+        parts = path.split("/")
+        kind = parts[1] if len(parts) > 2 else ""
+        if registry.get(kind) is not None or kind in reported:
+            continue
+        reported.add(kind)
+        where = f"records/{kind}/" if kind else "records/"
+        why = " or its form module failed to load (see the schemas/ problem)" if broken and kind else ""
+        issues.append(Issue(path, 1, 1, "record-kind",
+                            f"{where} is not a record kind{why}; kinds: {known}. "
+                            "Records live in records/<kind>/<ID>.yaml"))
+    return issues

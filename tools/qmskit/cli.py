@@ -1,0 +1,151 @@
+"""The ``qms`` command: argument parsing and exit codes, nothing else.
+
+Exit codes: 0 clean, 1 problems found, 2 the command could not run as asked.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .issues import Issue, QmsError
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; write YYYY-MM-DD") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="qms", description="Quality management system kept as code.")
+    parser.add_argument("--root", type=Path, help="the QMS repository (default: the folder with qms.yml at or above here)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    check = sub.add_parser("check", help="check documents, forms and records")
+    check.add_argument("--as-of", type=_date, default=None, help="date for date-dependent rules (default: today)")
+    check.add_argument("--format", choices=("text", "json", "github"), default="text")
+    check.add_argument("--jobs", type=int, default=None, help="worker processes for large repositories (default: cores)")
+
+    new = sub.add_parser("new", help="create the next record of a kind")
+    new.add_argument("kind")
+    new.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE", help="fill a field (repeatable)")
+    new.add_argument("--as-of", type=_date, default=None, help="date that picks the id's year (default: today)")
+
+    schema = sub.add_parser("schema", help="JSON Schema of the forms")
+    schema_sub = schema.add_subparsers(dest="action", metavar="ACTION")
+    schema_sub.required = True
+    schema_sub.add_parser("export", help="write schemas/json/<kind>.schema.json")
+
+    init = sub.add_parser("init", help="create a new, small, working QMS repository")
+    init.add_argument("dir", type=Path)
+    return parser
+
+
+def _repo(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from .repository import Repository, find_root
+
+    root = args.root if args.root else find_root(Path.cwd())
+    if args.root and not (root / "qms.yml").is_file():
+        raise QmsError(f"{root} has no qms.yml; pass the folder of a QMS repository, or create one with 'qms init'")
+    return Repository(root)
+
+
+def _print_issues(issues: Sequence[Issue], fmt: str) -> None:
+    if fmt == "json":
+        print(json.dumps([i.as_dict() for i in issues], ensure_ascii=False, indent=2))
+    elif fmt == "github":
+        for i in issues:
+            message = i.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            print(f"::{i.severity.value} file={i.path},line={i.line},col={i.col},title={i.rule}::{message}")
+    else:
+        for i in issues:
+            print(i.format())
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .checks import check_repository
+
+    repo = _repo(args)
+    progress = None
+    if sys.stderr.isatty():
+        def progress(done: int, total: int) -> None:
+            print(f"\rchecked {done}/{total} records", end="" if done < total else "\n", file=sys.stderr)
+    result = check_repository(repo, args.as_of or dt.date.today(), jobs=args.jobs, progress=progress)
+    _print_issues(result.issues, args.format)
+    if args.format == "text":
+        summary = f"{result.documents} documents, {result.kinds} forms, {result.records} records checked"
+        if result.ok:
+            print(f"{summary}: no problems.")
+        else:
+            rules = ", ".join(f"{rule} {n}" for rule, n in sorted(result.counts.items()))
+            print(f"{summary}: {len(result.issues)} problems ({rules}).")
+    return 0 if result.ok else 1
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from .newrecord import create_record, parse_assignments
+
+    repo = _repo(args)
+    created = create_record(repo, args.kind, parse_assignments(args.set), args.as_of or dt.date.today())
+    rel = created.path.relative_to(repo.root).as_posix()
+    print(f"created {rel}")
+    if created.issues:
+        _print_issues(created.issues, "text")
+        print(f"{rel} is a blank form: fill in the fields above, then run 'qms check'.")
+        return 1
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .schema_export import export
+
+    repo = _repo(args)
+    for issue in repo.registry.issues:
+        print(issue.format(), file=sys.stderr)
+    changed = export(repo.root, repo.registry)
+    for path in changed:
+        print(f"wrote {path.relative_to(repo.root).as_posix()}")
+    print(f"{len(repo.registry.kinds)} kinds, {len(changed)} schema files changed.")
+    return 1 if repo.registry.issues else 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from .scaffold import init_repository
+
+    written = init_repository(args.dir, dt.date.today())
+    print(f"created a QMS repository in {args.dir} ({len(written)} files). Next: cd {args.dir} && qms check")
+    return 0
+
+
+COMMANDS = {"check": cmd_check, "new": cmd_new, "schema": cmd_schema, "init": cmd_init}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except QmsError as exc:
+        print(f"qms: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("qms: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # the last guard: no traceback reaches the user
+        if os.environ.get("QMS_DEBUG"):
+            raise
+        print(f"qms: internal error: {type(exc).__name__}: {exc}. "
+              "This is a bug in qmskit; rerun with QMS_DEBUG=1 for details and report it.", file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

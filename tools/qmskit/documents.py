@@ -1,0 +1,127 @@
+"""Controlled documents (成文信息) and the organization they speak of.
+
+A document is a Markdown file in ``manual/`` whose YAML front matter is its
+document-control block. Revision history is never typed here: it comes from
+git. Roles and departments are defined once, in ``manual/organization.yml``,
+so that records can reference them by name.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .iso9001 import clause_of
+
+DOC_TYPES = {
+    "QM": ("质量手册", "quality manual"),
+    "QP": ("程序文件", "procedure"),
+    "WI": ("作业指导书", "work instruction"),
+    "FOR": ("表格", "form"),
+    "REG": ("管理制度", "regulation"),
+    "JD": ("岗位说明书", "job description"),
+    "MAN": ("部门手册", "department manual"),
+    "REF": ("参考资料", "reference material"),
+}
+DocType = Literal["QM", "QP", "WI", "FOR", "REG", "JD", "MAN", "REF"]
+DOC_ID = re.compile(r"[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+")
+
+
+class Document(BaseModel):
+    """The document-control block at the top of a manual page."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: str = Field(description="文件编号 / document number, e.g. LD-QP-08")
+    title: str = Field(description="标题 / title")
+    type: DocType = Field(description="文件类别 / class: QM QP WI FOR REG JD MAN REF")
+    revision: str = Field(description="版本 / revision, e.g. A/0 (quote it: '1.0')")
+    status: Literal["draft", "effective", "obsolete"] = Field(description="状态 / status")
+    owner: str = Field(description="编制 / owner (role)")
+    approver: str = Field(description="批准 / approver (role)")
+    approved: dt.date | None = Field(default=None, description="批准日期 / approved on")
+    effective: dt.date | None = Field(default=None, description="生效日期 / effective from")
+    review_every: int | None = Field(default=None, ge=1, le=120, description="定期评审周期(月)/ periodic review, months")
+    iso9001: list[str] = Field(default_factory=list, description="ISO 9001 clauses covered")
+    forms: list[str] = Field(default_factory=list, description="record kinds governed")
+    supersedes: list[str] = Field(default_factory=list, description="文件编号 replaced by this one")
+    references: list[str] = Field(default_factory=list, description="引用文件 / documents referred to")
+    unit: str | None = Field(default=None, description="单位 / organizational unit")
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, value: str) -> str:
+        if not DOC_ID.fullmatch(value):
+            raise ValueError("a document number is upper-case words joined by '-', e.g. LD-QP-08")
+        return value
+
+    @field_validator("iso9001")
+    @classmethod
+    def _clauses(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if clause_of(str(value)) is None:
+                raise ValueError(f"{value!r} is not an ISO 9001:2015 clause (4.1 … 10.3)")
+        return [str(v) for v in values]
+
+    @field_validator("supersedes", "references", "forms", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value
+
+    def review_due(self) -> dt.date | None:
+        """When the next periodic review falls, from the effective date."""
+        if self.effective is None or self.review_every is None:
+            return None
+        return add_months(self.effective, self.review_every)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later, clamped to the month's end."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+class Department(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(description="部门名称 / department")
+    unit: str | None = Field(default=None, description="所属单位 / unit")
+    en: str | None = Field(default=None, description="English name")
+
+
+class Role(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(description="岗位名称 / role")
+    department: str | None = Field(default=None, description="所属部门 / department")
+    reports_to: str | None = Field(default=None, description="直接上级 / reports to")
+    en: str | None = Field(default=None, description="English name")
+    certificates: list[str] = Field(default_factory=list, description="上岗证书 / certificates required")
+    document: str | None = Field(default=None, description="岗位说明书 / job description document")
+
+
+class Unit(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: str
+    name: str
+    prefix: str = Field(description="document-number prefix, e.g. LD")
+
+
+class Organization(BaseModel):
+    """Units, departments and roles: the names records may reference."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(description="组织名称 / organization")
+    units: list[Unit] = Field(default_factory=list)
+    departments: list[Department] = Field(default_factory=list)
+    roles: list[Role] = Field(default_factory=list)

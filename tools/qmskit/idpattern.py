@@ -1,0 +1,78 @@
+"""Record ids built from a pattern such as ``NCR-{year}-{seq:04}``."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+
+_FIELD = re.compile(r"\{(year|month|seq)(?::0?(\d+))?\}")
+
+
+class IdPatternError(ValueError):
+    pass
+
+
+class IdPattern:
+    """Matches ids against a pattern and gives the next free one.
+
+    A sequence of width 4 still accepts 10000 and beyond: a year with more
+    records than the form foresaw must not stop the organization.
+    """
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        fields = _FIELD.findall(pattern)
+        names = [name for name, _ in fields]
+        if names.count("seq") != 1:
+            raise IdPatternError(f"id pattern {pattern!r} needs exactly one {{seq}} placeholder, e.g. NCR-{{year}}-{{seq:04}}")
+        if len(set(names)) != len(names):
+            raise IdPatternError(f"id pattern {pattern!r} repeats a placeholder")
+        leftover = _FIELD.sub("", pattern)
+        if "{" in leftover or "}" in leftover:
+            raise IdPatternError(f"id pattern {pattern!r} has an unknown placeholder; use {{year}}, {{month:02}}, {{seq:04}}")
+        if not re.fullmatch(r"[A-Za-z0-9._-]*", leftover):
+            raise IdPatternError(f"id pattern {pattern!r} may hold only letters, digits, '-', '_' and '.' outside placeholders")
+        regex = ""
+        pos = 0
+        for match in _FIELD.finditer(pattern):
+            regex += re.escape(pattern[pos:match.start()])
+            name, width = match.group(1), int(match.group(2) or 1)
+            if name == "year":
+                regex += r"(?P<year>\d{4})"
+            elif name == "month":
+                regex += r"(?P<month>0[1-9]|1[0-2])"
+            else:
+                regex += rf"(?P<seq>\d{{{width},}})"
+            pos = match.end()
+        regex += re.escape(pattern[pos:])
+        self.regex = re.compile(regex)
+        self.seq_width = int(dict(fields)["seq"] or 1)
+
+    def matches(self, record_id: str) -> bool:
+        return self.regex.fullmatch(record_id) is not None
+
+    def example(self) -> str:
+        return self.format(dt.date(2026, 1, 1), 1)
+
+    def format(self, day: dt.date, seq: int) -> str:
+        def fill(match: re.Match[str]) -> str:
+            name, width = match.group(1), int(match.group(2) or 1)
+            value = {"year": day.year, "month": day.month, "seq": seq}[name]
+            return f"{value:0{width}d}"
+
+        return _FIELD.sub(fill, self.pattern)
+
+    def next_id(self, existing: Iterable[str], day: dt.date) -> str:
+        """The id after the highest one taken in ``day``'s period (year, month)."""
+        highest = 0
+        for record_id in existing:
+            match = self.regex.fullmatch(record_id)
+            if not match:
+                continue
+            groups = match.groupdict()
+            if "year" in groups and int(groups["year"]) != day.year:
+                continue
+            if "month" in groups and int(groups["month"]) != day.month:
+                continue
+            highest = max(highest, int(groups["seq"]))
+        return self.format(day, highest + 1)

@@ -1,0 +1,58 @@
+"""The one shape every problem takes, whoever finds it.
+
+Checks yield :class:`Issue` objects and never print; the CLI decides how to
+show them (text, JSON, GitHub annotations) and which exit code they make.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Issue:
+    """A problem found at a place in the repository.
+
+    ``path`` is relative to the QMS root (POSIX separators) so that messages
+    are the same on every machine and in CI annotations.
+    """
+
+    path: str
+    line: int
+    col: int
+    rule: str
+    message: str
+    severity: Severity = field(default=Severity.ERROR, compare=False)
+
+    def format(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.rule}: {self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "col": self.col,
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "message": self.message,
+        }
+
+
+class QmsError(Exception):
+    """An error the user can act on: printed as a message, never a traceback.
+
+    ``exit_code`` 2 means the command could not run as asked (usage, missing
+    repository); the message says what to do instead.
+    """
+
+    exit_code = 2
+
+    def __init__(self, message: str, exit_code: int | None = None) -> None:
+        super().__init__(message)
+        if exit_code is not None:
+            self.exit_code = exit_code

@@ -1,0 +1,110 @@
+"""``qms new``: a blank form, numbered, ready to fill in.
+
+The file is created exclusively: if another process took the id in the
+meantime, the next one is used. Nothing existing is ever overwritten.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic.fields import FieldInfo
+
+from . import yamlio
+from .issues import Issue, QmsError
+from .registry import Kind
+from .repository import Repository
+
+MAX_TRIES = 100
+
+
+@dataclass
+class NewRecord:
+    path: Path
+    record_id: str
+    issues: list[Issue]
+
+
+def _required(info: FieldInfo) -> bool:
+    return info.is_required()
+
+
+def render_blank(kind: Kind, record_id: str, values: dict[str, Any]) -> str:
+    """The YAML text of a new record: given values, then blanks for the rest."""
+    spec = kind.spec
+    lines = [
+        f"# yaml-language-server: $schema=../../schemas/json/{kind.name}.schema.json",
+        f"# {spec.code} {spec.title_zh} / {spec.title_en} — {spec.procedure}",
+    ]
+    data: dict[str, Any] = {"id": record_id}
+    if spec.workflow is not None:
+        data["status"] = values.pop("status", spec.workflow.initial)
+    data.update(values)
+    lines.append(yamlio.dumps(data).rstrip("\n"))
+    for name, info in kind.model.model_fields.items():
+        if name in data:
+            continue
+        hint = f"  # {info.description}" if info.description else ""
+        if _required(info):
+            lines.append(f"{name}:{hint}")
+        else:
+            lines.append(f"# {name}:{hint}")
+    return "\n".join(lines) + "\n"
+
+
+def parse_assignments(pairs: Iterable[str]) -> dict[str, Any]:
+    """``["due=2026-07-31", "grade=minor"]`` → typed values, as YAML reads them."""
+    values: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        if not sep or not name.strip():
+            raise QmsError(f"--set {pair!r}: write it as field=value, e.g. --set due=2026-07-31")
+        values[name.strip()] = yamlio.parse_value(text)
+    return values
+
+
+def create_record(
+    repo: Repository,
+    kind_name: str,
+    values: dict[str, Any],
+    day: dt.date,
+    taken: Iterable[str] = (),
+) -> NewRecord:
+    """Write the next record of ``kind_name``; ``taken`` adds ids used elsewhere (another branch)."""
+    kind = repo.registry.get(kind_name)
+    if kind is None:
+        known = ", ".join(sorted(repo.registry.kinds)) or "none; see schemas/"
+        raise QmsError(f"no record kind {kind_name!r}; the kinds are: {known}")
+    for name in values:
+        if name not in kind.model.model_fields:
+            raise QmsError(f"--set {name}: the {kind.name} form has no such field; its fields are: "
+                           + ", ".join(kind.model.model_fields))
+    folder = repo.root / "records" / kind.name
+    folder.mkdir(parents=True, exist_ok=True)
+    used = {p.stem for p in folder.iterdir()} | set(taken)
+    for _ in range(MAX_TRIES):
+        record_id = kind.pattern.next_id(used, day)
+        path = folder / f"{record_id}.yaml"
+        text = render_blank(kind, record_id, dict(values))
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            used.add(record_id)
+            continue
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        return NewRecord(path, record_id, _validate(repo, path))
+    raise QmsError(f"could not find a free id for {kind.name} after {MAX_TRIES} tries; check records/{kind.name}/")
+
+
+def _validate(repo: Repository, path: Path) -> list[Issue]:
+    from .checks import build_index, check_one  # the full check is only needed here
+
+    record_files = [repo.record_file(p) for p in repo.record_paths()]
+    loaded = build_index(repo, record_files)
+    rf = repo.record_file(path)
+    return check_one(rf, repo.root, repo.registry, repo.config, loaded.index)

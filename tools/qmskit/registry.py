@@ -1,0 +1,203 @@
+"""Finds the organization's forms in ``schemas/`` and what the engine needs to know of each.
+
+Each module in ``schemas/`` defines one or more forms: pydantic models that
+extend a base form and carry a :class:`~qmskit.forms.FormSpec` as ``form``.
+A module that fails to import, or a form whose spec contradicts its fields,
+becomes an :class:`~qmskit.issues.Issue` naming the module and line; the
+other forms still load.
+"""
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+import traceback
+import types
+import zlib
+import typing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+from pydantic import BaseModel
+
+from .forms import RecordBase, Ref
+from .idpattern import IdPattern, IdPatternError
+from .issues import Issue
+
+RefPath = tuple[str, ...]  # field names; "*" stands for every item of a list
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A record kind: its model, its spec, and the references it holds."""
+
+    name: str
+    model: type[RecordBase]
+    module_path: str
+    pattern: IdPattern
+    refs: tuple[tuple[RefPath, Ref], ...]
+
+    @property
+    def spec(self):  # type: ignore[no-untyped-def]
+        return self.model.form
+
+    def is_a(self, target: str | type | None) -> bool:
+        """Whether a reference to ``target`` (kind name or base form) accepts this kind."""
+        if target is None:
+            return True
+        if isinstance(target, type):
+            return issubclass(self.model, target)
+        return target == self.name or any(cls.__name__ == target for cls in self.model.__mro__)
+
+
+@dataclass
+class Registry:
+    kinds: dict[str, Kind]
+    issues: list[Issue]
+
+    def extending(self, base: type[RecordBase]) -> list[Kind]:
+        """The organization's forms built on ``base``, for reports."""
+        return [k for k in self.kinds.values() if issubclass(k.model, base)]
+
+    def get(self, name: str) -> Kind | None:
+        return self.kinds.get(name)
+
+
+def _unwrap(annotation: Any) -> Iterator[tuple[RefPath, Ref]]:
+    """Yield the reference markers inside a field's type, with their sub-paths."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        inner, *meta = typing.get_args(annotation)
+        for item in meta:
+            if isinstance(item, Ref):
+                yield (), item
+                return
+        yield from _unwrap(inner)
+    elif origin in (list, tuple, set, frozenset):
+        for arg in typing.get_args(annotation):
+            if arg is not Ellipsis:
+                for sub, ref in _unwrap(arg):
+                    yield ("*",) + sub, ref
+    elif origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            yield from _unwrap(arg)
+    elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield from reference_paths(annotation)
+
+
+def reference_paths(model: type[BaseModel]) -> Iterator[tuple[RefPath, Ref]]:
+    """Every reference a model can hold, as (field path, marker)."""
+    for name, info in model.model_fields.items():
+        for item in info.metadata:
+            if isinstance(item, Ref):
+                yield (name,), item
+                break
+        else:
+            for sub, ref in _unwrap(info.annotation):
+                yield (name,) + sub, ref
+
+
+def _error_line(exc: BaseException, path: Path) -> int:
+    if isinstance(exc, SyntaxError) and exc.lineno:
+        return exc.lineno
+    line = 1
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if Path(frame.filename).resolve() == path.resolve() and frame.lineno:
+            line = frame.lineno
+    return line
+
+
+def _import(path: Path) -> types.ModuleType:
+    name = f"qms_schemas.{re.sub(r'[^0-9A-Za-z_]', '_', path.stem)}_{zlib.crc32(str(path.resolve()).encode()):08x}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:  # pragma: no cover - only for odd file systems
+        raise ImportError(f"cannot import {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(name, None)
+        raise
+    return module
+
+
+def _spec_problems(model: type[RecordBase]) -> Iterator[str]:
+    spec = model.form
+    fields = model.model_fields
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", spec.kind):
+        yield f"kind {spec.kind!r} must be lower_snake_case (it names the records/ folder)"
+    for name in spec.confidential:
+        if name not in fields:
+            yield f"confidential field {name!r} is not a field of {model.__name__}"
+    if spec.date_field and spec.date_field not in fields:
+        yield f"date_field {spec.date_field!r} is not a field of {model.__name__}"
+    workflow = spec.workflow
+    if workflow is None:
+        return
+    for status, nexts in workflow.transitions.items():
+        for target in (status, *nexts):
+            if target not in workflow.statuses:
+                yield f"workflow transition names unknown status {target!r}"
+    for status, needed in workflow.requires.items():
+        if status not in workflow.statuses:
+            yield f"workflow requires fields in unknown status {status!r}"
+        for name in needed:
+            if name not in fields:
+                yield f"workflow status {status!r} requires {name!r}, which is not a field"
+
+
+def load_registry(schemas_dir: Path, root: Path) -> Registry:
+    """Import every ``schemas/*.py`` and collect the forms they define."""
+    kinds: dict[str, Kind] = {}
+    issues: list[Issue] = []
+    codes: dict[str, str] = {}
+    for path in sorted(schemas_dir.glob("*.py")):
+        if path.name.startswith("_"):
+            continue
+        rel = path.relative_to(root).as_posix()
+        try:
+            module = _import(path)
+        except Exception as exc:  # any error in the user's module is reported, not raised
+            issues.append(Issue(rel, _error_line(exc, path), 1, "schema-import",
+                                f"cannot load this form module: {type(exc).__name__}: {exc}"))
+            continue
+        for model in _forms_in(module):
+            line = _class_line(path, model.__name__)
+            problems = list(_spec_problems(model))
+            try:
+                pattern = IdPattern(model.form.id_pattern)
+            except IdPatternError as exc:
+                problems.append(str(exc))
+            if model.form.kind in kinds:
+                problems.append(f"kind {model.form.kind!r} is already defined in {kinds[model.form.kind].module_path}")
+            if model.form.code in codes:
+                problems.append(f"form code {model.form.code!r} is already used by kind {codes[model.form.code]!r}")
+            if problems:
+                for problem in problems:
+                    issues.append(Issue(rel, line, 1, "schema-spec", f"{model.__name__}: {problem}"))
+                continue
+            codes[model.form.code] = model.form.kind
+            kinds[model.form.kind] = Kind(model.form.kind, model, rel, pattern, tuple(reference_paths(model)))
+    return Registry(kinds, issues)
+
+
+def _forms_in(module: types.ModuleType) -> Iterator[type[RecordBase]]:
+    for value in vars(module).values():
+        if (
+            isinstance(value, type)
+            and issubclass(value, RecordBase)
+            and value.__module__ == module.__name__
+            and "form" in value.__dict__
+        ):
+            yield value
+
+
+def _class_line(path: Path, name: str) -> int:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return 1
+    match = re.search(rf"^class\s+{re.escape(name)}\b", text, re.M)
+    return text.count("\n", 0, match.start()) + 1 if match else 1

@@ -1,0 +1,168 @@
+"""Where a QMS repository is and what it holds, read from the working tree.
+
+The root is the folder with ``qms.yml``. Loading is split from checking:
+this module reads files into :class:`RecordFile` and :class:`DocumentFile`
+objects (keeping every parse problem as an issue), and ``checks`` judges
+them. Nothing here writes.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from . import yamlio
+from .documents import Document, Organization
+from .issues import Issue, QmsError
+from .registry import Registry, load_registry
+from .validation import issues_from_validation
+
+CONFIG_FILE = "qms.yml"
+ORGANIZATION_FILE = "manual/organization.yml"
+
+
+class Config(BaseModel):
+    """``qms.yml``: settings of one QMS repository (frozen once read)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(description="组织名称 / organization name")
+    lang: str = Field(default="zh", pattern="^(zh|en)$", description="report language")
+    max_file_bytes: int = Field(default=yamlio.DEFAULT_MAX_BYTES, ge=1024)
+    max_depth: int = Field(default=yamlio.DEFAULT_MAX_DEPTH, ge=2, le=200)
+
+
+@dataclass
+class DocumentFile:
+    path: str
+    doc: Document | None
+    body: str
+    body_line: int
+    marks: yamlio.Loaded | None
+    issues: list[Issue] = field(default_factory=list)
+
+    def line_of(self, key: str) -> int:
+        return self.marks.position((key,))[0] if self.marks else 1
+
+
+@dataclass
+class RecordFile:
+    """One record file: where it is, what it holds, and what is wrong with it."""
+
+    path: str
+    kind: str
+    id: str
+    data: dict[str, Any] | None = None
+    record: Any = None  # the validated model instance, when valid
+    loaded: yamlio.Loaded | None = None
+    issues: list[Issue] = field(default_factory=list)
+
+    def position(self, loc: tuple[str | int, ...]) -> tuple[int, int]:
+        return self.loaded.position(loc) if self.loaded else (1, 1)
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above ``start`` that holds ``qms.yml``."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    raise QmsError(
+        f"no {CONFIG_FILE} in {start} or above: this is not a QMS repository. "
+        "Run the command inside one, pass --root DIR, or create one with 'qms init DIR'."
+    )
+
+
+class Repository:
+    """A QMS repository in the working tree."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self.config_issues: list[Issue] = []
+        self.config = self._read_config()
+
+    def _read_config(self) -> Config:
+        path = self.root / CONFIG_FILE
+        try:
+            loaded = yamlio.load_file(path)
+            return Config.model_validate(loaded.data)
+        except yamlio.YamlError as exc:
+            self.config_issues.append(Issue(CONFIG_FILE, exc.line, exc.col, exc.rule, exc.message))
+        except ValidationError as exc:
+            self.config_issues.extend(issues_from_validation(exc, CONFIG_FILE, loaded))
+        return Config(name=self.root.name)
+
+    def rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    @cached_property
+    def registry(self) -> Registry:
+        return load_registry(self.root / "schemas", self.root)
+
+    def record_paths(self) -> list[Path]:
+        """Every file under ``records/``, sorted; folder names are kinds."""
+        base = self.root / "records"
+        found: list[Path] = []
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            found.extend(Path(dirpath) / name for name in sorted(filenames) if not name.startswith("."))
+        return found
+
+    def document_paths(self) -> list[Path]:
+        return sorted(p for p in (self.root / "manual").rglob("*.md") if not any(part.startswith(".") for part in p.parts))
+
+    def load_documents(self) -> list[DocumentFile]:
+        return [self.load_document(path) for path in self.document_paths()]
+
+    def load_document(self, path: Path) -> DocumentFile:
+        rel = self.rel(path)
+        try:
+            raw = path.read_bytes()
+            md = yamlio.load_markdown(raw, max_bytes=self.config.max_file_bytes, max_depth=self.config.max_depth)
+        except OSError as exc:
+            return DocumentFile(rel, None, "", 1, None, [Issue(rel, 1, 1, "io", f"cannot read: {exc.strerror}")])
+        except yamlio.YamlError as exc:
+            return DocumentFile(rel, None, "", 1, None, [Issue(rel, exc.line, exc.col, exc.rule, exc.message)])
+        if md.front is None:
+            issues = [] if path.name == "index.md" else [Issue(
+                rel, 1, 1, "document-front-matter",
+                "no front matter: a controlled document starts with a '---' block holding id, title, type, "
+                "revision, status, owner, approver (only index.md pages may go without)")]
+            return DocumentFile(rel, None, md.body, md.body_line, None, issues)
+        if not isinstance(md.front.data, dict):
+            return DocumentFile(rel, None, md.body, md.body_line, md.front, [Issue(
+                rel, 2, 1, "document-front-matter", "the front matter must be a mapping of fields (id: …, title: …)")])
+        try:
+            doc = Document.model_validate(md.front.data)
+        except ValidationError as exc:
+            return DocumentFile(rel, None, md.body, md.body_line, md.front,
+                                issues_from_validation(exc, rel, md.front, rule="document-schema"))
+        return DocumentFile(rel, doc, md.body, md.body_line, md.front)
+
+    def load_organization(self) -> tuple[Organization | None, list[Issue]]:
+        path = self.root / ORGANIZATION_FILE
+        if not path.exists():
+            return None, [Issue(ORGANIZATION_FILE, 1, 1, "organization-missing",
+                                "no organization file: define departments and roles here so records can reference them")]
+        try:
+            loaded = yamlio.load_file(path, max_bytes=self.config.max_file_bytes, max_depth=self.config.max_depth)
+            return Organization.model_validate(loaded.data), []
+        except yamlio.YamlError as exc:
+            return None, [Issue(ORGANIZATION_FILE, exc.line, exc.col, exc.rule, exc.message)]
+        except ValidationError as exc:
+            return None, issues_from_validation(exc, ORGANIZATION_FILE, loaded, rule="organization-schema")
+
+    def record_file(self, path: Path) -> RecordFile:
+        rel = self.rel(path)
+        parts = Path(rel).parts
+        kind = parts[1] if len(parts) > 2 else ""
+        return RecordFile(rel, kind, path.stem)
+
+
+def today() -> dt.date:
+    return dt.date.today()

@@ -1,0 +1,53 @@
+"""``qms init``: a small, complete QMS repository that passes ``qms check`` at once.
+
+Dates in the template are written relative to the day of creation
+(``@@DATE-30@@``), so a fresh repository is never born overdue.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from importlib import resources
+from pathlib import Path
+
+from .issues import QmsError
+from .registry import load_registry
+from .schema_export import export
+
+_TOKEN = re.compile(r"@@(DATE([+-]\d+)?|YEAR)@@")
+_RENAMES = {"gitignore": ".gitignore"}
+
+
+def _fill(text: str, today: dt.date) -> str:
+    def sub(match: re.Match[str]) -> str:
+        if match.group(1) == "YEAR":
+            return str(today.year)
+        return (today + dt.timedelta(days=int(match.group(2) or 0))).isoformat()
+
+    return _TOKEN.sub(sub, text)
+
+
+def init_repository(target: Path, today: dt.date) -> list[Path]:
+    """Write the template into ``target`` (new or empty); never overwrites."""
+    if target.exists() and any(target.iterdir()):
+        raise QmsError(f"{target} is not empty; 'qms init' writes only into a new or empty folder")
+    template = resources.files("qmskit") / "templates" / "init"
+    written: list[Path] = []
+    for source in _walk(template):
+        rel = source.relative_to(template)  # type: ignore[attr-defined]
+        parts = [_TOKEN.sub(lambda m: _fill(m.group(0), today), p) for p in rel.parts]
+        parts[-1] = _RENAMES.get(parts[-1], parts[-1])
+        dest = target.joinpath(*parts)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        with open(dest, "x", encoding="utf-8") as handle:
+            handle.write(_fill(source.read_text(encoding="utf-8"), today))
+        written.append(dest)
+    registry = load_registry(target / "schemas", target)
+    written.extend(export(target, registry))
+    return written
+
+
+def _walk(folder):  # type: ignore[no-untyped-def]
+    for item in sorted(Path(str(folder)).rglob("*")):
+        if item.is_file() and "__pycache__" not in item.parts:
+            yield item

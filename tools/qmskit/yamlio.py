@@ -1,0 +1,397 @@
+"""Strict, safe YAML for records and front matter.
+
+Records are typed by hand in editors that speak YAML 1.2, so the loader
+follows YAML 1.2 core scalars (``no``, ``on``, ``10:30``, ``0755`` stay
+strings) while keeping ISO dates as dates. It refuses what records never need
+and what makes YAML dangerous or ambiguous: duplicate keys, anchors, aliases,
+merge keys, custom tags, huge files, deep nesting. Every refusal carries a
+line and column.
+
+libyaml (``CSafeLoader``) does the scanning and composing; the tree of nodes
+is then built into plain Python by :func:`_Builder`, which records where each
+key and item stands so that a schema error can point at its line.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+try:  # libyaml is in PyYAML's wheels; the pure-Python parser is the fallback.
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - depends on the PyYAML build
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+DEFAULT_MAX_BYTES = 1024 * 1024
+DEFAULT_MAX_DEPTH = 32
+
+Path_ = tuple[str | int, ...]
+
+
+class YamlError(Exception):
+    """A file that cannot be read as a record; carries the position."""
+
+    def __init__(self, message: str, line: int = 1, col: int = 1, rule: str = "yaml") -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.col = col
+        self.rule = rule
+
+
+@dataclass
+class Loaded:
+    """What a YAML file holds, and where each part of it stands.
+
+    ``marks`` maps a path of keys and indices to the 1-based (line, column)
+    of that key or item; the empty path is the document itself.
+    """
+
+    data: Any
+    marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, loc: Path_) -> tuple[int, int]:
+        """Line and column of ``loc`` or, failing that, of its nearest parent."""
+        loc = tuple(loc)
+        while loc:
+            if loc in self.marks:
+                return self.marks[loc]
+            loc = loc[:-1]
+        return self.marks.get((), (1, 1))
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """libyaml with YAML 1.2 core scalar rules instead of YAML 1.1's."""
+
+    yaml_implicit_resolvers: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+
+
+_STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
+_BOOL = "tag:yaml.org,2002:bool"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+_RESOLVERS = [
+    (_NULL, r"^(?:~|null|Null|NULL|)$", list("~nN") + [""]),
+    (_BOOL, r"^(?:true|True|TRUE|false|False|FALSE)$", list("tTfF")),
+    # Leading zeros are not numbers: "0755" and phone numbers stay strings.
+    (_INT, r"^(?:[-+]?(?:0|[1-9][0-9]*)|0o[0-7]+|0x[0-9a-fA-F]+)$", list("-+0123456789")),
+    (
+        _FLOAT,
+        r"^(?:[-+]?(?:\.[0-9]+|(?:0|[1-9][0-9]*)(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        list("-+0123456789."),
+    ),
+    (
+        _TIMESTAMP,
+        r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}"
+        r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}"
+        r"(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)$",
+        list("0123456789"),
+    ),
+]
+for _tag, _pattern, _first in _RESOLVERS:
+    _Loader.add_implicit_resolver(_tag, re.compile(_pattern), _first)
+
+_TIMESTAMP_CONSTRUCTOR = yaml.SafeLoader("")
+
+
+def _scalar(node: ScalarNode) -> Any:
+    tag, value = node.tag, node.value
+    if tag == _STR:
+        return value
+    if tag == _NULL:
+        if value not in ("", "~", "null", "Null", "NULL"):
+            raise _node_error(node, f"{value!r} is not null", "yaml-tag")
+        return None
+    if tag == _BOOL:
+        if value.lower() not in ("true", "false"):
+            raise _node_error(node, f"{value!r} is not a boolean (write true or false)", "yaml-tag")
+        return value.lower() == "true"
+    if tag == _INT:
+        try:
+            if value.startswith(("0o", "0x")):
+                return int(value[2:], 8 if value[1] == "o" else 16)
+            return int(value)
+        except ValueError:
+            raise _node_error(node, f"{value!r} is not an integer", "yaml-tag") from None
+    if tag == _FLOAT:
+        try:
+            return float(value.lower().replace(".inf", "inf").replace(".nan", "nan"))
+        except ValueError:
+            raise _node_error(node, f"{value!r} is not a number", "yaml-tag") from None
+    if tag == _TIMESTAMP:
+        try:
+            result = _TIMESTAMP_CONSTRUCTOR.construct_yaml_timestamp(node)
+        except (ValueError, TypeError, OverflowError, AttributeError):
+            # Looks like a date but is not one (2026-13-45): keep the text and
+            # let the schema say the date is invalid, at this line.
+            return value
+        return result
+    raise _node_error(
+        node,
+        f"the tag {tag!r} is not allowed in records; remove it and write a plain value",
+        "yaml-tag",
+    )
+
+
+def _node_error(node: Node, message: str, rule: str) -> YamlError:
+    mark = node.start_mark
+    return YamlError(message, mark.line + 1, mark.column + 1, rule)
+
+
+class _Builder:
+    """Turns a node tree into dicts, lists and scalars, keeping positions."""
+
+    def __init__(self, max_depth: int) -> None:
+        self.max_depth = max_depth
+        self.marks: dict[Path_, tuple[int, int]] = {}
+
+    def build(self, node: Node, path: Path_) -> Any:
+        if len(path) > self.max_depth:
+            raise _node_error(
+                node, f"nested deeper than {self.max_depth} levels; records are flat forms", "yaml-depth"
+            )
+        if isinstance(node, ScalarNode):
+            return _scalar(node)
+        if isinstance(node, SequenceNode):
+            if node.tag != _SEQ:
+                raise _node_error(node, f"the tag {node.tag!r} is not allowed in records", "yaml-tag")
+            items = []
+            for index, item in enumerate(node.value):
+                child = path + (index,)
+                self.marks[child] = (item.start_mark.line + 1, item.start_mark.column + 1)
+                items.append(self.build(item, child))
+            return items
+        if isinstance(node, MappingNode):
+            return self._mapping(node, path)
+        raise _node_error(node, "unsupported YAML node", "yaml")  # pragma: no cover
+
+    def _mapping(self, node: MappingNode, path: Path_) -> dict[Any, Any]:
+        if node.tag != _MAP:
+            raise _node_error(node, f"the tag {node.tag!r} is not allowed in records", "yaml-tag")
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                raise _node_error(key_node, "a key must be a plain word, not a list or mapping", "yaml-key")
+            key = _scalar(key_node)
+            if key_node.value == "<<" and key_node.tag == _STR and not key_node.style:
+                raise _node_error(key_node, "merge keys (<<) are not allowed; write the fields out", "yaml-merge")
+            if not isinstance(key, str):
+                key = key_node.value  # "2026: x" or "no: x": the key is the text as typed
+            line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+            if key in result:
+                first = self.marks.get(path + (key,), (0, 0))[0]
+                raise YamlError(f"duplicate key {key!r} (first at line {first}); keep one", line, col, "yaml-duplicate-key")
+            self.marks[path + (key,)] = (line, col)
+            result[key] = self.build(value_node, path + (key,))
+        return result
+
+
+def _decode(raw: bytes) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise YamlError("the file is UTF-16; save it as UTF-8 (without BOM)", 1, 1, "yaml-encoding")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        hint = "it looks like GBK/GB18030, common on Chinese Windows; " if _is_gbk(raw) else ""
+        raise YamlError(
+            f"the file is not UTF-8 ({hint}convert it: iconv -f GBK -t UTF-8 FILE > FILE.new, "
+            "or in the editor choose 'Save with encoding: UTF-8')",
+            line,
+            col,
+            "yaml-encoding",
+        ) from None
+
+
+def _is_gbk(raw: bytes) -> bool:
+    try:
+        raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _prescan(text: str, max_depth: int) -> None:
+    """Refuse anchors, aliases and runaway flow nesting before composing.
+
+    Composing follows aliases and recurses on nesting, so both are looked for
+    first in the event stream, which is flat. Only files that could hold
+    either (an ``&``/``*``, or many brackets) pay for the extra pass.
+    """
+    suspicious_anchor = "&" in text or "*" in text
+    suspicious_depth = text.count("[") + text.count("{") > max_depth
+    if not (suspicious_anchor or suspicious_depth):
+        return
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            raise _event_error(event, f"alias *{event.anchor} is not allowed; write the value out", "yaml-alias")
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            raise _event_error(event, f"anchor &{anchor} is not allowed; records need none", "yaml-anchor")
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > max_depth:
+                raise _event_error(
+                    event, f"nested deeper than {max_depth} levels; records are flat forms", "yaml-depth"
+                )
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
+def _event_error(event: yaml.Event, message: str, rule: str) -> YamlError:
+    mark = event.start_mark
+    return YamlError(message, mark.line + 1, mark.column + 1, rule)
+
+
+def loads(
+    text: str | bytes,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+    line_offset: int = 0,
+) -> Loaded:
+    """Parse one YAML document strictly. Raises :class:`YamlError`.
+
+    ``line_offset`` shifts reported lines, for front matter that starts below
+    the first line of its file.
+    """
+    try:
+        return _loads(text, max_bytes=max_bytes, max_depth=max_depth)
+    except YamlError as exc:
+        exc.line += line_offset
+        raise
+
+
+def _loads(text: str | bytes, *, max_bytes: int, max_depth: int) -> Loaded:
+    if isinstance(text, bytes):
+        if len(text) > max_bytes:
+            raise YamlError(f"the file is {len(text)} bytes, over the limit of {max_bytes}; split it", 1, 1, "yaml-size")
+        text = _decode(text)
+    elif len(text.encode("utf-8")) > max_bytes:
+        raise YamlError(f"the text is over the limit of {max_bytes} bytes; split it", 1, 1, "yaml-size")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise YamlError("the file holds a NUL byte; it is not a text file", line, 1, "yaml-encoding")
+    try:
+        _prescan(text, max_depth)
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
+        raise YamlError(f"invalid YAML: {problem}", line, col, "yaml-syntax") from None
+    except yaml.YAMLError as exc:
+        raise YamlError(f"invalid YAML: {exc}", 1, 1, "yaml-syntax") from None
+    except RecursionError:
+        raise YamlError(f"nested deeper than {max_depth} levels", 1, 1, "yaml-depth") from None
+    if node is None:
+        return Loaded(None, {(): (1, 1)})
+    builder = _Builder(max_depth)
+    builder.marks[()] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    data = builder.build(node, ())
+    return Loaded(data, builder.marks)
+
+
+def load_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, max_depth: int = DEFAULT_MAX_DEPTH) -> Loaded:
+    """Read and parse a file; an unreadable file is a :class:`YamlError` too."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise YamlError(f"the file is {size} bytes, over the limit of {max_bytes}; split it", 1, 1, "yaml-size")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise YamlError(f"cannot read the file: {exc.strerror}", 1, 1, "io") from None
+    return loads(raw, max_bytes=max_bytes, max_depth=max_depth)
+
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:^|\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
+
+
+@dataclass
+class MarkdownFile:
+    """A Markdown document split into its front matter and body."""
+
+    front: Loaded | None
+    body: str
+    body_line: int  # 1-based line where the body starts
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """Return (front matter text or None, body, 1-based line of the body)."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return None, text, 1
+    body = text[match.end():]
+    return match.group(1), body, text.count("\n", 0, match.end()) + 1
+
+
+def load_markdown(raw: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, max_depth: int = DEFAULT_MAX_DEPTH) -> MarkdownFile:
+    """Parse a Markdown file's YAML front matter with the record rules."""
+    if len(raw) > max_bytes:
+        raise YamlError(f"the file is {len(raw)} bytes, over the limit of {max_bytes}; split it", 1, 1, "yaml-size")
+    text = _decode(raw)
+    front, body, body_line = split_front_matter(text)
+    if front is None:
+        return MarkdownFile(None, body, body_line)
+    loaded = loads(front, max_bytes=max_bytes, max_depth=max_depth, line_offset=1)
+    return MarkdownFile(loaded, body, body_line)
+
+
+def dump_scalar(value: Any) -> str:
+    """Render one value as YAML text that this loader reads back unchanged."""
+    text = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10**9)
+    text = text.strip()
+    if text.endswith("\n...") or text.endswith("..."):
+        text = text[: text.rfind("...")].strip()
+    return text
+
+
+def dumps(data: Any) -> str:
+    """Write records as block YAML, Chinese kept readable, keys in order."""
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
+
+
+def parse_value(text: str) -> Any:
+    """Read a command-line value (``--set due=2026-07-31``) as YAML would."""
+    try:
+        return loads(text).data
+    except YamlError:
+        return text
+
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_DEPTH",
+    "Loaded",
+    "MarkdownFile",
+    "YamlError",
+    "dumps",
+    "load_file",
+    "load_markdown",
+    "loads",
+    "parse_value",
+    "split_front_matter",
+]
