@@ -300,6 +300,8 @@ def _loads(text: str | bytes, *, max_bytes: int, max_depth: int) -> Loaded:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
+        if "nesting depth" in problem:
+            raise YamlError(f"nested deeper than {max_depth} levels; records are flat forms", line, col, "yaml-depth") from None
         raise YamlError(f"invalid YAML: {problem}", line, col, "yaml-syntax") from None
     except yaml.YAMLError as exc:
         raise YamlError(f"invalid YAML: {exc}", 1, 1, "yaml-syntax") from None
@@ -357,6 +359,7 @@ def load_markdown(raw: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, max_depth: 
     if front is None:
         return MarkdownFile(None, body, body_line)
     loaded = loads(front, max_bytes=max_bytes, max_depth=max_depth, line_offset=1)
+    loaded.marks = {loc: (line + 1, col) for loc, (line, col) in loaded.marks.items()}
     return MarkdownFile(loaded, body, body_line)
 
 

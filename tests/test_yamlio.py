@@ -1,0 +1,163 @@
+"""The strict loader: every refusal says why and where."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from qmskit import yamlio
+from qmskit.yamlio import YamlError
+
+
+def refused(text: str | bytes, **limits: int) -> YamlError:
+    with pytest.raises(YamlError) as info:
+        yamlio.loads(text, **limits)
+    return info.value
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a: no", "no"),
+        ("a: yes", "yes"),
+        ("a: on", "on"),
+        ("a: off", "off"),
+        ("a: 10:30", "10:30"),
+        ("a: 0755", "0755"),
+        ("a: 0731-84561234", "0731-84561234"),
+        ("a: 1_000", "1_000"),
+        ("a: y", "y"),
+    ],
+)
+def test_yaml_11_surprises_stay_strings(text: str, expected: str) -> None:
+    assert yamlio.loads(text).data == {"a": expected}
+
+
+def test_yaml_12_core_scalars() -> None:
+    data = yamlio.loads("a: true\nb: 12\nc: 1.5\nd: ~\ne: 2026-07-31\nf: 0x10\ng: False\n").data
+    assert data == {"a": True, "b": 12, "c": 1.5, "d": None, "e": dt.date(2026, 7, 31), "f": 16, "g": False}
+
+
+def test_invalid_date_is_kept_as_text_for_the_schema_to_report() -> None:
+    assert yamlio.loads("due: 2026-13-45").data == {"due": "2026-13-45"}
+
+
+def test_positions_of_keys_and_items() -> None:
+    loaded = yamlio.loads("id: X\nitems:\n  - a\n  - b: 1\n")
+    assert loaded.marks[("id",)] == (1, 1)
+    assert loaded.marks[("items", 1, "b")] == (4, 5)
+    assert loaded.position(("items", 1, "b", "missing")) == (4, 5)
+
+
+def test_duplicate_key_names_both_lines() -> None:
+    error = refused("id: A\nstatus: open\nid: B\n")
+    assert (error.line, error.col, error.rule) == (3, 1, "yaml-duplicate-key")
+    assert "'id'" in error.message and "line 1" in error.message
+
+
+def test_nested_duplicate_key() -> None:
+    error = refused("v:\n  by: x\n  by: y\n")
+    assert (error.line, error.rule) == (3, "yaml-duplicate-key")
+
+
+def test_anchor_refused() -> None:
+    error = refused("a: &x 1\n")
+    assert (error.line, error.col, error.rule) == (1, 4, "yaml-anchor")
+
+
+def test_alias_refused() -> None:
+    error = refused("b: *x\n")  # an alias to nothing is refused before libyaml looks it up
+    assert (error.line, error.col, error.rule) == (1, 4, "yaml-alias")
+    error = refused("a: &x [1]\nb: *x\n")
+    assert error.line == 1 and error.rule == "yaml-anchor"
+
+
+def test_billion_laughs_refused_before_expansion() -> None:
+    text = 'a: &a ["lol","lol"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n'
+    assert refused(text).rule == "yaml-anchor"
+
+
+def test_merge_key_refused() -> None:
+    error = refused("x: 1\n<<: {a: 1}\n")
+    assert (error.line, error.rule) == (2, "yaml-merge")
+
+
+def test_custom_tag_refused() -> None:
+    error = refused("a: 1\nb: !!python/object:os.system x\n")
+    assert (error.line, error.col, error.rule) == (2, 4, "yaml-tag")
+    assert refused("a: !!set {x}\n").rule == "yaml-tag"
+
+
+def test_gbk_file_gets_a_conversion_hint() -> None:
+    raw = "id: NCR-1\n描述: 中文内容\n".encode("gbk")
+    error = refused(raw)
+    assert error.rule == "yaml-encoding"
+    assert error.line == 2
+    assert "GBK" in error.message and "iconv" in error.message
+
+
+def test_utf16_refused() -> None:
+    error = refused("a: 1".encode("utf-16"))
+    assert error.rule == "yaml-encoding" and "UTF-16" in error.message
+
+
+def test_utf8_bom_accepted() -> None:
+    assert yamlio.loads(b"\xef\xbb\xbfa: 1\n").data == {"a": 1}
+
+
+def test_size_limit() -> None:
+    error = refused(b"a: " + b"x" * 2000, max_bytes=1024)
+    assert error.rule == "yaml-size" and "1024" in error.message
+
+
+def test_file_size_limit_checked_before_reading(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "big.yaml"
+    path.write_bytes(b"a: " + b"x" * 5000)
+    with pytest.raises(YamlError) as info:
+        yamlio.load_file(path, max_bytes=1024)
+    assert info.value.rule == "yaml-size"
+
+
+def test_depth_limit_block_style() -> None:
+    text = "".join("  " * i + f"k{i}:\n" for i in range(10)) + "  " * 10 + "v: 1\n"
+    error = refused(text, max_depth=5)
+    assert error.rule == "yaml-depth"
+    assert error.line == 7  # k5's value, the sixth level, starts at k6
+
+
+def test_depth_limit_flow_style_does_not_recurse() -> None:
+    error = refused("a: " + "[" * 100_000 + "]" * 100_000)
+    assert error.rule == "yaml-depth" and error.line == 1
+
+
+def test_syntax_error_has_line_and_column() -> None:
+    error = refused("id: A\nstatus: open\n  bad: indent\n")
+    assert error.rule == "yaml-syntax" and error.line == 3
+
+
+def test_nul_byte_refused() -> None:
+    assert refused("a: 1\nb: \x00\n").line == 2
+
+
+def test_complex_key_refused() -> None:
+    assert refused("? [a, b]\n: 1\n").rule == "yaml-key"
+
+
+
+def test_front_matter_error_line_is_the_file_line() -> None:
+    with pytest.raises(YamlError) as info:
+        yamlio.load_markdown("---\nid: QP-01\nid: QP-02\n---\n# body\n".encode())
+    assert info.value.line == 3
+
+
+def test_front_matter_and_body() -> None:
+    md = yamlio.load_markdown("---\nid: QP-01\n---\n# 标题\n".encode())
+    assert md.front is not None and md.front.data == {"id": "QP-01"}
+    assert md.body == "# 标题\n" and md.body_line == 4
+
+
+def test_set_values_are_read_as_yaml() -> None:
+    assert yamlio.parse_value("2026-07-31") == dt.date(2026, 7, 31)
+    assert yamlio.parse_value("0731-1234") == "0731-1234"
+    assert yamlio.parse_value("[a, b]") == ["a", "b"]
+    assert yamlio.parse_value("a: &x") == "a: &x"
