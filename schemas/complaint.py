@@ -1,21 +1,32 @@
-"""顾客投诉记录 / Customer complaint."""
-from qmskit.forms import Complaint, FormSpec, Workflow
+"""顾客投诉记录 (LD-QP-07, PM-REG-304): received, replied, closed, and what the customer said."""
+from typing import Literal
+
+from pydantic import Field
+
+from qmskit.forms import Complaint, FormSpec, RoleRef, Workflow
 
 
 class ComplaintRecord(Complaint):
     form = FormSpec(
         kind="complaint",
-        code="QM-FOR-03-01",
-        title_zh="顾客投诉记录",
+        code="LD-FOR-07-02",
+        title_zh="顾客投诉处理记录",
         title_en="Customer complaint record",
-        procedure="QP-03",
+        procedure="LD-QP-07",
         id_pattern="CMP-{year}-{seq:04}",
-        workflow=Workflow.linear("received", "replied", "closed",
-                                 requires={"replied": ("replied",), "closed": ("closed", "feedback")}),
+        workflow=Workflow.linear(
+            "received", "replied", "closed",
+            requires={"replied": ("replied", "reply"), "closed": ("closed", "feedback")},
+        ),
         retention_years=3,
         confidential=("customer_name", "customer_phone"),
         date_field="received",
     )
 
-    customer_name: str | None = None
-    customer_phone: str | None = None
+    unit: Literal["labor-dispatch", "property", "hotel", "tax"] = Field(description="单位 / unit")
+    channel: Literal["phone", "visit", "letter", "online", "survey"] = Field(description="渠道 / channel (公司设立投诉电话 …)")
+    customer_name: str | None = Field(default=None, description="投诉人 / complainant")
+    customer_phone: str | None = Field(default=None, description="联系电话 / phone")
+    handled_by: RoleRef = Field(description="受理人岗位 / received by (role)")
+    reply: str | None = Field(default=None, description="回复内容 / reply")
+    escalated: bool = Field(default=False, description="重要事件已向上级报告 / escalated to management")

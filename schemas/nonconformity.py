@@ -1,16 +1,29 @@
-"""不符合报告 / Nonconformity report."""
+"""不符合报告 (LD-QP-08): every nonconformity of any unit, from finding to verified closure."""
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field
+
 from qmskit.forms import NONCONFORMITY_WORKFLOW, FormSpec, Nonconformity
 
 
 class NonconformityReport(Nonconformity):
     form = FormSpec(
         kind="nonconformity",
-        code="QM-FOR-02-01",
+        code="LD-FOR-08-01",
         title_zh="不符合报告",
         title_en="Nonconformity report",
-        procedure="QP-02",
+        procedure="LD-QP-08",
         id_pattern="NCR-{year}-{seq:04}",
         workflow=NONCONFORMITY_WORKFLOW,
         retention_years=3,
         date_field="raised",
     )
+
+    unit: Literal["labor-dispatch", "property", "hotel", "tax"] = Field(description="单位 / unit")
+    category: Literal["recruitment", "service_delivery", "management_system", "customer_related", "other"] = Field(
+        description="类别 / category (LD-QM-01 8.3.1-8.3.2: 招募过程、服务实施过程 …)")
+    customer_agreement: str | None = Field(
+        default=None, description="与顾客协商的处理方案 / remedy agreed with the customer (8.3.2)")
+    customer_agreed: dt.date | None = Field(default=None, description="顾客确认日期 / date the customer agreed")
+    similar_cases: str | None = Field(default=None, description="类似不符合的排查 / similar cases looked for (ISO 10.2.1 b)")

@@ -29,7 +29,13 @@ def test_pattern_with_month_and_overflowing_sequence() -> None:
     assert pattern.matches("EN-202611-100")
 
 
-@pytest.mark.parametrize("bad", ["NCR-{year}", "NCR-{seq}-{seq}", "NCR-{day}-{seq}", "NCR/{seq}"])
+def test_pattern_without_sequence_is_one_per_period() -> None:
+    pattern = IdPattern("EN-{year}-{month:02}")
+    assert pattern.next_id([], dt.date(2026, 3, 9)) == "EN-2026-03"
+    assert pattern.matches("EN-2026-12") and not pattern.matches("EN-2026-13")
+
+
+@pytest.mark.parametrize("bad", ["NCR", "NCR-{seq}-{seq}", "NCR-{day}-{seq}", "NCR/{seq}"])
 def test_bad_patterns_are_refused(bad: str) -> None:
     with pytest.raises(IdPatternError):
         IdPattern(bad)

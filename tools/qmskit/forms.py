@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 @dataclass(frozen=True)
@@ -181,7 +181,6 @@ NcrSource = Literal[
 class Nonconformity(RecordBase):
     """不符合报告 (10.2, 8.7): nature, cause, actions and their results."""
 
-
     source: NcrSource = Field(description="来源 / source")
     raised: dt.date = Field(description="提出日期 / raised on")
     requirement: DocRef = Field(description="违反的要求 / requirement not met (document id and section)")
@@ -201,7 +200,6 @@ class Nonconformity(RecordBase):
 class CorrectiveAction(RecordBase):
     """纠正/预防措施 (10.2.1 b-d): action against a cause, and its effectiveness."""
 
-
     type: Literal["corrective", "preventive", "improvement"] = Field(description="类型 / type")
     raised: dt.date = Field(description="提出日期 / raised on")
     nonconformity: RecordRef("Nonconformity") | None = Field(default=None, description="来源不符合 / nonconformity")  # type: ignore[valid-type]
@@ -212,21 +210,40 @@ class CorrectiveAction(RecordBase):
     verification: Verification | None = Field(default=None, description="效果验证 / verification")
 
 
+class AuditorAssignment(BaseModel):
+    """One auditor's part of an audit: objectivity means not auditing one's own work (9.2.2 b)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    auditor: str = Field(description="审核员 / auditor (name)")
+    role: RoleRef = Field(description="岗位 / role")
+    department: DeptRef = Field(description="审核员所在部门 / auditor's own department")
+    audits: list[DeptRef] = Field(min_length=1, description="负责审核的部门 / departments this auditor audits")
+
+    @model_validator(mode="after")
+    def _not_own_department(self) -> AuditorAssignment:
+        if self.department in self.audits:
+            raise ValueError(
+                f"auditor {self.auditor} may not audit their own department {self.department}; "
+                "assign that department to another auditor"
+            )
+        return self
+
+
 class AuditPlan(RecordBase):
     """内部审核计划 (9.2.2): scope, criteria, auditors, dates."""
-
 
     year: int = Field(description="年度 / year")
     scope: list[DeptRef] = Field(description="审核范围 / departments audited")
     criteria: list[DocRef] = Field(description="审核准则 / criteria (documents)")
     leader: RoleRef = Field(description="审核组组长 / audit team leader")
+    auditors: list[AuditorAssignment] = Field(default_factory=list, description="审核组 / audit team")
     start: dt.date = Field(description="开始日期 / start")
     end: dt.date = Field(description="结束日期 / end")
 
 
 class AuditReport(RecordBase):
     """内部审核报告 (9.2.2 c-f): what was audited, found and reported."""
-
 
     plan: RecordRef("AuditPlan") | None = Field(default=None, description="审核计划 / audit plan")  # type: ignore[valid-type]
     opened: dt.date = Field(description="首次会议 / opening meeting")
@@ -253,7 +270,6 @@ class ReviewAction(BaseModel):
 class ManagementReview(RecordBase):
     """管理评审 (9.3): inputs, minutes, outputs with owners and due dates."""
 
-
     held: dt.date = Field(description="评审日期 / held on")
     chair: RoleRef = Field(description="主持 / chaired by")
     attendees: list[RoleRef] = Field(default_factory=list, description="参加人员 / attendees (roles)")
@@ -268,7 +284,6 @@ class ManagementReview(RecordBase):
 class Complaint(RecordBase):
     """顾客投诉 (9.1.2, 8.2.1): received, replied, closed, customer's word."""
 
-
     received: dt.date = Field(description="受理日期 / received on")
     customer_type: Literal["individual", "enterprise"] = Field(description="顾客类型 / customer type")
     department: DeptRef = Field(description="责任部门 / department")
@@ -282,7 +297,6 @@ class Complaint(RecordBase):
 class SatisfactionSurvey(RecordBase):
     """顾客满意度调查 (9.1.2): one returned questionnaire."""
 
-
     surveyed: dt.date = Field(description="调查日期 / surveyed on")
     customer_type: Literal["individual", "enterprise"] = Field(description="顾客类型 / customer type")
     department: DeptRef = Field(description="被评部门 / department rated")
@@ -291,7 +305,6 @@ class SatisfactionSurvey(RecordBase):
 
 class TrainingRecord(RecordBase):
     """培训记录 (7.2 c-d)."""
-
 
     held: dt.date = Field(description="培训日期 / held on")
     topic: str = Field(description="培训内容 / topic")
@@ -304,7 +317,6 @@ class TrainingRecord(RecordBase):
 class CompetenceAssessment(RecordBase):
     """岗位能力考核 (7.2): a person assessed against a role."""
 
-
     assessed: dt.date = Field(description="考核日期 / assessed on")
     role: RoleRef = Field(description="岗位 / role")
     result: Literal["competent", "needs_training", "not_competent"] = Field(description="结论 / result")
@@ -313,7 +325,6 @@ class CompetenceAssessment(RecordBase):
 
 class Risk(RecordBase):
     """风险和机遇 (6.1): scored so that risks can be ranked."""
-
 
     identified: dt.date = Field(description="识别日期 / identified on")
     description: str = Field(description="风险描述 / description")
@@ -335,7 +346,7 @@ BASE_FORMS: tuple[type[RecordBase], ...] = (
 
 
 __all__ = [
-    "BASE_FORMS", "CORRECTIVE_ACTION_WORKFLOW", "NONCONFORMITY_WORKFLOW", "AuditPlan", "AuditReport", "Complaint", "CompetenceAssessment",
+    "BASE_FORMS", "CORRECTIVE_ACTION_WORKFLOW", "NONCONFORMITY_WORKFLOW", "AuditPlan", "AuditReport", "AuditorAssignment", "Complaint", "CompetenceAssessment",
     "CorrectiveAction", "DeptRef", "DocRef", "FormSpec", "ManagementReview",
     "Nonconformity", "RecordBase", "RecordRef", "Ref", "ReviewAction", "Risk", "RoleRef",
     "SatisfactionSurvey", "TrainingRecord", "Verification", "Workflow",

@@ -16,15 +16,18 @@ class IdPattern:
     """Matches ids against a pattern and gives the next free one.
 
     A sequence of width 4 still accepts 10000 and beyond: a year with more
-    records than the form foresaw must not stop the organization.
+    records than the form foresaw must not stop the organization. A pattern
+    without ``{seq}`` names one record per period (a monthly report).
     """
 
     def __init__(self, pattern: str) -> None:
         self.pattern = pattern
         fields = _FIELD.findall(pattern)
         names = [name for name, _ in fields]
-        if names.count("seq") != 1:
-            raise IdPatternError(f"id pattern {pattern!r} needs exactly one {{seq}} placeholder, e.g. NCR-{{year}}-{{seq:04}}")
+        if names.count("seq") > 1 or not names:
+            raise IdPatternError(
+                f"id pattern {pattern!r} needs a {{seq}} placeholder (NCR-{{year}}-{{seq:04}}), "
+                "or a period for one record per period (EN-{{year}}-{{month:02}})")
         if len(set(names)) != len(names):
             raise IdPatternError(f"id pattern {pattern!r} repeats a placeholder")
         leftover = _FIELD.sub("", pattern)
@@ -46,7 +49,7 @@ class IdPattern:
             pos = match.end()
         regex += re.escape(pattern[pos:])
         self.regex = re.compile(regex)
-        self.seq_width = int(dict(fields)["seq"] or 1)
+        self.has_seq = "seq" in names
 
     def matches(self, record_id: str) -> bool:
         return self.regex.fullmatch(record_id) is not None
@@ -74,5 +77,5 @@ class IdPattern:
                 continue
             if "month" in groups and int(groups["month"]) != day.month:
                 continue
-            highest = max(highest, int(groups["seq"]))
+            highest = max(highest, int(groups.get("seq") or 0))
         return self.format(day, highest + 1)

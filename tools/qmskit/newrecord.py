@@ -93,6 +93,9 @@ def create_record(
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         except FileExistsError:
+            if not kind.pattern.has_seq:
+                raise QmsError(f"{record_id} already exists: a {kind.name} is one per period; "
+                               "pass --as-of with a day of another period") from None
             used.add(record_id)
             continue
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -1,0 +1,25 @@
+"""内部审核计划 (LD-QP-09): the annual audit, its scope, criteria and an impartial team."""
+import datetime as dt
+
+from pydantic import Field
+
+from qmskit.forms import AuditPlan, FormSpec, RoleRef, Workflow
+
+
+class InternalAuditPlan(AuditPlan):
+    form = FormSpec(
+        kind="audit_plan",
+        code="LD-FOR-09-01",
+        title_zh="内部审核实施计划",
+        title_en="Internal audit plan",
+        procedure="LD-QP-09",
+        id_pattern="IAP-{year}-{seq:02}",
+        workflow=Workflow.linear("draft", "approved", requires={"approved": ("approved_by", "approved")}),
+        retention_years=3,
+        confidential=(),
+        date_field="start",
+    )
+
+    basis: str | None = Field(default=None, description="策划依据 / what the plan is based on (上次内审、管理评审、外审结果 …)")
+    approved_by: RoleRef | None = Field(default=None, description="批准 / approved by (管理者代表)")
+    approved: dt.date | None = Field(default=None, description="批准日期 / approved on")

@@ -1,0 +1,28 @@
+"""岗位能力考核表 (LD-QM-01 6.2.3 E): staff and dispatched workers, every half year."""
+from typing import Literal
+
+from pydantic import Field
+
+from qmskit.forms import CompetenceAssessment, FormSpec
+
+
+class Assessment(CompetenceAssessment):
+    form = FormSpec(
+        kind="competence_assessment",
+        code="LD-FOR-04-02",
+        title_zh="岗位能力考核表",
+        title_en="Competence assessment",
+        procedure="LD-QP-04",
+        id_pattern="CMA-{year}-{seq:04}",
+        retention_years=3,
+        confidential=("person", "id_number"),
+        date_field="assessed",
+    )
+
+    subject: Literal["staff", "dispatched_worker"] = Field(description="对象 / company staff or dispatched worker")
+    period: str = Field(pattern=r"^\d{4}-H[12]$", description="考核半年度 / half-year, e.g. 2026-H1")
+    person: str = Field(description="姓名 / name")
+    id_number: str | None = Field(default=None, description="身份证号 / ID number")
+    employer: str | None = Field(default=None, description="用工单位 / client enterprise (dispatched workers)")
+    service_awareness: int | None = Field(default=None, ge=0, le=100, description="服务意识 / service awareness score")
+    service_attitude: int | None = Field(default=None, ge=0, le=100, description="服务态度 / service attitude score")

@@ -1,0 +1,51 @@
+"""合同评审表 (LD-QP-10): reviewed before signing, by authorization or countersignature (7.2.2)."""
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from qmskit.forms import FormSpec, RecordBase, RoleRef, Workflow
+
+
+class ReviewChecks(BaseModel):
+    """The four questions of 7.2.2 A-D."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    requirements_defined: bool = Field(description="A 各项要求已明确并形成文件 / requirements defined")
+    unwritten_confirmed: bool = Field(description="B 未形成文件的要求已由顾客确认 / verbal requirements confirmed")
+    differences_resolved: bool = Field(description="C 与合同不一致的要求已解决 / differences resolved")
+    capable: bool = Field(description="D 本公司有能力满足要求 / able to meet them")
+
+
+class ContractReview(RecordBase):
+    form = FormSpec(
+        kind="contract_review",
+        code="LD-FOR-10-01",
+        title_zh="合同评审表",
+        title_en="Contract review",
+        procedure="LD-QP-10",
+        id_pattern="CR-{year}-{seq:03}",
+        workflow=Workflow(
+            statuses=("draft", "reviewed", "signed", "rejected"),
+            transitions={"draft": ("reviewed", "rejected"), "reviewed": ("signed", "rejected"), "signed": (), "rejected": ()},
+            requires={"reviewed": ("checks", "reviewers", "reviewed"), "signed": ("checks", "reviewers", "reviewed", "signed")},
+            final=("signed", "rejected"),
+        ),
+        retention_years=5,
+        confidential=("contact_person", "contact_phone"),
+        date_field="received",
+    )
+
+    customer: str = Field(description="企业顾客 / enterprise customer")
+    contact_person: str | None = Field(default=None, description="联系人 / contact")
+    contact_phone: str | None = Field(default=None, description="联系电话 / phone")
+    received: dt.date = Field(description="需求接收日期 / request received")
+    headcount: int = Field(ge=1, description="派遣人数 / workers requested")
+    positions: list[str] = Field(default_factory=list, description="派遣岗位 / positions")
+    method: Literal["authorized", "countersigned"] = Field(description="评审方式 / 授权 or 会签")
+    reviewers: list[RoleRef] = Field(default_factory=list, description="评审人 / reviewers (roles)")
+    checks: ReviewChecks | None = Field(default=None, description="评审内容 / review")
+    reviewed: dt.date | None = Field(default=None, description="评审日期 / reviewed on")
+    signed: dt.date | None = Field(default=None, description="签约日期 / signed on")
+    changes: list[str] = Field(default_factory=list, description="合同变更 / changes agreed with the customer")

@@ -1,0 +1,26 @@
+"""排班表 (HE-REG-01 2): next month's roster by the 30th, a copy to personnel."""
+import datetime as dt
+
+from pydantic import Field
+
+from qmskit.forms import FormSpec, RecordBase, RoleRef
+
+
+class DutyRoster(RecordBase):
+    form = FormSpec(
+        kind="duty_roster",
+        code="HE-FOR-01-03",
+        title_zh="排班表",
+        title_en="Monthly duty roster",
+        procedure="HE-REG-01",
+        id_pattern="ROS-{year}-{month:02}",
+        retention_years=1,
+        date_field="submitted",
+    )
+
+    month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="排班月份 / month the roster is for")
+    prepared_by: RoleRef = Field(description="编制 / prepared by")
+    approved_by: RoleRef = Field(description="审核 / approved by (工程部经理)")
+    submitted: dt.date = Field(description="排出日期 / issued on (by the 30th of the month before)")
+    copy_to_personnel: bool = Field(description="已交人事部一份 / copy given to personnel")
+    shifts: dict[str, int] = Field(default_factory=dict, description="各工种班次数 / shifts per trade")

@@ -1,0 +1,28 @@
+"""质量目标完成情况 (LD-QM-01 5.4.1): a period's measured result of a quality objective."""
+import datetime as dt
+
+from pydantic import Field
+
+from qmskit.forms import DeptRef, FormSpec, RecordBase, RoleRef
+
+
+class ObjectiveResult(RecordBase):
+    form = FormSpec(
+        kind="objective_result",
+        code="LD-FOR-54-01",
+        title_zh="服务目标完成情况统计表",
+        title_en="Quality objective result",
+        procedure="LD-QM-01",
+        id_pattern="OBJ-{year}-{seq:03}",
+        retention_years=3,
+        date_field="reported",
+    )
+
+    objective: str = Field(pattern=r"^OBJ-[A-Z]+-\d+$", description="目标编号 / objective id (manual/objectives.yml)")
+    period: str = Field(pattern=r"^\d{4}(-H[12]|-Q[1-4]|-\d{2})?$", description="统计期间 / period: 2026, 2026-H1, 2026-Q3, 2026-05")
+    department: DeptRef = Field(description="部门 / department")
+    numerator: int = Field(ge=0, description="达标数 / count meeting the criterion")
+    denominator: int = Field(ge=0, description="总数 / count measured")
+    reported: dt.date = Field(description="统计日期 / reported on")
+    reported_by: RoleRef = Field(description="统计人 / reported by")
+    analysis: str | None = Field(default=None, description="分析 / analysis")

@@ -1,0 +1,30 @@
+"""大企业税收风险特征库 (TX-QP-03, 5.1.1.3.2): one risk point with its eleven fields and score."""
+from typing import Literal
+
+from pydantic import Field
+
+from qmskit.forms import FormSpec, RecordBase
+
+
+class RiskFeature(RecordBase):
+    form = FormSpec(
+        kind="risk_feature",
+        code="TX-FOR-03-01",
+        title_zh="税收风险特征",
+        title_en="Tax risk feature",
+        procedure="TX-QP-03",
+        id_pattern="RF-{seq:04}",
+        retention_years=10,
+    )
+
+    tax_type: str = Field(description="税种 / tax")
+    category: Literal["general", "industry", "specific"] = Field(description="类别 / 一般性、行业性、企业特定事项")
+    name: str = Field(description="风险点名称 / risk point")
+    domain: str = Field(description="税收风险领域 / risk domain")
+    period: str = Field(description="适用期间 / period it applies to")
+    description: str = Field(description="税收风险具体描述 / description")
+    identification: str = Field(description="税收风险识别方法 / how it is identified")
+    basis: str = Field(description="判断依据 / basis for judgement")
+    score: int = Field(ge=1, le=100, description="分值 / score")
+    accounts: list[str] = Field(min_length=1, description="涉及的会计科目 / accounts")
+    strategy: str = Field(description="税收风险处理策略 / treatment strategy")

@@ -1,0 +1,52 @@
+"""顾客满意度调查表 (LD-QP-07): one returned questionnaire, with the five service-quality dimensions.
+
+服务质量分数 = 实际感受分数 − 期望分数 (CS-REF-01): each dimension is rated twice, on a 1-7 scale.
+"""
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from qmskit.forms import FormSpec, SatisfactionSurvey
+
+
+class Rating(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    expected: int = Field(ge=1, le=7, description="期望分数 / expected")
+    perceived: int = Field(ge=1, le=7, description="实际感受分数 / perceived")
+
+    @property
+    def gap(self) -> int:
+        return self.perceived - self.expected
+
+
+class Servqual(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    tangibles: Rating = Field(description="可感知性 / tangibles")
+    reliability: Rating = Field(description="可靠性 / reliability")
+    responsiveness: Rating = Field(description="反应性 / responsiveness")
+    assurance: Rating = Field(description="保证性 / assurance")
+    empathy: Rating = Field(description="移情性 / empathy")
+
+
+class CustomerSatisfactionSurvey(SatisfactionSurvey):
+    form = FormSpec(
+        kind="satisfaction_survey",
+        code="LD-FOR-07-01",
+        title_zh="顾客满意度调查表",
+        title_en="Customer satisfaction survey",
+        procedure="LD-QP-07",
+        id_pattern="CSS-{year}-{seq:04}",
+        retention_years=3,
+        confidential=("respondent", "phone", "customer"),
+        date_field="surveyed",
+    )
+
+    method: Literal["visit", "written", "forum", "online", "complaint_desk", "third_party"] = Field(
+        description="方式 / method: 直接走访、书面征询、座谈会、网上征询、投诉接待、第三方 (8.2.1 B, D)")
+    customer: str = Field(description="顾客(企业名称或个人)/ customer")
+    respondent: str | None = Field(default=None, description="填表人 / respondent")
+    phone: str | None = Field(default=None, description="联系电话 / phone")
+    servqual: Servqual = Field(description="服务质量五维度 / the five service-quality dimensions")
+    comments: str | None = Field(default=None, description="意见和建议 / comments")
