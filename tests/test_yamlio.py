@@ -161,3 +161,11 @@ def test_set_values_are_read_as_yaml() -> None:
     assert yamlio.parse_value("0731-1234") == "0731-1234"
     assert yamlio.parse_value("[a, b]") == ["a", "b"]
     assert yamlio.parse_value("a: &x") == "a: &x"
+
+
+def test_dumps_round_trips_shared_values_without_anchors() -> None:
+    day = dt.date(2026, 7, 31)
+    data = {"reported": day, "dispatched": day, "tags": ["a"], "again": ["a"], "time": "10:30", "code": "0755"}
+    text = yamlio.dumps(data)
+    assert "&" not in text and "*" not in text
+    assert yamlio.loads(text).data == data

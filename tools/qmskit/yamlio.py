@@ -372,9 +372,16 @@ def dump_scalar(value: Any) -> str:
     return text
 
 
+class _Dumper(yaml.SafeDumper):
+    """Never writes anchors or aliases: the loader refuses them, so the writer must not make them."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def dumps(data: Any) -> str:
-    """Write records as block YAML, Chinese kept readable, keys in order."""
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
+    """Write records as block YAML, Chinese kept readable, keys in order; loads() reads it back equal."""
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
 
 
 def parse_value(text: str) -> Any:

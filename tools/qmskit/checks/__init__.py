@@ -19,6 +19,7 @@ from ..registry import Registry
 from ..repository import Config, DocumentFile, RecordFile, Repository
 from .documents import check_documents, check_form_procedures
 from .jsonschema_drift import check_json_schemas
+from .plans import check_plans
 from .records import check_record_file, check_record_folders
 from .references import Index, check_references, check_unique_ids
 
@@ -141,6 +142,7 @@ def check_repository(
     issues.extend(check_documents(docs, registry, loaded.organization, as_of))
     issues.extend(check_form_procedures(registry, set(index.documents)))
     issues.extend(check_json_schemas(repo.root, registry))
+    issues.extend(check_plans(repo.root, registry, index))
     issues.extend(check_unique_ids(record_files, {df.doc.id: df.path for df in docs if df.doc}))
     issues.extend(check_record_folders([rf.path for rf in record_files], registry))
     issues.extend(_check_records(repo, record_files, index, jobs or os.cpu_count() or 1, progress))

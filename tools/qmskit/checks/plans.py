@@ -1,0 +1,97 @@
+"""Objectives and schedules hold to the forms: kinds, fields, documents, roles exist."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from .. import yamlio
+from ..issues import Issue
+from ..plans import OBJECTIVES_FILE, SCHEDULE_FILE, Activity, Objective, ObjectivesFile, ScheduleFile
+from ..registry import Registry
+from ..validation import issues_from_validation
+from .references import Index, document_id
+
+
+def _load(root: Path, rel: str, model: type[BaseModel]) -> tuple[BaseModel | None, yamlio.Loaded | None, list[Issue]]:
+    path = root / rel
+    if not path.exists():
+        return None, None, []
+    try:
+        loaded = yamlio.load_file(path)
+    except yamlio.YamlError as exc:
+        return None, None, [Issue(rel, exc.line, exc.col, exc.rule, exc.message)]
+    try:
+        return model.model_validate(loaded.data), loaded, []
+    except ValidationError as exc:
+        return None, loaded, issues_from_validation(exc, rel, loaded, rule="plan-schema")
+
+
+def check_plans(root: Path, registry: Registry, index: Index) -> list[Issue]:
+    issues: list[Issue] = []
+    objectives, loaded, found = _load(root, OBJECTIVES_FILE, ObjectivesFile)
+    issues.extend(found)
+    if isinstance(objectives, ObjectivesFile) and loaded:
+        ids = {o.id for o in objectives.objectives}
+        for n, objective in enumerate(objectives.objectives):
+            where = loaded.position(("objectives", n))
+            for message in _objective_problems(objective, ids, registry, index):
+                issues.append(Issue(OBJECTIVES_FILE, where[0], where[1], "plan-reference", f"{objective.id}: {message}"))
+        for n, standard in enumerate(objectives.standards):
+            if document_id(standard.source) not in index.documents:
+                where = loaded.position(("standards", n))
+                issues.append(Issue(OBJECTIVES_FILE, where[0], where[1], "plan-reference",
+                                    f"{standard.id}: source {standard.source!r} is not a document in manual/"))
+        issues.extend(_duplicates(OBJECTIVES_FILE, loaded, "objectives", [o.id for o in objectives.objectives]))
+    schedule, loaded, found = _load(root, SCHEDULE_FILE, ScheduleFile)
+    issues.extend(found)
+    if isinstance(schedule, ScheduleFile) and loaded:
+        for n, activity in enumerate(schedule.activities):
+            where = loaded.position(("activities", n))
+            for message in _activity_problems(activity, registry, index):
+                issues.append(Issue(SCHEDULE_FILE, where[0], where[1], "plan-reference", f"{activity.id}: {message}"))
+        issues.extend(_duplicates(SCHEDULE_FILE, loaded, "activities", [a.id for a in schedule.activities]))
+    return issues
+
+
+def _duplicates(rel: str, loaded: yamlio.Loaded, key: str, ids: list[str]) -> Iterator[Issue]:
+    seen: set[str] = set()
+    for n, item in enumerate(ids):
+        if item in seen:
+            line, col = loaded.position((key, n))
+            yield Issue(rel, line, col, "plan-duplicate", f"{item} is defined twice")
+        seen.add(item)
+
+
+def _fields(registry: Registry, kind: str, names: Iterable[str]) -> Iterator[str]:
+    found = registry.get(kind)
+    if found is None:
+        yield f"kind {kind!r} is not a form in schemas/"
+        return
+    for name in names:
+        if name not in found.model.model_fields:
+            yield f"{kind} has no field {name!r}"
+
+
+def _objective_problems(objective: Objective, ids: set[str], registry: Registry, index: Index) -> Iterator[str]:
+    rule = objective.rule
+    names = [rule.field, rule.date_field, *rule.where, *([rule.split_by] if rule.split_by else [])]
+    yield from _fields(registry, rule.kind, names)
+    if document_id(objective.source) not in index.documents:
+        yield f"source {objective.source!r} is not a document in manual/"
+    if objective.department and objective.department not in index.departments:
+        yield f"department {objective.department!r} is not in manual/organization.yml"
+    if objective.parent and objective.parent not in ids:
+        yield f"parent {objective.parent!r} is not an objective here"
+
+
+def _activity_problems(activity: Activity, registry: Registry, index: Index) -> Iterator[str]:
+    names = [activity.date_field, *activity.where]
+    if activity.after:
+        names += [activity.after.field, activity.after.done_field]
+    yield from _fields(registry, activity.kind, names)
+    if document_id(activity.source) not in index.documents:
+        yield f"source {activity.source!r} is not a document in manual/"
+    if activity.owner not in index.roles:
+        yield f"owner {activity.owner!r} is not a role in manual/organization.yml"
