@@ -16,7 +16,7 @@ class InternalAuditPlan(AuditPlan):
         id_pattern="IAP-{year}-{seq:02}",
         workflow=Workflow.linear("draft", "approved", requires={"approved": ("approved_by", "approved")}),
         retention_years=3,
-        confidential=(),
+        confidential=("auditors.auditor",),
         date_field="start",
     )
 

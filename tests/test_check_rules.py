@@ -252,3 +252,34 @@ def test_parallel_and_serial_checks_agree(repo: Path, monkeypatch) -> None:  # t
     monkeypatch.setattr(checks, "CHUNK", 2)
     parallel = check_repository(Repository(repo), TODAY, jobs=2).issues
     assert parallel == serial and len(serial) == 2
+
+
+def test_organization_entries_must_resolve(repo: Path) -> None:
+    edit(repo, "manual/organization.yml", "    reports_to: 质量部经理\n", "    reports_to: 不存在的上级\n")
+    issue = only(check(repo), "organization")
+    assert issue.path == "manual/organization.yml" and issue.line == line_of(repo, "manual/organization.yml", "不存在的上级")
+
+
+def test_objectives_and_schedule_must_match_the_forms(repo: Path) -> None:
+    assert check(repo) == []
+    edit(repo, "manual/objectives.yml", "field: replied", "field: answered")
+    edit(repo, "manual/schedule.yml", "owner: 内审员", "owner: 无此岗位")
+    issues = [i for i in check(repo) if i.rule == "plan-reference"]
+    assert {i.path for i in issues} == {"manual/objectives.yml", "manual/schedule.yml"}
+    assert any("no field 'answered'" in i.message for i in issues)
+    assert any("无此岗位" in i.message for i in issues)
+
+
+def test_objective_file_schema(repo: Path) -> None:
+    edit(repo, "manual/objectives.yml", "target: 1.0", "target: 100")
+    issue = only(check(repo), "plan-schema")
+    assert issue.line == line_of(repo, "manual/objectives.yml", "target: 100")
+
+
+def test_confidential_paths_may_name_nested_fields(repo: Path) -> None:
+    edit(repo, "schemas/complaint.py", 'confidential=("customer_name", "customer_phone")',
+         'confidential=("customer_name", "verification.by")')
+    assert "verification.by" in only(check(repo), "schema-spec").message  # complaints have no verification
+    edit(repo, "schemas/complaint.py", '"verification.by"', '"customer_phone"')
+    edit(repo, "schemas/nonconformity.py", "        date_field=", '        confidential=("verification.by",),\n        date_field=')
+    assert [i.rule for i in check(repo)] == ["schema-json-drift"]  # valid path; only the export is now stale

@@ -123,13 +123,36 @@ def _import(path: Path) -> types.ModuleType:
     return module
 
 
+def _submodel(annotation: Any) -> type[BaseModel] | None:
+    """The model inside ``X``, ``list[X]`` or ``X | None``, if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _submodel(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def field_exists(model: type[BaseModel], dotted: str) -> bool:
+    """``"auditors.auditor"`` names the ``auditor`` of every item in ``auditors``."""
+    head, _, rest = dotted.partition(".")
+    info = model.model_fields.get(head)
+    if info is None:
+        return False
+    if not rest:
+        return True
+    inner = _submodel(info.annotation)
+    return inner is not None and field_exists(inner, rest)
+
+
 def _spec_problems(model: type[RecordBase]) -> Iterator[str]:
     spec = model.form
     fields = model.model_fields
     if not re.fullmatch(r"[a-z][a-z0-9_]*", spec.kind):
         yield f"kind {spec.kind!r} must be lower_snake_case (it names the records/ folder)"
     for name in spec.confidential:
-        if name not in fields:
+        if not field_exists(model, name):
             yield f"confidential field {name!r} is not a field of {model.__name__}"
     if spec.date_field and spec.date_field not in fields:
         yield f"date_field {spec.date_field!r} is not a field of {model.__name__}"

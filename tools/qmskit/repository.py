@@ -144,18 +144,20 @@ class Repository:
                                 issues_from_validation(exc, rel, md.front, rule="document-schema"))
         return DocumentFile(rel, doc, md.body, md.body_line, md.front)
 
-    def load_organization(self) -> tuple[Organization | None, list[Issue]]:
+    def load_organization(self) -> tuple[Organization | None, yamlio.Loaded | None, list[Issue]]:
+        """The organization, where its entries stand (for messages), and what is wrong with it."""
         path = self.root / ORGANIZATION_FILE
         if not path.exists():
-            return None, [Issue(ORGANIZATION_FILE, 1, 1, "organization-missing",
-                                "no organization file: define departments and roles here so records can reference them")]
+            return None, None, [Issue(ORGANIZATION_FILE, 1, 1, "organization-missing",
+                                      "no organization file: define departments and roles here so records can reference them")]
         try:
             loaded = yamlio.load_file(path, max_bytes=self.config.max_file_bytes, max_depth=self.config.max_depth)
-            return Organization.model_validate(loaded.data), []
         except yamlio.YamlError as exc:
-            return None, [Issue(ORGANIZATION_FILE, exc.line, exc.col, exc.rule, exc.message)]
+            return None, None, [Issue(ORGANIZATION_FILE, exc.line, exc.col, exc.rule, exc.message)]
+        try:
+            return Organization.model_validate(loaded.data), loaded, []
         except ValidationError as exc:
-            return None, issues_from_validation(exc, ORGANIZATION_FILE, loaded, rule="organization-schema")
+            return None, loaded, issues_from_validation(exc, ORGANIZATION_FILE, loaded, rule="organization-schema")
 
     def record_file(self, path: Path) -> RecordFile:
         rel = self.rel(path)

@@ -17,7 +17,7 @@ from ..documents import Organization
 from ..issues import Issue
 from ..registry import Registry
 from ..repository import Config, DocumentFile, RecordFile, Repository
-from .documents import check_documents, check_form_procedures
+from .documents import check_documents, check_form_procedures, check_organization
 from .jsonschema_drift import check_json_schemas
 from .plans import check_plans
 from .records import check_record_file, check_record_folders
@@ -55,12 +55,14 @@ class Loaded:
 def build_index(repo: Repository, record_files: Sequence[RecordFile]) -> Loaded:
     """What references may point at, and the issues found on the way there."""
     issues: list[Issue] = []
-    org, org_issues = repo.load_organization()
+    org, org_loaded, org_issues = repo.load_organization()
     issues.extend(org_issues)
     docs = repo.load_documents()
     for df in docs:
         issues.extend(df.issues)
     documents = {df.doc.id: df.doc.status for df in docs if df.doc}
+    if org is not None and org_loaded is not None:
+        issues.extend(check_organization(org, org_loaded, set(documents)))
     index = Index(
         documents=documents,
         roles={r.name for r in org.roles} if org else set(),

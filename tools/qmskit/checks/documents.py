@@ -4,8 +4,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from .. import yamlio
 from ..documents import Organization
 from ..issues import Issue
+from ..repository import ORGANIZATION_FILE
 from ..registry import Registry
 from ..repository import DocumentFile
 from .references import document_id
@@ -100,4 +102,35 @@ def check_form_procedures(registry: Registry, document_ids: set[str]) -> list[Is
         if document_id(kind.spec.procedure) not in document_ids:
             issues.append(Issue(kind.module_path, 1, 1, "schema-procedure",
                                 f"form {kind.name} names procedure {kind.spec.procedure!r}, which is not in manual/"))
+    return issues
+
+
+def check_organization(org: Organization, loaded: yamlio.Loaded, document_ids: set[str]) -> list[Issue]:
+    """Names are defined once, and what an entry points at exists."""
+    issues = []
+    units = {u.id for u in org.units}
+    departments = {d.name for d in org.departments}
+    roles = {r.name for r in org.roles}
+
+    def add(loc: tuple[str | int, ...], message: str) -> None:
+        line, col = loaded.position(loc)
+        issues.append(Issue(ORGANIZATION_FILE, line, col, "organization", message))
+
+    for key, names in (("units", [u.id for u in org.units]), ("departments", [d.name for d in org.departments]),
+                       ("roles", [r.name for r in org.roles])):
+        seen: set[str] = set()
+        for n, name in enumerate(names):
+            if name in seen:
+                add((key, n), f"{name!r} is defined twice in {key}")
+            seen.add(name)
+    for n, dept in enumerate(org.departments):
+        if dept.unit is not None and dept.unit not in units:
+            add(("departments", n, "unit"), f"department {dept.name}: no unit {dept.unit!r}")
+    for n, role in enumerate(org.roles):
+        if role.department is not None and role.department not in departments:
+            add(("roles", n, "department"), f"role {role.name}: no department {role.department!r}")
+        if role.reports_to is not None and role.reports_to not in roles:
+            add(("roles", n, "reports_to"), f"role {role.name}: reports to {role.reports_to!r}, which is not a role")
+        if role.document is not None and document_id(role.document) not in document_ids:
+            add(("roles", n, "document"), f"role {role.name}: no document {role.document!r} in manual/")
     return issues
