@@ -20,7 +20,8 @@ def test_init_makes_a_repository_that_passes(tmp_path: Path) -> None:
     assert check.returncode == 0, check.stdout
     records = len(list((target / "records").rglob("*.yaml")))
     documents = len(list((target / "manual").glob("*.md"))) - 1  # index.md is not a controlled document
-    assert check.stdout.strip() == f"{documents} documents, 3 forms, {records} records checked: no problems."
+    forms = len(list((target / "schemas").glob("*.py")))
+    assert check.stdout.strip() == f"{documents} documents, {forms} forms, {records} records checked: no problems."
 
 
 def test_init_refuses_a_non_empty_folder(tmp_path: Path) -> None:
@@ -40,7 +41,7 @@ def _break(repo: Path) -> dict[str, int]:
     (repo / ca1).write_text(text, encoding="utf-8")
     cmp2 = f"records/complaint/CMP-{YEAR}-0002.yaml"
     (repo / cmp2).write_bytes((repo / cmp2).read_text(encoding="utf-8").encode("gbk"))
-    doc = "manual/QP-01-document-control.md"
+    doc = "manual/QM-01-quality-manual.md"
     text = (repo / doc).read_text(encoding="utf-8").replace("status: effective", "status: valid")
     (repo / doc).write_text(text, encoding="utf-8")
     ncr2 = f"records/nonconformity/NCR-{YEAR}-0002.yaml"

@@ -338,15 +338,29 @@ class Risk(RecordBase):
         return self.likelihood * self.impact
 
 
+class Amendment(RecordBase):
+    """更正记录: the one way to change a record that is already closed.
+
+    A closed record is evidence and stays as it was; a pull request that must
+    correct it adds an amendment saying what changed, why, and who approved.
+    """
+
+    amends: RecordRef(None) = Field(description="被更正的记录 / record amended")  # type: ignore[valid-type]
+    reason: str = Field(description="更正原因 / why")
+    change: str = Field(description="更正内容 / what was changed")
+    approved_by: RoleRef = Field(description="批准 / approved by")
+    approved: dt.date = Field(description="批准日期 / approved on")
+
+
 BASE_FORMS: tuple[type[RecordBase], ...] = (
     Nonconformity, CorrectiveAction, AuditPlan, AuditReport, ManagementReview,
-    Complaint, SatisfactionSurvey, TrainingRecord, CompetenceAssessment, Risk,
+    Complaint, SatisfactionSurvey, TrainingRecord, CompetenceAssessment, Risk, Amendment,
 )
 """The base forms, in the order ISO 9001 meets them in a year's work."""
 
 
 __all__ = [
-    "BASE_FORMS", "CORRECTIVE_ACTION_WORKFLOW", "NONCONFORMITY_WORKFLOW", "AuditPlan", "AuditReport", "AuditorAssignment", "Complaint", "CompetenceAssessment",
+    "BASE_FORMS", "CORRECTIVE_ACTION_WORKFLOW", "NONCONFORMITY_WORKFLOW", "Amendment", "AuditPlan", "AuditReport", "AuditorAssignment", "Complaint", "CompetenceAssessment",
     "CorrectiveAction", "DeptRef", "DocRef", "FormSpec", "ManagementReview",
     "Nonconformity", "RecordBase", "RecordRef", "Ref", "ReviewAction", "Risk", "RoleRef",
     "SatisfactionSurvey", "TrainingRecord", "Verification", "Workflow",
