@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from conftest import TODAY, run_qms
@@ -67,8 +68,11 @@ def test_check_reports_every_broken_file(repo: Path) -> None:
     lines = result.stdout.splitlines()
     for where in expected:
         assert any(line.startswith(where) for line in lines), (where, result.stdout)
-    problems = [line for line in lines if ": " in line and line.split(":")[0].endswith((".yaml", ".md"))]
-    assert lines[-1].endswith(f"{len(problems)} problems (" + lines[-1].split(" problems (")[1])
+    problems = lines[:-1]
+    assert all(re.match(r"^[^:]+:\d+:\d+: [a-z-]+: ", line) for line in problems)
+    assert f": {len(problems)} problems (" in lines[-1]
+    counted = sum(int(n) for n in re.findall(r" (\d+)(?:,|\))", lines[-1].split(" problems (")[1]))
+    assert counted == len(problems)
     assert "Traceback" not in result.stderr
 
 
