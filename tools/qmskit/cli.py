@@ -32,11 +32,26 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--as-of", type=_date, default=None, help="date for date-dependent rules (default: today)")
     check.add_argument("--format", choices=("text", "json", "github"), default="text")
     check.add_argument("--jobs", type=int, default=None, help="worker processes for large repositories (default: cores)")
+    check.add_argument("--base", metavar="REV", help="pull-request check: compare with the merge base of REV")
+    check.add_argument("--head", metavar="REV", help="with --base: check this revision instead of the working tree")
+
+    diff = sub.add_parser("diff", help="Markdown summary of a change, for a pull-request comment")
+    diff.add_argument("--base", metavar="REV", required=True, help="the branch the change goes into")
+    diff.add_argument("--head", metavar="REV", help="a revision instead of the working tree")
+
+    show = sub.add_parser("show", help="a record and its audit trail")
+    show.add_argument("id", help="record id, e.g. NCR-2026-0007")
+    show.add_argument("--reveal", action="store_true", help="show confidential fields (personal data)")
+
+    hist = sub.add_parser("history", help="a document's revision history from git")
+    hist.add_argument("doc_id", help="document number, e.g. LD-QP-09")
 
     new = sub.add_parser("new", help="create the next record of a kind")
     new.add_argument("kind")
     new.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE", help="fill a field (repeatable)")
     new.add_argument("--as-of", type=_date, default=None, help="date that picks the id's year (default: today)")
+    new.add_argument("--base", metavar="REV",
+                     help="also skip ids taken on this branch (default: the upstream branch, if any)")
 
     schema = sub.add_parser("schema", help="JSON Schema of the forms")
     schema_sub = schema.add_subparsers(dest="action", metavar="ACTION")
@@ -70,14 +85,20 @@ def _print_issues(issues: Sequence[Issue], fmt: str) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .checks import check_repository
+    from .checks import check_pull_request, check_repository
 
     repo = _repo(args)
     progress = None
     if sys.stderr.isatty():
         def progress(done: int, total: int) -> None:
             print(f"\rchecked {done}/{total} records", end="" if done < total else "\n", file=sys.stderr)
-    result = check_repository(repo, args.as_of or dt.date.today(), jobs=args.jobs, progress=progress)
+    as_of = args.as_of or dt.date.today()
+    if args.head and not args.base:
+        raise QmsError("--head goes with --base: qms check --base main --head my-branch")
+    if args.base:
+        result = check_pull_request(repo, args.base, as_of, head=args.head, jobs=args.jobs, progress=progress)
+    else:
+        result = check_repository(repo, as_of, jobs=args.jobs, progress=progress)
     _print_issues(result.issues, args.format)
     if args.format == "text":
         summary = f"{result.documents} documents, {result.kinds} forms, {result.records} records checked"
@@ -90,16 +111,58 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .newrecord import create_record, parse_assignments
+    from .newrecord import create_record, ids_on_branch, parse_assignments
 
     repo = _repo(args)
-    created = create_record(repo, args.kind, parse_assignments(args.set), args.as_of or dt.date.today())
+    taken = ids_on_branch(repo, args.kind, args.base)
+    created = create_record(repo, args.kind, parse_assignments(args.set), args.as_of or dt.date.today(), taken)
     rel = created.path.relative_to(repo.root).as_posix()
     print(f"created {rel}")
     if created.issues:
         _print_issues(created.issues, "text")
         print(f"{rel} is a blank form: fill in the fields above, then run 'qms check'.")
         return 1
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from .checks.changes import collect
+    from .git import Git
+    from .render_markdown import render
+    from .trail import change_report
+
+    repo = _repo(args)
+    with Git(repo.root) as git:
+        git.require_root()
+        if args.head:
+            raise QmsError("qms diff summarizes the working tree against --base; check out the branch first")
+        print(render(change_report(repo, collect(git, args.base, None), git)), end="")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from .git import Git
+    from .history import HistoryIndex
+    from .render_markdown import render
+    from .trail import record_report
+
+    repo = _repo(args)
+    with Git(repo.root) as git:
+        git.require_root()
+        print(render(record_report(repo, HistoryIndex(git), args.id, reveal=args.reveal)), end="")
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from .git import Git
+    from .history import HistoryIndex
+    from .render_markdown import render
+    from .trail import document_history_report
+
+    repo = _repo(args)
+    with Git(repo.root) as git:
+        git.require_root()
+        print(render(document_history_report(repo, HistoryIndex(git), args.doc_id)), end="")
     return 0
 
 
@@ -124,7 +187,10 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"check": cmd_check, "new": cmd_new, "schema": cmd_schema, "init": cmd_init}
+COMMANDS = {
+    "check": cmd_check, "new": cmd_new, "schema": cmd_schema, "init": cmd_init,
+    "diff": cmd_diff, "show": cmd_show, "history": cmd_history,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -172,16 +172,35 @@ class Git:
             tokens = [_decode(t) for t in rest.lstrip(b"\n").split(b"\0")]
             yield commit, [change for _, change in parse_raw(tokens)]
 
-    def grep_files(self, needles: Iterable[str], *paths: str) -> set[str]:
-        """Working-tree files under ``paths`` that contain any needle (tracked or not)."""
-        args = ["grep", "-l", "-z", "-F", "--untracked", "--no-color"]
+    def grep_files(self, needles: Iterable[str], *paths: str, revision: str | None = None) -> set[str]:
+        """Files under ``paths`` that contain any needle: in the working tree (tracked or not) or at a revision."""
         needles = list(needles)
         if not needles:
             return set()
+        args = ["grep", "-l", "-z", "-F", "--no-color"] + ([] if revision else ["--untracked"])
         for needle in needles:
             args += ["-e", needle]
-        out = self.run(*args, "--", *paths, check=False)
-        return {_decode(p) for p in out.split(b"\0") if p}
+        out = self.run(*args, *([revision] if revision else []), "--", *paths, check=False)
+        found = {_decode(p) for p in out.split(b"\0") if p}
+        if revision:
+            found = {p.split(":", 1)[1] if ":" in p else p for p in found}
+        return found
+
+    def require_root(self) -> None:
+        """History paths are the repository's: the QMS must be at the top of its git repository."""
+        prefix = _decode(self.run("rev-parse", "--show-prefix")).strip()
+        if prefix:
+            raise GitError(f"the QMS root is the subfolder {prefix!r} of a git repository; history features need "
+                           "qms.yml at the top of the repository")
+
+    def archive_to(self, revision: str, target: Path) -> None:
+        """Lay out the files of ``revision`` in ``target`` (no .git), to check a revision as a tree."""
+        import io
+        import tarfile
+
+        data = self.run("archive", "--format=tar", revision)
+        with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+            tar.extractall(target, filter="data")
 
     # -- blobs ---------------------------------------------------------------------------
     def blob(self, name: str) -> bytes | None:

@@ -104,6 +104,32 @@ def create_record(
     raise QmsError(f"could not find a free id for {kind.name} after {MAX_TRIES} tries; check records/{kind.name}/")
 
 
+def ids_on_branch(repo: Repository, kind_name: str, base: str | None) -> set[str]:
+    """Ids of ``kind_name`` on the branch a pull request will go into, so two branches do not take one id.
+
+    Without ``base`` the current branch's upstream is used when there is one;
+    outside git, or with no upstream, nothing is added.
+    """
+    from .git import Git, GitError
+
+    git = Git(repo.root)
+    if not git.is_repository():
+        if base:
+            raise QmsError(f"--base {base}: {repo.root} is not a git repository")
+        return set()
+    revision = base or git.upstream()
+    if revision is None:
+        return set()
+    try:
+        git.rev(revision)
+    except GitError:
+        if base:
+            raise
+        return set()
+    prefix = repo.rel(repo.root / "records" / kind_name)
+    return {Path(p).stem for p in git.ls_tree(revision, prefix)}
+
+
 def _validate(repo: Repository, path: Path) -> list[Issue]:
     from .checks import build_index, check_one  # the full check is only needed here
 

@@ -363,6 +363,28 @@ def load_markdown(raw: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, max_depth: 
     return MarkdownFile(loaded, body, body_line)
 
 
+def try_load(raw: bytes | None) -> Any:
+    """The data of a file's bytes, or None when absent or not valid YAML (for history, not checking)."""
+    if raw is None:
+        return None
+    try:
+        return loads(raw).data
+    except YamlError:
+        return None
+
+
+def read_front_matter(raw: bytes | None) -> tuple[dict[str, Any] | None, str]:
+    """(front matter mapping or None, body) of a Markdown file's bytes; never raises."""
+    if raw is None:
+        return None, ""
+    try:
+        md = load_markdown(raw)
+    except YamlError:
+        return None, ""
+    front = md.front.data if md.front and isinstance(md.front.data, dict) else None
+    return front, md.body
+
+
 def dump_scalar(value: Any) -> str:
     """Render one value as YAML text that this loader reads back unchanged."""
     text = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10**9)
