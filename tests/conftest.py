@@ -39,3 +39,47 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+class GitRepo:
+    """A real git repository in a temporary folder, with authors and backdated commits."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.git("init", "-q", "-b", "main")
+        self.git("config", "user.name", "Test")
+        self.git("config", "user.email", "test@example.com")
+        self.git("config", "commit.gpgsign", "false")
+
+    def git(self, *args: str, env: dict[str, str] | None = None) -> str:
+        import os
+
+        result = subprocess.run(["git", *args], cwd=self.root, capture_output=True, text=True,
+                                env={**os.environ, **(env or {})})
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    def commit(self, message: str, author: str = "张三", when: str = "2026-01-05T10:00:00+08:00") -> str:
+        """Commit everything, as ``author`` on ``when`` (author and committer dates alike)."""
+        self.git("add", "-A")
+        env = {
+            "GIT_AUTHOR_NAME": author, "GIT_AUTHOR_EMAIL": f"{abs(hash(author)) % 10**6}@example.com",
+            "GIT_COMMITTER_NAME": author, "GIT_COMMITTER_EMAIL": f"{abs(hash(author)) % 10**6}@example.com",
+            "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when,
+        }
+        self.git("commit", "-q", "--allow-empty", "-m", message, env=env)
+        return self.git("rev-parse", "HEAD").strip()
+
+    def edit(self, rel: str, old: str, new: str) -> None:
+        path = self.root / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text, (old, rel)
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def git_repo(repo: Path) -> GitRepo:
+    """The ``qms init`` repository, committed once on main."""
+    g = GitRepo(repo)
+    g.commit("建立质量管理体系", "王芳", "2026-01-05T09:00:00+08:00")
+    return g

@@ -15,7 +15,7 @@ from .registry import load_registry
 from .schema_export import export
 
 _TOKEN = re.compile(r"@@(DATE([+-]\d+)?|YEAR)@@")
-_RENAMES = {"gitignore": ".gitignore"}
+_DOT = "dot-"  # template names for dot-files, which packaging tools tend to drop
 
 
 def _fill(text: str, today: dt.date) -> str:
@@ -35,8 +35,7 @@ def init_repository(target: Path, today: dt.date) -> list[Path]:
     written: list[Path] = []
     for source in _walk(template):
         rel = source.relative_to(template)  # type: ignore[attr-defined]
-        parts = [_TOKEN.sub(lambda m: _fill(m.group(0), today), p) for p in rel.parts]
-        parts[-1] = _RENAMES.get(parts[-1], parts[-1])
+        parts = ["." + p[len(_DOT):] if p.startswith(_DOT) else _fill(p, today) for p in rel.parts]
         dest = target.joinpath(*parts)
         dest.parent.mkdir(parents=True, exist_ok=True)
         with open(dest, "x", encoding="utf-8") as handle:

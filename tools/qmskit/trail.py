@@ -146,7 +146,7 @@ def change_report(repo: Repository, cs: ChangeSet, git: Git) -> Report:
         for change in changes:
             last_commit.setdefault(change.path, commit)
     uncommitted = cs.head is None
-    added, transitions, edited, documents = [], [], [], []
+    added, deleted, transitions, edited, documents = [], [], [], [], []
 
     def who(path: str) -> tuple[str, str]:
         commit = last_commit.get(path)
@@ -166,6 +166,8 @@ def change_report(repo: Repository, cs: ChangeSet, git: Git) -> Report:
                 added.append([record_id(path), parts[1], str(status or ""), author, when])
                 continue
             old = yamlio.try_load(git.blob(change.old_blob)) if change.old_blob else None
+            if change.status in ("D", "R") and (change.status == "D" or record_id(change.old_path or "") != record_id(path)):
+                deleted.append([record_id(change.old_path or path), "deleted" if change.status == "D" else f"renamed to {record_id(path)}"])
             if change.status == "D" or not isinstance(old, dict) or not isinstance(new, dict):
                 continue
             if old.get("status") != new.get("status"):
@@ -184,6 +186,9 @@ def change_report(repo: Repository, cs: ChangeSet, git: Git) -> Report:
                     subtitle=f"`{cs.merge_base[:8]}` (merge base) → `{cs.head or 'working tree'}`")
     report.section("新增记录 / Records added").blocks.append(
         Table(["编号 / id", "类别 / kind", "状态 / status", "作者 / by", "日期 / when"], added))
+    if deleted:
+        report.section("删除或改号的记录 / Records deleted or renamed (not allowed)").blocks.append(
+            Table(["编号 / id", "变化 / change"], deleted))
     report.section("状态变化 / Status transitions").blocks.append(
         Table(["编号 / id", "状态 / status", "作者 / by", "日期 / when"], transitions))
     report.section("字段修改 / Fields changed").blocks.append(Table(["编号 / id", "修改 / changes"], edited))

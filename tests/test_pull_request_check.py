@@ -1,0 +1,210 @@
+"""qms check --base: each pull-request rule catches its case and lets the legal case pass."""
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import TODAY, GitRepo, run_qms, write
+
+import qmskit.checks as checks
+from qmskit import Repository
+from qmskit.checks import check_pull_request
+from qmskit.issues import Issue
+
+YEAR = TODAY.year
+NCR1 = f"records/nonconformity/NCR-{YEAR}-0001.yaml"
+NCR2 = f"records/nonconformity/NCR-{YEAR}-0002.yaml"
+CA1 = f"records/corrective_action/CA-{YEAR}-0001.yaml"
+CMP2 = f"records/complaint/CMP-{YEAR}-0002.yaml"
+
+
+def pr_check(g: GitRepo, base: str = "main", head: str | None = None) -> list[Issue]:
+    return check_pull_request(Repository(g.root), base, TODAY, head=head, jobs=1).issues
+
+
+def rules(issues: list[Issue]) -> list[str]:
+    return sorted(i.rule for i in issues)
+
+
+@pytest.fixture
+def branch(git_repo: GitRepo) -> GitRepo:
+    git_repo.git("checkout", "-q", "-b", "change")
+    return git_repo
+
+
+def test_unchanged_branch_is_clean(branch: GitRepo) -> None:
+    assert pr_check(branch) == []
+
+
+def test_forward_transition_passes_and_backward_fails(branch: GitRepo) -> None:
+    branch.edit(NCR2, "status: open", "status: analysis\nroot_cause: 未核对版本。")
+    assert pr_check(branch) == []
+    branch.commit("分析", "李娜", "2026-02-01T10:00:00+08:00")
+    branch.git("checkout", "-q", "-b", "back")
+    branch.edit(NCR2, "status: analysis", "status: open")
+    issues = pr_check(branch, base="change")
+    assert rules(issues) == ["change-status-transition"]
+    assert issues[0].path == NCR2 and "analysis → open" in issues[0].message and issues[0].line == 3
+
+
+def test_skipping_statuses_is_refused(branch: GitRepo) -> None:
+    branch.edit(NCR2, "status: open", "status: action\nroot_cause: x\ncorrection: y")
+    assert rules(pr_check(branch)) == ["change-status-transition"]
+
+
+def test_closed_record_is_frozen_unless_amended(branch: GitRepo) -> None:
+    branch.edit(NCR1, "grade: minor", "grade: major")
+    issues = pr_check(branch)
+    assert rules(issues) == ["change-closed-record"] and issues[0].path == NCR1
+    write(branch.root / f"records/amendment/AMD-{YEAR}-001.yaml",
+          f"id: AMD-{YEAR}-001\namends: NCR-{YEAR}-0001\nreason: 定级有误\nchange: grade minor → major\n"
+          f"approved_by: 管理者代表\napproved: {TODAY}\n")
+    assert pr_check(branch) == []
+
+
+def test_amendment_must_name_the_record(branch: GitRepo) -> None:
+    branch.edit(NCR1, "grade: minor", "grade: major")
+    write(branch.root / f"records/amendment/AMD-{YEAR}-001.yaml",
+          f"id: AMD-{YEAR}-001\namends: CA-{YEAR}-0001\nreason: x\nchange: y\napproved_by: 管理者代表\napproved: {TODAY}\n")
+    assert rules(pr_check(branch)) == ["change-closed-record"]
+
+
+def test_ncr_cannot_close_while_its_action_is_open(branch: GitRepo) -> None:
+    branch.edit(NCR2, "status: open", "status: analysis\nroot_cause: x")
+    branch.commit("a")
+    for old, new in (("status: analysis", "status: action\ncorrection: y\nactions: [CA-%d-0002]" % YEAR),):
+        branch.edit(NCR2, old, new)
+    write(branch.root / f"records/corrective_action/CA-{YEAR}-0002.yaml",
+          f"id: CA-{YEAR}-0002\nstatus: in_progress\ntype: corrective\nraised: {TODAY}\naction: 培训\n"
+          f"owner: 质量部经理\ndue: {TODAY}\nnonconformity: NCR-{YEAR}-0002\n")
+    branch.commit("b")
+    branch.edit(NCR2, "status: action", "status: verification")
+    branch.edit(f"records/corrective_action/CA-{YEAR}-0002.yaml", "status: in_progress", f"status: done\ndone: {TODAY}")
+    branch.commit("c")
+    branch.git("checkout", "-q", "-b", "close")
+    branch.edit(NCR2, "status: verification", f"status: closed\nverification: {{by: 内审员, on: {TODAY}, result: effective}}\nclosed: {TODAY}")
+    issues = pr_check(branch, base="change")
+    assert rules(issues) == ["change-close-open-action"] and f"CA-{YEAR}-0002" in issues[0].message
+    branch.edit(f"records/corrective_action/CA-{YEAR}-0002.yaml", "status: done",
+                f"status: verified\nverification: {{by: 内审员, on: {TODAY}, result: effective}}")
+    assert pr_check(branch, base="change") == []
+
+
+def test_deleting_a_record_is_refused(branch: GitRepo) -> None:
+    (branch.root / CMP2).unlink()
+    issues = pr_check(branch)
+    assert rules(issues) == ["change-record-deleted"] and issues[0].path == CMP2
+
+
+def test_renaming_a_record_to_another_id_is_refused(branch: GitRepo) -> None:
+    branch.git("mv", CMP2, f"records/complaint/CMP-{YEAR}-0009.yaml")
+    branch.edit(f"records/complaint/CMP-{YEAR}-0009.yaml", f"id: CMP-{YEAR}-0002", f"id: CMP-{YEAR}-0009")
+    branch.commit("改号")
+    assert "change-record-renamed" in rules(pr_check(branch))
+
+
+def test_two_branches_taking_the_same_id(branch: GitRepo) -> None:
+    text = (branch.root / CMP2).read_text(encoding="utf-8").replace(f"CMP-{YEAR}-0002", f"CMP-{YEAR}-0003")
+    write(branch.root / f"records/complaint/CMP-{YEAR}-0003.yaml", text)
+    branch.commit("新投诉", "李娜")
+    branch.git("checkout", "-q", "main")
+    write(branch.root / f"records/complaint/CMP-{YEAR}-0003.yaml", text.replace("月度服务报告", "年度服务报告"))
+    branch.commit("另一条新投诉", "赵强", "2026-01-06T10:00:00+08:00")
+    branch.git("checkout", "-q", "change")
+    issues = pr_check(branch)
+    assert rules(issues) == ["change-id-taken"] and "renumber" in issues[0].message
+    # qms new on this branch, told about main, skips the id main has taken
+    result = run_qms("new", "complaint", "--base", "main", cwd=branch.root)
+    assert f"created records/complaint/CMP-{YEAR}-0004.yaml" in result.stdout
+
+
+def test_new_uses_the_upstream_branch_by_default(branch: GitRepo) -> None:
+    branch.git("branch", "--set-upstream-to=main")
+    branch.git("checkout", "-q", "main")
+    text = (branch.root / CMP2).read_text(encoding="utf-8").replace(f"CMP-{YEAR}-0002", f"CMP-{YEAR}-0003")
+    write(branch.root / f"records/complaint/CMP-{YEAR}-0003.yaml", text)
+    branch.commit("main 的新投诉")
+    branch.git("checkout", "-q", "change")
+    assert f"CMP-{YEAR}-0004.yaml" in run_qms("new", "complaint", cwd=branch.root).stdout
+
+
+def test_document_body_change_needs_revision_and_approval(branch: GitRepo) -> None:
+    doc = "manual/QP-03-complaints.md"
+    branch.edit(doc, "2 个工作日内", "1 个工作日内")
+    assert rules(pr_check(branch)) == ["change-document-approval", "change-document-revision"]
+    branch.edit(doc, "revision: A/0", "revision: A/1")
+    assert rules(pr_check(branch)) == ["change-document-approval"]
+    approved = (branch.root / doc).read_text(encoding="utf-8").split("approved: ")[1].split("\n")[0]
+    effective = (branch.root / doc).read_text(encoding="utf-8").split("effective: ")[1].split("\n")[0]
+    branch.edit(doc, f"approved: {approved}", f"approved: {TODAY}")
+    branch.edit(doc, f"effective: {effective}", f"effective: {TODAY}")
+    assert pr_check(branch) == []
+
+
+def test_front_matter_only_change_needs_no_revision(branch: GitRepo) -> None:
+    branch.edit("manual/QP-03-complaints.md", 'iso9001: ["8.2", "9.1"]', 'iso9001: ["8.2", "9.1", "7.4"]')
+    assert pr_check(branch) == []
+
+
+def test_documents_are_made_obsolete_not_deleted(branch: GitRepo) -> None:
+    (branch.root / "manual/QP-03-complaints.md").unlink()
+    assert "change-document-deleted" in rules(pr_check(branch))
+
+
+def test_head_revision_is_checked_as_committed(branch: GitRepo) -> None:
+    branch.edit(NCR2, "status: open", "status: closed")
+    branch.commit("跳过流程", "李娜")
+    branch.git("checkout", "-q", "main")  # the working tree now is main, the check reads the branch
+    issues = check_pull_request(Repository(branch.root), "main", TODAY, head="change", jobs=1).issues
+    assert "change-status-transition" in rules(issues) and "record-status-fields" in rules(issues)
+
+
+def test_only_changed_records_and_their_referrers_are_revalidated(branch: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    for n in range(3, 40):
+        write(branch.root / f"records/complaint/CMP-{YEAR}-{n:04d}.yaml",
+              (branch.root / CMP2).read_text(encoding="utf-8").replace(f"CMP-{YEAR}-0002", f"CMP-{YEAR}-{n:04d}"))
+    branch.commit("更多投诉")
+    branch.git("checkout", "-q", "-b", "small")
+    branch.edit(CMP2, "status: received", f"status: replied\nreplied: {TODAY}")
+    checked: list[str] = []
+    real = checks.check_one
+
+    def spy(rf, *args):  # type: ignore[no-untyped-def]
+        checked.append(rf.path)
+        return real(rf, *args)
+
+    monkeypatch.setattr(checks, "check_one", spy)
+    assert pr_check(branch, base="change") == []
+    assert checked == [CMP2]
+    checked.clear()
+    (branch.root / NCR1).unlink()  # deleting a record re-checks those that name it
+    issues = pr_check(branch, base="change")
+    assert set(checked) == {CMP2, CA1, f"records/complaint/CMP-{YEAR}-0001.yaml"}
+    assert {"change-record-deleted", "ref-record"} <= set(rules(issues))
+
+
+def test_schema_change_checks_everything(branch: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    branch.edit("schemas/complaint.py", "customer_phone: str | None = None", "customer_phone: str")
+    checked: list[str] = []
+    real = checks.check_one
+    monkeypatch.setattr(checks, "check_one", lambda rf, *a: checked.append(rf.path) or real(rf, *a))
+    pr_check(branch)
+    assert len(checked) == len(list((branch.root / "records").rglob("*.yaml")))
+
+
+def test_cli_pull_request_check_with_annotations(branch: GitRepo) -> None:
+    (branch.root / CMP2).unlink()
+    result = run_qms("check", "--base", "main", "--format", "github", cwd=branch.root)
+    assert result.returncode == 1
+    assert result.stdout.startswith(f"::error file={CMP2},line=1,col=1,title=change-record-deleted::")
+    assert run_qms("check", "--base", "no-such-branch", cwd=branch.root).returncode == 2
+
+
+def test_shallow_clone_refused_by_pr_check(branch: GitRepo, tmp_path: Path) -> None:
+    branch.commit("x")
+    clone = tmp_path / "c"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", "--no-single-branch", f"file://{branch.root}", str(clone)], check=True)
+    result = run_qms("check", "--base", "origin/main", cwd=clone)
+    assert result.returncode == 2 and "fetch-depth: 0" in result.stderr and "Traceback" not in result.stderr
