@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qmskit import yamlio
 from qmskit.yamlio import YamlError
@@ -165,7 +167,15 @@ def test_set_values_are_read_as_yaml() -> None:
 
 def test_dumps_round_trips_shared_values_without_anchors() -> None:
     day = dt.date(2026, 7, 31)
-    data = {"reported": day, "dispatched": day, "tags": ["a"], "again": ["a"], "time": "10:30", "code": "0755"}
+    data = {"reported": day, "dispatched": day, "tags": ["a"], "again": ["a"], "time": "10:30", "code": "0755",
+            "looks_numeric": ["1e5", "0o17", "null", "~", "TRUE", ".5", "+1"]}
     text = yamlio.dumps(data)
     assert "&" not in text and "*" not in text
     assert yamlio.loads(text).data == data
+
+
+@given(st.dictionaries(st.text(max_size=6), st.one_of(st.text(max_size=10), st.integers(), st.booleans(), st.none(), st.dates()),
+                       max_size=6))
+@settings(max_examples=200, deadline=None)
+def test_dumps_then_loads_is_identity(data: dict) -> None:  # type: ignore[type-arg]
+    assert yamlio.loads(yamlio.dumps(data)).data == data

@@ -394,11 +394,32 @@ def dump_scalar(value: Any) -> str:
     return text
 
 
+def _reads_as_text(value: str) -> bool:
+    """Whether this loader would read ``value``, written plain, back as the same string."""
+    for tag, pattern in _Loader.yaml_implicit_resolvers.get(value[:1], []):
+        if pattern.match(value):
+            return tag == _STR
+    return True
+
+
 class _Dumper(yaml.SafeDumper):
-    """Never writes anchors or aliases: the loader refuses them, so the writer must not make them."""
+    """Writes what :func:`loads` reads back equal: no anchors, and strings quoted by YAML 1.2 rules.
+
+    PyYAML quotes by YAML 1.1, so "1e5" would go out plain and come back a number.
+    """
 
     def ignore_aliases(self, data: Any) -> bool:
         return True
+
+    def represent_str(self, data: str) -> yaml.ScalarNode:
+        if "\x85" in data:  # NEL is a YAML line break; only an escape keeps it
+            return self.represent_scalar(_STR, data, style='"')
+        if data and not _reads_as_text(data):
+            return self.represent_scalar(_STR, data, style="'")
+        return super().represent_str(data)
+
+
+_Dumper.add_representer(str, _Dumper.represent_str)
 
 
 def dumps(data: Any) -> str:
