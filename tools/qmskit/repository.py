@@ -7,7 +7,6 @@ them. Nothing here writes.
 """
 from __future__ import annotations
 
-import datetime as dt
 import os
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -104,13 +103,23 @@ class Repository:
     def registry(self) -> Registry:
         return load_registry(self.root / "schemas", self.root)
 
-    def record_paths(self) -> list[Path]:
-        """Every file under ``records/``, sorted; folder names are kinds."""
-        base = self.root / "records"
-        found: list[Path] = []
+    def record_files(self) -> list[RecordFile]:
+        """Every file under ``records/``, sorted; the folder below records/ names the kind.
+
+        Built from strings, not Path objects: at 100k records pathlib's
+        per-path cost would be most of a small pull-request check.
+        """
+        base = str(self.root / "records")
+        found: list[RecordFile] = []
         for dirpath, dirnames, filenames in os.walk(base):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            found.extend(Path(dirpath) / name for name in sorted(filenames) if not name.startswith("."))
+            rel_dir = dirpath[len(base):].replace(os.sep, "/").strip("/")
+            kind = rel_dir.split("/", 1)[0] if rel_dir else ""
+            prefix = f"records/{rel_dir}/" if rel_dir else "records/"
+            for name in sorted(filenames):
+                if not name.startswith("."):
+                    stem = name.rsplit(".", 1)[0] if "." in name else name
+                    found.append(RecordFile(prefix + name, kind, stem))
         return found
 
     def document_paths(self) -> list[Path]:
@@ -161,10 +170,5 @@ class Repository:
 
     def record_file(self, path: Path) -> RecordFile:
         rel = self.rel(path)
-        parts = Path(rel).parts
-        kind = parts[1] if len(parts) > 2 else ""
-        return RecordFile(rel, kind, path.stem)
-
-
-def today() -> dt.date:
-    return dt.date.today()
+        parts = rel.split("/")
+        return RecordFile(rel, parts[1] if len(parts) > 2 else "", path.stem)

@@ -177,7 +177,7 @@ def check_repository(
     issues: list[Issue] = list(repo.config_issues)
     registry = repo.registry
     issues.extend(registry.issues)
-    record_files = [repo.record_file(p) for p in repo.record_paths()]
+    record_files = repo.record_files()
     loaded = build_index(repo, record_files)
     index, docs = loaded.index, loaded.documents
     issues.extend(loaded.issues)

@@ -51,9 +51,11 @@ def collect(git: Git, base: str, head: str | None) -> ChangeSet:
     head_sha = git.rev(head) if head else git.rev("HEAD")
     merge_base = git.merge_base(base_tip, head_sha)
     changes = git.diff(merge_base, head_sha if head else None)
-    at_merge_base = git.ls_tree(merge_base, "records")
-    at_tip = git.ls_tree(base_tip, "records")
-    base_new = {record_id(p): p for p in at_tip if p not in at_merge_base and p.endswith(".yaml")}
+    base_new: dict[str, str] = {}
+    if any(c.status == "A" and c.path.startswith("records/") for c in changes) and base_tip != merge_base:
+        # what the target branch added meanwhile: one diff, not two full tree listings
+        added = [c.path for c in git.diff(merge_base, base_tip, "records") if c.status == "A"]
+        base_new = {record_id(p): p for p in added if p.endswith(".yaml")}
     return ChangeSet(merge_base, base_tip, head, changes, base_new)
 
 
