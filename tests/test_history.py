@@ -74,6 +74,19 @@ def test_changes_in_a_period(git_repo: GitRepo) -> None:
     assert {v.commit.subject for v in march} == {"NCR 纠正", "QP-03 改版"}
 
 
+def test_changes_between_revisions_and_version_at_a_revision(git_repo: GitRepo) -> None:
+    from qmskit.history import changes_in_range, version_at_revision
+
+    start = git_repo.git("rev-parse", "HEAD").strip()
+    build_history(git_repo)
+    with Git(git_repo.root) as git:
+        subjects = {v.commit.subject for v in changes_in_range(git, start, "HEAD")}
+        assert subjects == {"NCR 原因分析", "NCR 纠正", "QP-03 改版", "文件改名(中文文件名)", "QP-03 B 版"}
+        assert version_at_revision(git, start, NCR2)["status"] == "open"
+        assert version_at_revision(git, "fix", NCR2)["status"] == "action"
+        assert version_at_revision(git, start, "records/nonconformity/none.yaml") is None
+
+
 def test_one_log_pass_and_one_cat_file_process(git_repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
     build_history(git_repo)
     calls: list[list[str]] = []

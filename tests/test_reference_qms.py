@@ -239,3 +239,39 @@ def test_personal_data_fields_are_confidential(reference: Repository) -> None:
             found += 1
             assert name in kind.spec.confidential, f"{kind.name}.{name} holds personal data"
     assert found >= 15
+
+
+def _copy_reference(tmp_path: Path) -> Path:
+    import shutil
+
+    target = tmp_path / "ref"
+    target.mkdir()
+    for name in ("qms.yml", "manual", "schemas", "records"):
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, target / name)
+    return target
+
+
+def test_auditor_may_not_audit_own_department(tmp_path: Path) -> None:
+    target = _copy_reference(tmp_path)
+    plan = target / "records/audit_plan/IAP-2026-01.yaml"
+    text = plan.read_text(encoding="utf-8")
+    first_own = re.search(r"department: (\S+)\n  audits:\n  - (\S+)", text)
+    assert first_own is not None
+    broken = text.replace(f"  audits:\n  - {first_own.group(2)}", f"  audits:\n  - {first_own.group(1)}", 1)
+    plan.write_text(broken, encoding="utf-8")
+    issues = check_repository(Repository(target), AS_OF, jobs=1).issues
+    assert [(i.path, i.rule) for i in issues] == [("records/audit_plan/IAP-2026-01.yaml", "schema")]
+    assert "may not audit their own department" in issues[0].message
+
+
+def test_risk_ranking_must_follow_the_scores(tmp_path: Path) -> None:
+    target = _copy_reference(tmp_path)
+    path = target / "records/risk_assessment/RA-2026-01.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    first, second = data["ranking"][0]["score"], data["ranking"][1]["score"]
+    assert first > second
+    text = path.read_text(encoding="utf-8").replace(f"score: {first}\n", f"score: {second - 1}\n", 1)
+    path.write_text(text, encoding="utf-8")
+    issues = check_repository(Repository(target), AS_OF, jobs=1).issues
+    assert len(issues) == 1 and "higher scores first" in issues[0].message

@@ -191,6 +191,14 @@ class HistoryIndex:
                     yield version
 
 
+def changes_in_range(git: Git, from_rev: str, to_rev: str = "HEAD") -> Iterator[Version]:
+    """Every file change in the commits ``from_rev..to_rev`` (what a release or a PR brought), newest first."""
+    git.require_full_history()
+    for index, (commit, changes) in enumerate(git.log(*TRACKED, revision=f"{git.rev(from_rev)}..{git.rev(to_rev)}")):
+        for change in changes:
+            yield Version(commit, index, change)
+
+
 def version_at_revision(git: Git, revision: str, path: str) -> Any:
     """A file as it is at a revision (data, or None if absent)."""
     raw = git.blob(f"{revision}:{path}")
@@ -203,6 +211,6 @@ def version_at_revision(git: Git, revision: str, path: str) -> Any:
 
 
 __all__ = [
-    "MISSING", "FieldChange", "HistoryIndex", "TrailEntry", "Version", "apply_changes", "diff_fields",
+    "MISSING", "FieldChange", "HistoryIndex", "TrailEntry", "Version", "apply_changes", "changes_in_range", "diff_fields",
     "version_at_revision",
 ]
