@@ -72,6 +72,8 @@ def test_check_reports_every_broken_file(repo: Path) -> None:
     assert all(re.match(r"^[^:]+:\d+:\d+: [a-z-]+: ", line) for line in problems)
     assert f": {len(problems)} problems (" in lines[-1]
     counted = sum(int(n) for n in re.findall(r" (\d+)(?:,|\))", lines[-1].split(" problems (")[1]))
+    # one per broken file, a second missing field on NCR-0002, and objectives.yml citing the broken QM-01
+    assert counted == len(problems) == 5 + 1 + 1
     assert counted == len(problems)
     assert "Traceback" not in result.stderr
 

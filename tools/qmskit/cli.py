@@ -106,7 +106,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(f"{summary}: no problems.")
         else:
             rules = ", ".join(f"{rule} {n}" for rule, n in sorted(result.counts.items()))
-            print(f"{summary}: {len(result.issues)} problems ({rules}).")
+            noun = "problem" if len(result.issues) == 1 else "problems"
+            print(f"{summary}: {len(result.issues)} {noun} ({rules}).")
     return 0 if result.ok else 1
 
 

@@ -146,13 +146,7 @@ class HistoryIndex:
         return None if sha is None else self.git.blob(sha)
 
     def data_of(self, sha: str | None) -> Any:
-        raw = self.blob(sha)
-        if raw is None:
-            return None
-        try:
-            return yamlio.loads(raw).data
-        except yamlio.YamlError:
-            return MISSING
+        return _parse(self.blob(sha))
 
     def trail(self, path: str) -> list[TrailEntry]:
         """A record's field-level changes, oldest first; replaying them rebuilds each version."""
@@ -201,7 +195,11 @@ def changes_in_range(git: Git, from_rev: str, to_rev: str = "HEAD") -> Iterator[
 
 def version_at_revision(git: Git, revision: str, path: str) -> Any:
     """A file as it is at a revision (data, or None if absent)."""
-    raw = git.blob(f"{revision}:{path}")
+    return _parse(git.blob(f"{revision}:{path}"))
+
+
+def _parse(raw: bytes | None) -> Any:
+    """A version's data: None if the file is absent, MISSING if it cannot be read as YAML."""
     if raw is None:
         return None
     try:

@@ -19,7 +19,7 @@ from . import yamlio
 from .documents import Document, Organization
 from .issues import Issue, QmsError
 from .registry import Registry, load_registry
-from .validation import issues_from_validation
+from .validation import issues_from_validation, load_model
 
 CONFIG_FILE = "qms.yml"
 ORGANIZATION_FILE = "manual/organization.yml"
@@ -86,15 +86,9 @@ class Repository:
         self.config = self._read_config()
 
     def _read_config(self) -> Config:
-        path = self.root / CONFIG_FILE
-        try:
-            loaded = yamlio.load_file(path)
-            return Config.model_validate(loaded.data)
-        except yamlio.YamlError as exc:
-            self.config_issues.append(Issue(CONFIG_FILE, exc.line, exc.col, exc.rule, exc.message))
-        except ValidationError as exc:
-            self.config_issues.extend(issues_from_validation(exc, CONFIG_FILE, loaded))
-        return Config(name=self.root.name)
+        config, _, issues = load_model(self.root / CONFIG_FILE, CONFIG_FILE, Config, "config")
+        self.config_issues.extend(issues)
+        return config or Config(name=self.root.name)
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
@@ -159,14 +153,8 @@ class Repository:
         if not path.exists():
             return None, None, [Issue(ORGANIZATION_FILE, 1, 1, "organization-missing",
                                       "no organization file: define departments and roles here so records can reference them")]
-        try:
-            loaded = yamlio.load_file(path, max_bytes=self.config.max_file_bytes, max_depth=self.config.max_depth)
-        except yamlio.YamlError as exc:
-            return None, None, [Issue(ORGANIZATION_FILE, exc.line, exc.col, exc.rule, exc.message)]
-        try:
-            return Organization.model_validate(loaded.data), loaded, []
-        except ValidationError as exc:
-            return None, loaded, issues_from_validation(exc, ORGANIZATION_FILE, loaded, rule="organization-schema")
+        return load_model(path, ORGANIZATION_FILE, Organization, "organization-schema",
+                          max_bytes=self.config.max_file_bytes, max_depth=self.config.max_depth)
 
     def record_file(self, path: Path) -> RecordFile:
         rel = self.rel(path)

@@ -1,10 +1,16 @@
 """Pydantic errors as issues at the line where the field stands."""
 from __future__ import annotations
 
-from pydantic import ValidationError
+from pathlib import Path
+from typing import TypeVar
 
+from pydantic import BaseModel, ValidationError
+
+from . import yamlio
 from .issues import Issue
 from .yamlio import Loaded
+
+M = TypeVar("M", bound=BaseModel)
 
 
 def _loc_text(loc: tuple[str | int, ...]) -> str:
@@ -40,3 +46,18 @@ def issues_from_validation(
         line, col = loaded.position(loc) if loaded is not None else (1, 1)
         issues.append(Issue(path, line, col, rule, _message(error)))
     return issues
+
+
+def load_model(
+    path: Path, rel: str, model: type[M], rule: str, *, max_bytes: int = yamlio.DEFAULT_MAX_BYTES,
+    max_depth: int = yamlio.DEFAULT_MAX_DEPTH,
+) -> tuple[M | None, Loaded | None, list[Issue]]:
+    """Read a YAML data file into ``model``: (value or None, positions, issues). Never raises for bad input."""
+    try:
+        loaded = yamlio.load_file(path, max_bytes=max_bytes, max_depth=max_depth)
+    except yamlio.YamlError as exc:
+        return None, None, [Issue(rel, exc.line, exc.col, exc.rule, exc.message)]
+    try:
+        return model.model_validate(loaded.data), loaded, []
+    except ValidationError as exc:
+        return None, loaded, issues_from_validation(exc, rel, loaded, rule=rule)

@@ -4,28 +4,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from pydantic import BaseModel, ValidationError
-
 from .. import yamlio
 from ..issues import Issue
 from ..plans import OBJECTIVES_FILE, SCHEDULE_FILE, Activity, Objective, ObjectivesFile, ScheduleFile
 from ..registry import Registry
-from ..validation import issues_from_validation
+from ..validation import M, load_model
 from .references import Index, document_id
 
 
-def _load(root: Path, rel: str, model: type[BaseModel]) -> tuple[BaseModel | None, yamlio.Loaded | None, list[Issue]]:
+def _load(root: Path, rel: str, model: type[M]) -> tuple[M | None, yamlio.Loaded | None, list[Issue]]:
     path = root / rel
     if not path.exists():
         return None, None, []
-    try:
-        loaded = yamlio.load_file(path)
-    except yamlio.YamlError as exc:
-        return None, None, [Issue(rel, exc.line, exc.col, exc.rule, exc.message)]
-    try:
-        return model.model_validate(loaded.data), loaded, []
-    except ValidationError as exc:
-        return None, loaded, issues_from_validation(exc, rel, loaded, rule="plan-schema")
+    return load_model(path, rel, model, "plan-schema")
 
 
 def check_plans(root: Path, registry: Registry, index: Index) -> list[Issue]:
