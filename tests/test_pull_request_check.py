@@ -185,6 +185,16 @@ def test_only_changed_records_and_their_referrers_are_revalidated(branch: GitRep
     assert {"change-record-deleted", "ref-record"} <= set(rules(issues))
 
 
+def test_renumbered_document_rechecks_the_records_that_cite_it(branch: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    branch.edit("manual/QP-01-document-control.md", "id: QP-01", "id: QP-11")
+    checked: list[str] = []
+    real = checks.check_one
+    monkeypatch.setattr(checks, "check_one", lambda rf, *a: checked.append(rf.path) or real(rf, *a))
+    issues = pr_check(branch)
+    assert NCR2 in checked  # NCR-0002's requirement is QP-01
+    assert any(i.rule == "ref-document" and i.path == NCR2 for i in issues)
+
+
 def test_schema_change_checks_everything(branch: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
     branch.edit("schemas/complaint.py", "customer_phone: str | None = None", "customer_phone: str")
     checked: list[str] = []

@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from . import yamlio
-from .checks.changes import ChangeSet, record_id
+from .checks.changes import ChangeSet, read_or_none, record_id
 from .git import Git
 from .history import MISSING, FieldChange, HistoryIndex, diff_fields
 from .issues import QmsError
@@ -177,7 +177,7 @@ def change_report(repo: Repository, cs: ChangeSet, git: Git) -> Report:
                 edited.append([record_id(path), "<br>".join(fields)])
         elif path.startswith("manual/") and path.endswith(".md"):
             old_front = _front(git.blob(change.old_blob)) if change.old_blob else {}
-            new_front = _front(_bytes(repo.root / path))
+            new_front = _front(read_or_none(repo.root / path))
             author, when = who(path)
             documents.append([str(new_front.get("id") or old_front.get("id") or path),
                               str(new_front.get("title", "")),
@@ -201,15 +201,8 @@ def _dirty(git: Git, path: str) -> bool:
     return bool(git.run("status", "--porcelain", "--", path).strip())
 
 
-def _bytes(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return None
-
-
 def _data(path: Path) -> Any:
-    return yamlio.try_load(_bytes(path))
+    return yamlio.try_load(read_or_none(path))
 
 
 def _front(raw: bytes | None) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from .. import yamlio
 from ..forms import Amendment, Nonconformity
 from ..git import Git, RawChange
 from ..issues import Issue
-from ..registry import Registry
+from ..registry import Kind, Registry
 from ..repository import Repository
 
 # Changes here can affect every record, so the change is checked in full.
@@ -43,6 +43,12 @@ class ChangeSet:
 
 def record_id(path: str) -> str:
     return PurePosixPath(path).stem
+
+
+def kind_of(registry: Registry, path: str) -> Kind | None:
+    """The kind of ``records/<kind>/<ID>.yaml``, if that is a form."""
+    parts = PurePosixPath(path).parts
+    return registry.get(parts[1]) if len(parts) > 2 and parts[0] == "records" else None
 
 
 def collect(git: Git, base: str, head: str | None) -> ChangeSet:
@@ -105,7 +111,7 @@ def _added_amendments(repo: Repository, cs: ChangeSet, sides: _Sides, registry: 
     for change in cs.record_changes:
         if change.status != "A":
             continue
-        kind = registry.get(PurePosixPath(change.path).parts[1]) if len(PurePosixPath(change.path).parts) > 2 else None
+        kind = kind_of(registry, change.path)
         if kind is not None and issubclass(kind.model, Amendment):
             data = sides.new(change.path)
             if isinstance(data, dict) and isinstance(data.get("amends"), str):
@@ -133,7 +139,7 @@ def _record_rules(
                           f"({cs.base_new_ids[rid]}); renumber this one: merge or rebase on the target, then "
                           "'qms new' gives the next free id")]
         return []
-    kind = registry.get(PurePosixPath(path).parts[1]) if len(PurePosixPath(path).parts) > 2 else None
+    kind = kind_of(registry, path)
     if kind is None or kind.spec.workflow is None:
         return []
     old, new = sides.old(change), sides.new(path)
@@ -219,14 +225,28 @@ def affected_records(repo: Repository, cs: ChangeSet, git: Git) -> set[str] | No
     """Record paths to re-validate, or None when the change can affect every record.
 
     The changed records, plus every record that names a record or document
-    that was deleted, renamed or newly changed in id (found with one
-    ``git grep`` over the working tree, not by parsing every record).
+    whose id went away, moved or newly appeared (found with one ``git grep``,
+    not by parsing every record).
     """
     if cs.touches_everything():
         return None
     paths = {c.path for c in cs.record_changes if c.status != "D" and c.path.endswith(".yaml")}
-    gone = {record_id(c.old_path or c.path) for c in cs.changes if c.status in ("D", "R")}
+    gone = {record_id(c.old_path or c.path) for c in cs.record_changes if c.status in ("D", "R")}
     gone |= {record_id(c.path) for c in cs.record_changes if c.status == "A"}  # ids that now resolve
+    for change in cs.changes:
+        if change.path.startswith("manual/") and change.path.endswith(".md"):
+            old_front = yamlio.read_front_matter(git.blob(change.old_blob) if change.old_blob else None)[0] or {}
+            new_front = yamlio.read_front_matter(read_or_none(repo.root / change.path))[0] or {}
+            if old_front.get("id") != new_front.get("id"):
+                gone |= {str(v) for v in (old_front.get("id"), new_front.get("id")) if v}
     if gone:
         paths |= {p for p in git.grep_files(sorted(gone), "records", revision=cs.head) if p.endswith(".yaml")}
     return {p for p in paths if (repo.root / p).exists()}
+
+
+def read_or_none(path: Path) -> bytes | None:
+    """A file's bytes, or None if it is not there (deleted in the change)."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
