@@ -283,3 +283,13 @@ def test_confidential_paths_may_name_nested_fields(repo: Path) -> None:
     edit(repo, "schemas/complaint.py", '"verification.by"', '"customer_phone"')
     edit(repo, "schemas/nonconformity.py", "        date_field=", '        confidential=("verification.by",),\n        date_field=')
     assert [i.rule for i in check(repo)] == ["schema-json-drift"]  # valid path; only the export is now stale
+
+
+def test_malformed_form_spec_is_reported_not_raised(repo: Path) -> None:
+    edit(repo, "schemas/complaint.py", "workflow=Workflow.linear(", "workflow=dict(x=Workflow.linear(")
+    edit(repo, "schemas/complaint.py", '("closed", "feedback")}),', '("closed", "feedback")})),')
+    issue = only(check(repo), "schema-spec")
+    assert issue.path == "schemas/complaint.py" and "cannot be read" in issue.message
+    (repo / "schemas/complaint.py").write_text(
+        "from qmskit.forms import Complaint\n\nclass C(Complaint):\n    form = 'complaint'\n", encoding="utf-8")
+    assert "must be a FormSpec" in only(check(repo), "schema-spec").message

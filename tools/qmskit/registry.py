@@ -21,7 +21,7 @@ from typing import Any, Iterator
 
 from pydantic import BaseModel
 
-from .forms import RecordBase, Ref
+from .forms import FormSpec, RecordBase, Ref
 from .idpattern import IdPattern, IdPatternError
 from .issues import Issue
 
@@ -188,11 +188,18 @@ def load_registry(schemas_dir: Path, root: Path) -> Registry:
             continue
         for model in _forms_in(module):
             line = _class_line(path, model.__name__)
-            problems = list(_spec_problems(model))
+            if not isinstance(model.__dict__["form"], FormSpec):
+                issues.append(Issue(rel, line, 1, "schema-spec",
+                                    f"{model.__name__}.form must be a FormSpec(kind=…, code=…, …), "
+                                    f"not {type(model.__dict__['form']).__name__}"))
+                continue
             try:
+                problems = list(_spec_problems(model))
                 pattern = IdPattern(model.form.id_pattern)
             except IdPatternError as exc:
                 problems.append(str(exc))
+            except Exception as exc:  # a malformed spec (a workflow that is not a Workflow …)
+                problems = [f"the form spec cannot be read: {type(exc).__name__}: {exc}"]
             if model.form.kind in kinds:
                 problems.append(f"kind {model.form.kind!r} is already defined in {kinds[model.form.kind].module_path}")
             if model.form.code in codes:

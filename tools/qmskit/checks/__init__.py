@@ -29,34 +29,6 @@ CHUNK = 400
 Progress = Callable[[int, int], None]
 
 
-def check_pull_request(
-    repo: Repository, base: str, as_of: dt.date, *, head: str | None = None, jobs: int | None = None,
-    progress: Progress | None = None,
-) -> CheckResult:
-    """``qms check --base``: everything ``check`` does on what changed, plus the change rules."""
-    import tempfile
-
-    from ..git import Git
-    from .changes import affected_records, check_changes, collect
-
-    git = Git(repo.root)
-    git.require_root()
-    try:
-        changes = collect(git, base, head)
-        with tempfile.TemporaryDirectory(prefix="qms-head-") as folder:
-            head_repo = repo
-            if head is not None:
-                git.archive_to(changes.head or head, Path(folder))
-                head_repo = Repository(Path(folder))
-            only = affected_records(head_repo, changes, git)
-            result = check_repository(head_repo, as_of, jobs=jobs, progress=progress, only=only)
-            extra = check_changes(head_repo, changes, git)
-    finally:
-        git.close()
-    result.issues = sorted(set(result.issues) | set(extra))
-    return result
-
-
 @dataclass
 class CheckResult:
     issues: list[Issue]
@@ -78,7 +50,7 @@ class CheckResult:
 
 
 @dataclass
-class Loaded:
+class ManualSide:
     """The manual side of the repository, loaded once per check."""
 
     index: Index
@@ -87,7 +59,7 @@ class Loaded:
     organization: Organization | None
 
 
-def build_index(repo: Repository, record_files: Sequence[RecordFile]) -> Loaded:
+def build_index(repo: Repository, record_files: Sequence[RecordFile]) -> ManualSide:
     """What references may point at, and the issues found on the way there."""
     issues: list[Issue] = []
     org, org_loaded, org_issues = repo.load_organization()
@@ -104,7 +76,7 @@ def build_index(repo: Repository, record_files: Sequence[RecordFile]) -> Loaded:
         departments={d.name for d in org.departments} if org else set(),
         records={rf.id: rf.kind for rf in record_files if rf.path.endswith(".yaml")},
     )
-    return Loaded(index, issues, docs, org)
+    return ManualSide(index, issues, docs, org)
 
 
 def check_one(rf: RecordFile, root: Path, registry: Registry, config: Config, index: Index) -> list[Issue]:
@@ -191,3 +163,31 @@ def check_repository(
     issues.extend(_check_records(repo, to_check, index, jobs or os.cpu_count() or 1, progress))
     issues = sorted(set(issues))
     return CheckResult(issues, len(to_check), sum(1 for d in docs if d.doc), len(registry.kinds))
+
+
+def check_pull_request(
+    repo: Repository, base: str, as_of: dt.date, *, head: str | None = None, jobs: int | None = None,
+    progress: Progress | None = None,
+) -> CheckResult:
+    """``qms check --base``: everything ``check`` does on what changed, plus the change rules."""
+    import tempfile
+
+    from ..git import Git
+    from .changes import affected_records, check_changes, collect
+
+    git = Git(repo.root)
+    git.require_root()
+    try:
+        changes = collect(git, base, head)
+        with tempfile.TemporaryDirectory(prefix="qms-head-") as folder:
+            head_repo = repo
+            if head is not None:
+                git.archive_to(changes.head or head, Path(folder))
+                head_repo = Repository(Path(folder))
+            only = affected_records(head_repo, changes, git)
+            result = check_repository(head_repo, as_of, jobs=jobs, progress=progress, only=only)
+            extra = check_changes(head_repo, changes, git)
+    finally:
+        git.close()
+    result.issues = sorted(set(result.issues) | set(extra))
+    return result
