@@ -57,6 +57,21 @@ def test_document_history_one_row_per_revision(git_repo: GitRepo) -> None:
     assert run_qms("history", "QP-99", cwd=git_repo.root).returncode == 2
 
 
+def test_log_lists_changes_in_a_period_or_between_revisions(git_repo: GitRepo) -> None:
+    start = git_repo.git("rev-parse", "HEAD").strip()
+    git_repo.edit(NCR2, "status: open", "status: analysis\nroot_cause: x")
+    git_repo.commit("二月的分析", "李娜", "2026-02-10T14:30:00+08:00")
+    git_repo.edit(CMP1, "feedback: satisfied", "feedback: neutral")
+    git_repo.commit("三月的回访", "赵强", "2026-03-15T09:00:00+08:00")
+    feb = run_qms("log", "--since", "2026-02-01", "--until", "2026-02-28", cwd=git_repo.root).stdout
+    assert "Changes (1)" in feb and f"NCR-{YEAR}-0002" in feb and "李娜" in feb and "赵强" not in feb
+    since_start = run_qms("log", "--from", start, cwd=git_repo.root).stdout
+    assert "Changes (2)" in since_start and f"CMP-{YEAR}-0001" in since_start
+    rows = [line for line in since_start.splitlines() if line.startswith("| 2026")]
+    assert rows[0].startswith("| 2026-03-15") and rows[1].startswith("| 2026-02-10")  # newest first
+    assert run_qms("log", "--from", start, "--since", "2026-01-01", cwd=git_repo.root).returncode == 2
+
+
 def test_diff_summarizes_a_pull_request(git_repo: GitRepo) -> None:
     git_repo.git("checkout", "-q", "-b", "change")
     git_repo.edit(NCR2, "status: open", "status: analysis\nroot_cause: 未核对。")

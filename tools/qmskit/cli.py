@@ -43,6 +43,12 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("id", help="record id, e.g. NCR-2026-0007")
     show.add_argument("--reveal", action="store_true", help="show confidential fields (personal data)")
 
+    log = sub.add_parser("log", help="every change to documents and records in a period")
+    log.add_argument("--since", type=_date, help="first day (YYYY-MM-DD)")
+    log.add_argument("--until", type=_date, help="last day (YYYY-MM-DD)")
+    log.add_argument("--from", dest="from_rev", metavar="REV", help="changes after this revision …")
+    log.add_argument("--to", dest="to_rev", metavar="REV", default="HEAD", help="… up to this one (default HEAD)")
+
     hist = sub.add_parser("history", help="a document's revision history from git")
     hist.add_argument("doc_id", help="document number, e.g. LD-QP-09")
 
@@ -154,6 +160,27 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_log(args: argparse.Namespace) -> int:
+    from .git import Git
+    from .history import HistoryIndex, changes_in_range
+    from .render_markdown import render
+    from .trail import activity_report
+
+    repo = _repo(args)
+    if args.from_rev and (args.since or args.until):
+        raise QmsError("give dates (--since/--until) or revisions (--from/--to), not both")
+    with Git(repo.root) as git:
+        git.require_root()
+        if args.from_rev:
+            versions = list(changes_in_range(git, args.from_rev, args.to_rev))
+            title = f"变更记录 / Changes {args.from_rev}..{args.to_rev}"
+        else:
+            versions = list(HistoryIndex(git).changes_between(args.since, args.until))
+            title = f"变更记录 / Changes {args.since or '…'} – {args.until or '…'}"
+        print(render(activity_report(versions, title)), end="")
+    return 0
+
+
 def cmd_history(args: argparse.Namespace) -> int:
     from .git import Git
     from .history import HistoryIndex
@@ -190,7 +217,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "check": cmd_check, "new": cmd_new, "schema": cmd_schema, "init": cmd_init,
-    "diff": cmd_diff, "show": cmd_show, "history": cmd_history,
+    "diff": cmd_diff, "show": cmd_show, "history": cmd_history, "log": cmd_log,
 }
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from . import yamlio
 from .checks.changes import ChangeSet, read_or_none, record_id
 from .git import Git
-from .history import MISSING, FieldChange, HistoryIndex, diff_fields
+from .history import MISSING, FieldChange, HistoryIndex, Version, diff_fields
 from .issues import QmsError
 from .registry import Kind
 from .report import CONFIDENTIAL, Paragraph, Report, Table
@@ -135,6 +135,20 @@ def document_history_report(repo: Repository, index: HistoryIndex, doc_id: str) 
     report.section("修订记录 / Revisions").blocks.append(Table(
         ["版本 / revision", "日期 / date", "作者 / author", "说明 / message", "批准日期 / approved", "状态 / status",
          "提交 / commit"], rows))
+    return report
+
+
+def activity_report(versions: list[Version], title: str) -> Report:
+    """``qms log``: every change to a document or record in a period, newest first."""
+    rows = []
+    for version in sorted(versions, key=lambda v: (v.commit.authored, v.change.path), reverse=True):
+        change = version.change
+        what = {"A": "added", "M": "changed", "D": "deleted", "R": f"renamed from {change.old_path}"}.get(change.status, change.status)
+        rows.append([_day(version.commit.authored), version.commit.author, record_id(change.path), change.path, what,
+                     version.commit.subject])
+    report = Report(title)
+    report.section(f"变更 / Changes ({len(rows)})").blocks.append(Table(
+        ["日期 / date", "作者 / author", "编号 / id", "文件 / file", "变化 / change", "说明 / message"], rows))
     return report
 
 
