@@ -144,7 +144,8 @@ def activity_report(versions: list[Version], title: str) -> Report:
     for version in sorted(versions, key=lambda v: (v.commit.authored, v.change.path), reverse=True):
         change = version.change
         what = {"A": "added", "M": "changed", "D": "deleted", "R": f"renamed from {change.old_path}"}.get(change.status, change.status)
-        rows.append([_day(version.commit.authored), version.commit.author, record_id(change.path), change.path, what,
+        rid = record_id(change.path) if change.path.startswith("records/") else ""
+        rows.append([_day(version.commit.authored), version.commit.author, rid, change.path, what,
                      version.commit.subject])
     report = Report(title)
     report.section(f"变更 / Changes ({len(rows)})").blocks.append(Table(
