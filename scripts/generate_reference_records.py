@@ -158,7 +158,7 @@ def audits_and_ncrs(w: Writer) -> None:
     ncr_plan.sort(key=lambda n: n["raised"])
     numbers: dict[int, int] = {}
     audit_map: dict[str, list[str]] = {}
-    for n, plan in enumerate(ncr_plan):
+    for plan in ncr_plan:
         year = plan["raised"].year
         numbers[year] = numbers.get(year, 0) + 1
         plan["id"] = f"NCR-{year}-{numbers[year]:04d}"

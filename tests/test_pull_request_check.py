@@ -1,7 +1,6 @@
 """qms check --base: each pull-request rule catches its case and lets the legal case pass."""
 from __future__ import annotations
 
-import datetime as dt
 import subprocess
 from pathlib import Path
 

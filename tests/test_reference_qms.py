@@ -275,3 +275,19 @@ def test_risk_ranking_must_follow_the_scores(tmp_path: Path) -> None:
     path.write_text(text, encoding="utf-8")
     issues = check_repository(Repository(target), AS_OF, jobs=1).issues
     assert len(issues) == 1 and "higher scores first" in issues[0].message
+
+
+def test_records_are_what_the_seeded_generator_writes(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    out = tmp_path / "records"
+    result = subprocess.run([sys.executable, str(ROOT / "scripts/generate_reference_records.py"), "--out", str(out)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    generated = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*.yaml")}
+    committed = {p.relative_to(ROOT / "records").as_posix(): p.read_bytes() for p in (ROOT / "records").rglob("*.yaml")}
+    assert generated == committed
+    refused = subprocess.run([sys.executable, str(ROOT / "scripts/generate_reference_records.py"), "--out", str(out)],
+                             capture_output=True, text=True)
+    assert refused.returncode == 2 and "already holds records" in refused.stderr

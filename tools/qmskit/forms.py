@@ -82,7 +82,7 @@ class Workflow:
         transitions, such as a way back from verification to action.
         """
         transitions: dict[str, tuple[str, ...]] = {}
-        for here, nxt in zip(statuses, statuses[1:]):
+        for here, nxt in zip(statuses, statuses[1:], strict=False):
             transitions[here] = (nxt,)
         transitions[statuses[-1]] = ()
         for here, more in (extra or {}).items():

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -177,12 +177,14 @@ class HistoryIndex:
         return None
 
     def changes_between(self, since: dt.date | None = None, until: dt.date | None = None) -> Iterator[Version]:
-        """Every file change whose author date falls in [since, until], newest first."""
-        for path, versions in self.by_path.items():
+        """Every file change whose author date falls in [since, until], newest first (log order)."""
+        found = []
+        for versions in self.by_path.values():
             for version in versions:
                 day = version.date.date()
                 if (since is None or day >= since) and (until is None or day <= until):
-                    yield version
+                    found.append(version)
+        yield from sorted(found, key=lambda v: (v.index, v.change.path))
 
 
 def changes_in_range(git: Git, from_rev: str, to_rev: str = "HEAD") -> Iterator[Version]:

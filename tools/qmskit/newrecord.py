@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic.fields import FieldInfo
-
 from . import yamlio
 from .issues import Issue, QmsError
 from .registry import Kind
@@ -27,10 +25,6 @@ class NewRecord:
     path: Path
     record_id: str
     issues: list[Issue]
-
-
-def _required(info: FieldInfo) -> bool:
-    return info.is_required()
 
 
 def render_blank(kind: Kind, record_id: str, values: dict[str, Any]) -> str:
@@ -49,7 +43,7 @@ def render_blank(kind: Kind, record_id: str, values: dict[str, Any]) -> str:
         if name in data:
             continue
         hint = f"  # {info.description}" if info.description else ""
-        if _required(info):
+        if info.is_required():
             lines.append(f"{name}:{hint}")
         else:
             lines.append(f"# {name}:{hint}")

@@ -13,7 +13,6 @@ key and item stands so that a schema error can point at its line.
 """
 from __future__ import annotations
 
-import datetime as _dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
