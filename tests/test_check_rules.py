@@ -229,6 +229,11 @@ def test_unknown_records_folder(repo: Path) -> None:
     assert "records/survey/" in only(check(repo), "record-kind").message
 
 
+def test_nested_folder_is_not_a_kind(repo: Path) -> None:
+    write(repo / f"records/complaint/2026/CMP-{YEAR}-0010.yaml", "id: x\n")
+    assert "records/complaint/2026/ is not a record kind" in only(check(repo), "record-kind").message
+
+
 def test_yml_extension_is_reported(repo: Path) -> None:
     write(repo / f"records/complaint/CMP-{YEAR}-0009.yml", "id: x\n")
     assert "rename it" in only(check(repo), "record-file").message

@@ -108,7 +108,7 @@ class Repository:
         for dirpath, dirnames, filenames in os.walk(base):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             rel_dir = dirpath[len(base):].replace(os.sep, "/").strip("/")
-            kind = rel_dir.split("/", 1)[0] if rel_dir else ""
+            kind = rel_dir  # records/<kind>/<ID>.yaml; a deeper folder is no kind, and is reported
             prefix = f"records/{rel_dir}/" if rel_dir else "records/"
             for name in sorted(filenames):
                 if not name.startswith("."):

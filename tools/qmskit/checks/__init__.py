@@ -158,7 +158,7 @@ def check_repository(
     issues.extend(check_json_schemas(repo.root, registry))
     issues.extend(check_plans(repo.root, registry, index))
     issues.extend(check_unique_ids(record_files, {df.doc.id: df.path for df in docs if df.doc}))
-    issues.extend(check_record_folders([rf.path for rf in record_files], registry))
+    issues.extend(check_record_folders(record_files, registry))
     to_check = record_files if only is None else [rf for rf in record_files if rf.path in only]
     issues.extend(_check_records(repo, to_check, index, jobs or os.cpu_count() or 1, progress))
     issues = sorted(set(issues))

@@ -86,18 +86,17 @@ def _check_status(rf: RecordFile, kind: Kind) -> None:
                                f"a {kind.name} in status {status!r} needs '{name}'; fill it in or keep the earlier status"))
 
 
-def check_record_folders(paths: list[str], registry: Registry) -> list[Issue]:
+def check_record_folders(record_files: list[RecordFile], registry: Registry) -> list[Issue]:
     """A folder of records/ that no form defines, reported once at its first file."""
     issues = []
-    reported: set[str] = set()
+    first: dict[str, str] = {}
+    for rf in record_files:
+        first.setdefault(rf.kind, rf.path)
     known = ", ".join(sorted(registry.kinds)) or "none defined"
     broken = any(i.rule == "schema-import" for i in registry.issues)
-    for path in paths:
-        parts = path.split("/")
-        kind = parts[1] if len(parts) > 2 else ""
-        if registry.get(kind) is not None or kind in reported:
+    for kind, path in first.items():
+        if registry.get(kind) is not None:
             continue
-        reported.add(kind)
         where = f"records/{kind}/" if kind else "records/"
         why = " or its form module failed to load (see the schemas/ problem)" if broken and kind else ""
         issues.append(Issue(path, 1, 1, "record-kind",
