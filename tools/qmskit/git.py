@@ -157,14 +157,28 @@ class Git:
             )
         return changes
 
+    def dirty(self, *paths: str) -> set[str]:
+        """Paths with uncommitted changes (staged, unstaged or untracked), in one call."""
+        out = self.run("status", "--porcelain", "-z", "--untracked-files=all", "--", *paths)
+        found, tokens = set(), out.split(b"\0")
+        i = 0
+        while i < len(tokens):
+            entry = tokens[i]
+            if len(entry) > 3:
+                found.add(_decode(entry[3:]))
+                if entry[:1] in (b"R", b"C"):
+                    i += 1  # the original path follows a rename
+            i += 1
+        return found
+
     def untracked(self, *paths: str) -> list[str]:
         out = self.run("ls-files", "--others", "--exclude-standard", "-z", "--", *paths)
         return [_decode(p) for p in out.split(b"\0") if p]
 
-    def log(self, *paths: str, revision: str = "HEAD", extra: Iterable[str] = ()) -> Iterator[tuple[Commit, list[RawChange]]]:
+    def log(self, *paths: str, revision: str = "HEAD") -> Iterator[tuple[Commit, list[RawChange]]]:
         """One ``git log --raw`` pass, newest first: each commit and the files it changed."""
         fmt = "%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f%cI%x1f%P%x1f%s"
-        out = self.run("log", "-z", "--raw", "--no-abbrev", "-M", f"--format={fmt}", *extra, revision, "--", *paths)
+        out = self.run("log", "-z", "--raw", "--no-abbrev", "-M", f"--format={fmt}", revision, "--", *paths)
         for chunk in out.split(b"\x1e")[1:]:
             head, _, rest = chunk.partition(b"\0")
             sha, author, email, authored, committed, parents, subject = _decode(head).split("\x1f", 6)

@@ -160,12 +160,12 @@ def change_report(repo: Repository, cs: ChangeSet, git: Git) -> Report:
     for commit, changes in git.log("records", "manual", revision=f"{cs.merge_base}..{head}"):
         for change in changes:
             last_commit.setdefault(change.path, commit)
-    uncommitted = cs.head is None
+    dirty = git.dirty("records", "manual") if cs.head is None else set()
     added, deleted, transitions, edited, documents = [], [], [], [], []
 
     def who(path: str) -> tuple[str, str]:
         commit = last_commit.get(path)
-        if commit is None or (uncommitted and _dirty(git, path)):
+        if commit is None or path in dirty:
             return "(uncommitted)", ""
         return commit.author, _day(commit.authored)
 
@@ -210,10 +210,6 @@ def change_report(repo: Repository, cs: ChangeSet, git: Git) -> Report:
     report.section("文件修订 / Documents revised").blocks.append(
         Table(["文件编号 / document", "标题 / title", "版本 / revision", "作者 / by", "日期 / when"], documents))
     return report
-
-
-def _dirty(git: Git, path: str) -> bool:
-    return bool(git.run("status", "--porcelain", "--", path).strip())
 
 
 def _data(path: Path) -> Any:
