@@ -182,7 +182,7 @@ def check_pull_request(
         with tempfile.TemporaryDirectory(prefix="qms-head-") as folder:
             head_repo = repo
             if head is not None:
-                git.archive_to(changes.head or head, Path(folder))
+                git.archive_to(head, Path(folder))
                 head_repo = Repository(Path(folder))
             only = affected_records(head_repo, changes, git)
             result = check_repository(head_repo, as_of, jobs=jobs, progress=progress, only=only)

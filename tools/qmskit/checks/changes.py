@@ -75,20 +75,13 @@ class _Sides:
     def old(self, change: RawChange) -> Any:
         return yamlio.try_load(self.git.blob(change.old_blob)) if change.old_blob else None
 
-    def new(self, path: str) -> Any:
-        target = self.head_root / path
+    def new(self, path: str) -> yamlio.Loaded | None:
+        """The head version with its positions, or None if absent or unreadable."""
+        raw = read_or_none(self.head_root / path)
         try:
-            return yamlio.try_load(target.read_bytes())
-        except OSError:
+            return yamlio.loads(raw) if raw is not None else None
+        except yamlio.YamlError:
             return None
-
-
-def _status_line(repo: Repository, path: str) -> tuple[int, int]:
-    try:
-        loaded = yamlio.load_file(repo.root / path)
-    except yamlio.YamlError:
-        return 1, 1
-    return loaded.position(("status",))
 
 
 def check_changes(repo: Repository, cs: ChangeSet, git: Git) -> list[Issue]:
@@ -113,7 +106,8 @@ def _added_amendments(repo: Repository, cs: ChangeSet, sides: _Sides, registry: 
             continue
         kind = kind_of(registry, change.path)
         if kind is not None and issubclass(kind.model, Amendment):
-            data = sides.new(change.path)
+            loaded = sides.new(change.path)
+            data = loaded.data if loaded else None
             if isinstance(data, dict) and isinstance(data.get("amends"), str):
                 amended.add(data["amends"])
     return amended
@@ -142,11 +136,12 @@ def _record_rules(
     kind = kind_of(registry, path)
     if kind is None or kind.spec.workflow is None:
         return []
-    old, new = sides.old(change), sides.new(path)
-    if not isinstance(old, dict) or not isinstance(new, dict):
+    old, loaded = sides.old(change), sides.new(path)
+    new = loaded.data if loaded else None
+    if not isinstance(old, dict) or not isinstance(new, dict) or loaded is None:
         return []
     workflow = kind.spec.workflow
-    line, col = _status_line(repo, path)
+    line, col = loaded.position(("status",))
     old_status, new_status = old.get("status"), new.get("status")
     issues = []
     if old_status in workflow.final and old != new and record_id(path) not in amended:
@@ -194,21 +189,20 @@ def _document_rules(repo: Repository, change: RawChange, sides: _Sides) -> list[
     if change.status == "A" or not change.old_blob:
         return []
     old_front, old_body = yamlio.read_front_matter(sides.git.blob(change.old_blob))
+    new_raw = read_or_none(repo.root / path)
     try:
-        new_raw = (repo.root / path).read_bytes()
-    except OSError:
+        new = yamlio.load_markdown(new_raw) if new_raw is not None else None
+    except yamlio.YamlError:
+        return []  # the full check reports the unreadable front matter
+    if new is None or new.front is None or not isinstance(new.front.data, dict) or old_front is None:
         return []
-    new_front, new_body = yamlio.read_front_matter(new_raw)
-    if old_front is None or new_front is None or old_body.strip() == new_body.strip():
+    new_front, marks = new.front.data, new.front
+    if old_body.strip() == new.body.strip():
         return []
     issues = []
-    try:
-        marks = yamlio.load_markdown(new_raw).front
-    except yamlio.YamlError:
-        marks = None
 
     def line_of(key: str) -> int:
-        return marks.position((key,))[0] if marks else 1
+        return marks.position((key,))[0]
 
     if str(new_front.get("revision")) == str(old_front.get("revision")):
         issues.append(Issue(path, line_of("revision"), 1, "change-document-revision",
