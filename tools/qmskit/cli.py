@@ -66,7 +66,58 @@ def _parser() -> argparse.ArgumentParser:
 
     init = sub.add_parser("init", help="create a new, small, working QMS repository")
     init.add_argument("dir", type=Path)
+    _report_parsers(sub)
     return parser
+
+
+def _report_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--as-of", type=_date, default=None, help="the day the report is made for (default: today)")
+    parser.add_argument("--lang", choices=("zh", "en"), default=None, help="labels (default: lang in qms.yml)")
+    parser.add_argument("--out", type=Path, default=None, help="output folder (default: build/reports)")
+    parser.add_argument("--format", action="append", choices=("md", "docx", "json"), default=None,
+                        help="md, docx or json; repeat for several (default: md and docx)")
+    parser.add_argument("--include-confidential", action="store_true",
+                        help="show confidential fields (personal data); the report then says so on its first page")
+
+
+def _report_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("objectives", help="quality objectives computed from the records, per period and department")
+    p.add_argument("--period", help="2026, 2026-H1, 2026-Q2 or 2026-05 (default: the year of --as-of)")
+    _report_options(p)
+
+    p = sub.add_parser("due", help="recurring activities, deadlines, overdue actions and reviews; exit 1 when overdue")
+    p.add_argument("--since", type=_date, help="first day looked at for missing occurrences (default: a year before --as-of)")
+    _report_options(p)
+
+    p = sub.add_parser("checklist", help="internal-audit checklist for an audit plan or a scope")
+    p.add_argument("plan", nargs="?", help="audit plan id, e.g. IAP-2026-01")
+    p.add_argument("--scope", action="append", default=[], metavar="DEPT|DOC|CLAUSE",
+                   help="a department, document id or ISO clause in scope (repeatable)")
+    p.add_argument("--since", type=_date, help="period audited: first day")
+    p.add_argument("--until", type=_date, help="period audited: last day")
+    p.add_argument("--sample", type=int, default=5, help="records sampled per kind (default 5)")
+    p.add_argument("--seed", type=int, default=0, help="sampling seed: the same seed gives the same sample")
+    _report_options(p)
+
+    p = sub.add_parser("ncr", help="nonconformity report(s)")
+    p.add_argument("id", nargs="?", help="nonconformity id, e.g. NCR-2026-0007")
+    p.add_argument("--status", choices=("open", "overdue", "all"), help="a report of every NCR with this status")
+    _report_options(p)
+
+    p = sub.add_parser("review", help="management-review packet: every input of ISO 9001 9.3.2")
+    p.add_argument("--since", type=_date, help="first day (default: the day after the last management review)")
+    p.add_argument("--until", type=_date, help="last day (default: --as-of)")
+    _report_options(p)
+
+    p = sub.add_parser("coverage", help="ISO 9001 clause × document matrix, documents past review, forms with no records")
+    _report_options(p)
+
+    p = sub.add_parser("register", help="master list of documents, or the register of one record kind")
+    p.add_argument("what", help="'documents' or a record kind, e.g. nonconformity")
+    _report_options(p)
+
+    p = sub.add_parser("reports", help="write every report for this repository (the main job)")
+    _report_options(p)
 
 
 def _repo(args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -135,7 +186,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_diff(args: argparse.Namespace) -> int:
     from .checks.changes import collect
     from .git import Git
-    from .render_markdown import render
+    from .render.markdown import render
     from .trail import change_report
 
     repo = _repo(args)
@@ -150,7 +201,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     from .git import Git
     from .history import HistoryIndex
-    from .render_markdown import render
+    from .render.markdown import render
     from .trail import record_report
 
     repo = _repo(args)
@@ -163,7 +214,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 def cmd_log(args: argparse.Namespace) -> int:
     from .git import Git
     from .history import HistoryIndex, changes_in_range
-    from .render_markdown import render
+    from .render.markdown import render
     from .trail import activity_report
 
     repo = _repo(args)
@@ -184,7 +235,7 @@ def cmd_log(args: argparse.Namespace) -> int:
 def cmd_history(args: argparse.Namespace) -> int:
     from .git import Git
     from .history import HistoryIndex
-    from .render_markdown import render
+    from .render.markdown import render
     from .trail import document_history_report
 
     repo = _repo(args)
@@ -215,7 +266,115 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _context(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from .reports.context import Context
+
+    repo = _repo(args)
+    return Context.load(repo, args.as_of or dt.date.today(), args.lang, reveal=args.include_confidential)
+
+
+def _write(ctx, args: argparse.Namespace, outputs) -> None:  # type: ignore[no-untyped-def]
+    """Write each (file stem, report) in the asked formats and say where."""
+    from .render import check_out_dir, write_report
+
+    out = args.out or ctx.repo.root / "build" / "reports"
+    check_out_dir(out, ctx.repo.root)
+    formats = list(dict.fromkeys(args.format or ["md", "docx"]))
+    for stem, report in outputs:
+        for path in write_report(report, out, stem, formats, lang=ctx.lang, created=ctx.as_of):
+            if not path.name.endswith(".png"):
+                print(f"wrote {_shown(path)}")
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def cmd_objectives(args: argparse.Namespace) -> int:
+    from .reports import objectives
+
+    ctx = _context(args)
+    report = objectives.build(ctx, args.period)
+    _write(ctx, args, [(f"objectives-{report.period}", report)])
+    return 0
+
+
+def cmd_due(args: argparse.Namespace) -> int:
+    from .reports import due
+
+    ctx = _context(args)
+    report = due.build(ctx, since=args.since)
+    _write(ctx, args, [(f"due-{ctx.as_of}", report)])
+    overdue = report.data.get("overdue_count", 0)
+    if overdue:
+        print(f"{overdue} overdue: see the report; exit 1 so CI can gate on it.")
+    return 1 if overdue else 0
+
+
+def cmd_checklist(args: argparse.Namespace) -> int:
+    from .reports import checklist
+
+    ctx = _context(args)
+    if not args.plan and not args.scope:
+        raise QmsError("name an audit plan (qms checklist IAP-2026-01) or a scope (--scope 人力资源部 --scope LD-QP-03)")
+    report = checklist.build(ctx, plan=args.plan, scope=args.scope, since=args.since, until=args.until,
+                             sample=args.sample, seed=args.seed)
+    _write(ctx, args, [(f"checklist-{args.plan or 'scope'}", report)])
+    return 0
+
+
+def cmd_ncr(args: argparse.Namespace) -> int:
+    from .reports import ncr
+
+    ctx = _context(args)
+    if bool(args.id) == bool(args.status):
+        raise QmsError("give one nonconformity id (qms ncr NCR-2026-0007) or --status open|overdue|all")
+    if args.id:
+        _write(ctx, args, [(f"ncr-{args.id}", ncr.build(ctx, args.id))])
+    else:
+        _write(ctx, args, [(f"ncr-{args.status}", ncr.build_list(ctx, args.status))])
+    return 0
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from .reports import review
+
+    ctx = _context(args)
+    report = review.build(ctx, since=args.since, until=args.until)
+    _write(ctx, args, [(f"review-{report.period}", report)])
+    return 0
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    from .reports import coverage
+
+    ctx = _context(args)
+    _write(ctx, args, [("coverage", coverage.build(ctx))])
+    return 0
+
+
+def cmd_register(args: argparse.Namespace) -> int:
+    from .reports import registers
+
+    ctx = _context(args)
+    _write(ctx, args, [(f"register-{args.what}", registers.build(ctx, args.what))])
+    return 0
+
+
+def cmd_reports(args: argparse.Namespace) -> int:
+    from .reports import all_reports
+
+    ctx = _context(args)
+    _write(ctx, args, all_reports(ctx))
+    return 0
+
+
 COMMANDS = {
+    "objectives": cmd_objectives, "due": cmd_due, "checklist": cmd_checklist, "ncr": cmd_ncr, "review": cmd_review,
+    "coverage": cmd_coverage, "register": cmd_register, "reports": cmd_reports,
     "check": cmd_check, "new": cmd_new, "schema": cmd_schema, "init": cmd_init,
     "diff": cmd_diff, "show": cmd_show, "history": cmd_history, "log": cmd_log,
 }

@@ -15,6 +15,7 @@ from .checks.changes import ChangeSet, read_or_none, record_id
 from .git import Git
 from .history import MISSING, FieldChange, HistoryIndex, Version, diff_fields
 from .issues import QmsError
+from .masking import is_confidential, mask
 from .registry import Kind
 from .report import CONFIDENTIAL, Paragraph, Report, Table
 from .repository import Repository
@@ -44,10 +45,9 @@ def format_value(value: Any, limit: int = 80) -> str:
 
 
 def _masked(kind: Kind | None, change: FieldChange, reveal: bool) -> bool:
-    if reveal or kind is None or not change.field:
+    if reveal or kind is None:
         return False
-    dotted = ".".join(str(p) for p in change.field if not isinstance(p, int))
-    return any(dotted == c or dotted.startswith(c + ".") or c.startswith(dotted + ".") for c in kind.spec.confidential)
+    return is_confidential(kind.spec.confidential, change.field)
 
 
 def describe(change: FieldChange, kind: Kind | None, reveal: bool = False) -> str:
@@ -75,16 +75,14 @@ def record_report(repo: Repository, index: HistoryIndex, rid: str, reveal: bool 
         current = None
         report.section("当前内容 / Now").blocks.append(Paragraph(f"the file cannot be read: line {exc.line}: {exc.message}"))
     if isinstance(current, dict):
-        rows = []
-        for name, value in current.items():
-            hidden = kind is not None and not reveal and any(c == name or c.startswith(name + ".") for c in kind.spec.confidential)
-            rows.append([str(name), CONFIDENTIAL if hidden else format_value(value, 120)])
+        shown = mask(current, kind.spec.confidential if kind else (), reveal=reveal)
+        rows = [[str(name), format_value(value, 120)] for name, value in shown.items()]
         report.section("当前内容 / Now").blocks.append(Table(["字段 / field", "值 / value"], rows))
     history = report.section("修改历史 / History (newest first)")
     rows = []
     for entry in reversed(index.trail(path)):
         commit = entry.version.commit
-        changes = "<br>".join(describe(c, kind, reveal) for c in entry.changes) or "(no field changed)"
+        changes = "\n".join(describe(c, kind, reveal) for c in entry.changes) or "(no field changed)"
         rows.append([commit.sha[:8], _day(commit.authored), commit.author, commit.subject, changes])
     history.blocks.append(Table(["提交 / commit", "日期 / date", "作者 / author", "说明 / message", "修改 / changes"], rows))
     if not rows:
@@ -189,7 +187,7 @@ def change_report(repo: Repository, cs: ChangeSet, git: Git) -> Report:
                 transitions.append([record_id(path), f"{old.get('status')} → {new.get('status')}", author, when])
             fields = [describe(c, kind) for c in diff_fields(old, new) if c.field != ("status",)]
             if fields:
-                edited.append([record_id(path), "<br>".join(fields)])
+                edited.append([record_id(path), "\n".join(fields)])
         elif path.startswith("manual/") and path.endswith(".md"):
             old_front = _front(git.blob(change.old_blob)) if change.old_blob else {}
             new_front = _front(read_or_none(repo.root / path))

@@ -1,0 +1,94 @@
+"""Renderers: one :class:`~qmskit.report.Report`, several formats.
+
+``write_report`` is the one place reports reach the disk: every file is
+written whole to a temporary file and renamed, never through a symlink, and
+never into the folders that hold the QMS itself.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from ..issues import QmsError
+from ..report import Figure, Report
+from .markdown import render as render_markdown
+
+FORMATS = ("md", "docx", "json")
+PROTECTED = ("records", "manual", "schemas")
+
+
+def render_json(report: Report) -> str:
+    """The report's figures as data (sorted keys, so the same input gives the same bytes)."""
+    payload = {"title": report.title, "report": report.document_id, "period": report.period, **report.data}
+    return json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True, default=_jsonable) + "\n"
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset, tuple)):
+        return sorted(value) if isinstance(value, (set, frozenset)) else list(value)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``path`` whole or not at all; a symlink at ``path`` is replaced, never written through."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def check_out_dir(out: Path, root: Path) -> None:
+    """Refuse an output folder inside records/, manual/ or schemas/: no report may overwrite the QMS."""
+    resolved = out.resolve()
+    for name in PROTECTED:
+        protected = (root / name).resolve()
+        if resolved == protected or protected in resolved.parents:
+            raise QmsError(f"--out {out} is inside {name}/, which holds the QMS itself; write reports elsewhere, "
+                           "e.g. build/reports")
+
+
+def write_report(report: Report, out: Path, stem: str, formats: Iterable[str], *, lang: str = "zh",
+                 created: dt.date | None = None) -> list[Path]:
+    """Write ``stem.md`` (with ``stem-<figure>.png`` images), ``stem.docx`` and/or ``stem.json`` into ``out``."""
+    written: list[Path] = []
+    for fmt in formats:
+        if fmt == "md":
+            figures: dict[str, Figure] = {}
+
+            def link(figure: Figure) -> str:
+                name = f"{stem}-{figure.name}.png"
+                figures[name] = figure
+                return name
+
+            text = render_markdown(report, link)
+            from .charts import figure_png
+
+            for name, figure in figures.items():
+                atomic_write(out / name, figure_png(figure))
+                written.append(out / name)
+            atomic_write(out / f"{stem}.md", text.encode("utf-8"))
+        elif fmt == "docx":
+            from .docx import render_docx
+
+            atomic_write(out / f"{stem}.docx", render_docx(report, lang, created))
+        elif fmt == "json":
+            atomic_write(out / f"{stem}.json", render_json(report).encode("utf-8"))
+        else:
+            raise QmsError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+        written.append(out / f"{stem}.{fmt}")
+    return written
+
+
+__all__ = ["FORMATS", "atomic_write", "check_out_dir", "render_json", "render_markdown", "write_report"]

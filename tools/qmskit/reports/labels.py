@@ -1,0 +1,61 @@
+"""Report labels in Chinese or English: one call, both words side by side in the code.
+
+``tr("目标", "Objective")`` returns the word for the report's language, so a
+label is written once, where it is used, in both languages. Values that
+records hold (statuses, grades, sources) are named here once for all reports.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Translator:
+    lang: str = "zh"
+
+    def __call__(self, zh: str, en: str) -> str:
+        return zh if self.lang == "zh" else en
+
+    def value(self, value: object) -> str:
+        """A record's enumerated value in the report's language (unknown values as they are)."""
+        if value is None:
+            return "—"
+        if isinstance(value, bool):
+            return self("是", "yes") if value else self("否", "no")
+        pair = VALUES.get(str(value))
+        return str(value) if pair is None else self(*pair)
+
+    def pct(self, value: float | None) -> str:
+        return "—" if value is None else f"{value * 100:.1f} %"
+
+
+VALUES: dict[str, tuple[str, str]] = {
+    # nonconformity / corrective action workflow (glossary)
+    "open": ("待处理", "open"), "analysis": ("分析中", "analysis"), "action": ("整改中", "action"),
+    "verification": ("待验证", "verification"), "closed": ("已关闭", "closed"),
+    "in_progress": ("进行中", "in progress"), "done": ("已完成", "done"), "verified": ("已验证", "verified"),
+    "received": ("已受理", "received"), "replied": ("已回复", "replied"),
+    "effective": ("有效", "effective"), "not_effective": ("无效", "not effective"),
+    "draft": ("草稿", "draft"), "obsolete": ("作废", "obsolete"), "approved": ("已批准", "approved"),
+    "planned": ("已计划", "planned"), "held": ("已召开", "held"), "reported": ("已报告", "reported"),
+    # grades and sources
+    "major": ("严重", "major"), "minor": ("一般", "minor"), "observation": ("观察项", "observation"),
+    "internal_audit": ("内部审核", "internal audit"), "external_audit": ("外部审核", "external audit"),
+    "customer_complaint": ("顾客投诉", "customer complaint"), "process_monitoring": ("过程监视", "process monitoring"),
+    "inspection": ("检查", "inspection"), "management_review": ("管理评审", "management review"),
+    "supplier": ("外部供方", "external provider"), "other": ("其他", "other"),
+    "corrective": ("纠正措施", "corrective"), "preventive": ("预防措施", "preventive"),
+    "improvement": ("改善", "improvement"), "qms_change": ("体系变更", "QMS change"), "resources": ("资源需求", "resources"),
+    # customers and feedback
+    "individual": ("个体顾客", "individual customer"), "enterprise": ("企业顾客", "enterprise customer"),
+    "satisfied": ("满意", "satisfied"), "neutral": ("一般", "neutral"), "dissatisfied": ("不满意", "dissatisfied"),
+    # SERVQUAL dimensions (CS-REF-01)
+    "tangibles": ("可感知性", "tangibles"), "reliability": ("可靠性", "reliability"),
+    "responsiveness": ("反应性", "responsiveness"), "assurance": ("保证性", "assurance"), "empathy": ("移情性", "empathy"),
+    # units
+    "labor-dispatch": ("劳务派遣", "labor dispatch"), "property": ("物业客户服务", "property"),
+    "hotel": ("酒店工程", "hotel engineering"), "tax": ("大企业税收服务", "tax service"),
+    # objective verdicts
+    "met": ("达成", "met"), "missed": ("未达成", "missed"), "no_data": ("无数据", "no data"),
+    "in_progress_period": ("期间未结束", "period in progress"),
+}
