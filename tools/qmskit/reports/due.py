@@ -225,10 +225,17 @@ def deadlines(ctx: Context, activity: Activity, since: dt.date) -> list[Deadline
         start = rec.get(after.field)
         if not isinstance(start, dt.date) or start < since or start > ctx.as_of:
             continue
-        done = rec.get(after.done_field)
         found.append(Deadline(activity, rec.id, start, start + dt.timedelta(days=after.days),
-                              done if isinstance(done, dt.date) else None))
+                              _done_on(rec.get(after.done_field))))
     return found
+
+
+def _done_on(value: Any) -> dt.date | None:
+    """The day a done-field shows: a date, or the ``on`` date of a verification block."""
+    if isinstance(value, dt.date):
+        return value
+    on = getattr(value, "on", None)
+    return on if isinstance(on, dt.date) else None
 
 
 # -- records and documents with due dates -----------------------------------------
