@@ -51,8 +51,15 @@ def _masked(kind: Kind | None, change: FieldChange, reveal: bool) -> bool:
 
 
 def describe(change: FieldChange, kind: Kind | None, reveal: bool = False) -> str:
+    """One field change in words, confidential values masked (a whole-file change is masked inside)."""
     if _masked(kind, change, reveal):
         return f"{change.name}: {CONFIDENTIAL}"
+    confidential = kind.spec.confidential if kind else ()
+    if not change.field and not reveal:
+        old, new = (mask(v, confidential) if isinstance(v, dict) else v for v in (change.old, change.new))
+        if kind is None:  # no form to say what is personal: show no content at all
+            old, new = (CONFIDENTIAL if v not in (MISSING, None, {}) else v for v in (old, new))
+        change = FieldChange(change.field, old, new)
     if change.old is MISSING:
         return f"{change.name}: + {format_value(change.new)}"
     if change.new is MISSING:

@@ -38,6 +38,16 @@ VALUES: dict[str, tuple[str, str]] = {
     "effective": ("有效", "effective"), "not_effective": ("无效", "not effective"),
     "draft": ("草稿", "draft"), "obsolete": ("作废", "obsolete"), "approved": ("已批准", "approved"),
     "planned": ("已计划", "planned"), "held": ("已召开", "held"), "reported": ("已报告", "reported"),
+    "confirmed": ("已确认", "confirmed"), "dispatched": ("已派工", "dispatched"), "completed": ("已完成", "completed"),
+    "signed": ("已签订", "signed"), "rejected": ("已拒绝", "rejected"), "reviewed": ("已评审", "reviewed"),
+    "identified": ("已识别", "identified"), "treated": ("已应对", "treated"), "retired": ("已关闭", "retired"),
+    "accepted": ("已受理", "accepted"), "handled": ("已处理", "handled"), "summarized": ("已总结", "summarized"),
+    "negotiating": ("协商中", "negotiating"), "terminated": ("已终止", "terminated"), "collecting": ("收集中", "collecting"),
+    "ranked": ("已排序", "ranked"),
+    # nonconformity categories (LD-QM-01 8.3)
+    "recruitment": ("招募过程", "recruitment"), "service_delivery": ("服务实施过程", "service delivery"),
+    "management_system": ("体系运行", "management system"), "customer_related": ("与顾客有关", "customer related"),
+    "general": ("一般", "general"),
     # grades and sources
     "major": ("严重", "major"), "minor": ("一般", "minor"), "observation": ("观察项", "observation"),
     "internal_audit": ("内部审核", "internal audit"), "external_audit": ("外部审核", "external audit"),
