@@ -109,4 +109,22 @@ def requirement_sentences(section: DocSection) -> list[str]:
     return found
 
 
-__all__ = ["DocSection", "find_section", "is_requirement", "requirement_sentences", "sections", "split_reference"]
+_STEP = re.compile(r"^\s*(\d+)(?:[.)]\s+|、\s*)(\S.*)$")
+
+
+def numbered_step(line: str) -> tuple[str, str] | None:
+    """A numbered list item (``3. 组长策划审核分工…``) as (number, plain text), else None.
+
+    Chinese manuals state most of a procedure as numbered imperative steps
+    without 应 or 须; an audit checklist still needs each step as a line to
+    check, so the step is offered here beside :func:`requirement_sentences`.
+    """
+    match = _STEP.match(line)
+    if match is None or line.lstrip().startswith("|"):
+        return None
+    text = _plain(match.group(2))
+    return (match.group(1), text) if text else None
+
+
+__all__ = ["DocSection", "find_section", "is_requirement", "numbered_step", "requirement_sentences", "sections",
+           "split_reference"]
