@@ -1,0 +1,224 @@
+"""``qms site build``: the whole QMS as a mkdocs-material site, built without the internet.
+
+The engine writes plain Markdown into a staging folder (``build/site-src``):
+the manual's pages with a header block and their revision history, a page
+per record, the registers and dashboards (the same report models as
+``qms objectives`` and friends, rendered as pages), and the organization.
+Then mkdocs builds it. The generated Markdown uses only standard
+extensions (tables, toc, admonition, superfences for mermaid), so the same
+folder builds with Zensical, material's successor.
+
+Nothing confidential reaches the site: records are read through
+``Context`` with ``reveal=False``, so every page, and the search index
+built from them, sees masked values only.
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from ..issues import QmsError
+from ..render import atomic_write
+from ..render.charts import figure_png
+from ..render.markdown import render
+from ..report import Figure, Report
+from ..reports import coverage, due, ncr, objectives, registers
+from ..reports.context import Context
+from ..trail import activity_report
+from .config import site_config
+from .links import Linker
+from .pages import document_page, organization_page, record_page
+
+MARKER = ".qms-staging"  # a staging folder holds this file; only such a folder is ever emptied
+RECENT_DAYS = 90
+
+
+@dataclass
+class Staged:
+    docs: Path
+    nav: list[dict[str, object]] = field(default_factory=list)
+    pages: int = 0
+
+
+def _clean(folder: Path) -> None:
+    if folder.exists():
+        if not (folder / MARKER).is_file():
+            raise QmsError(f"{folder} exists and was not made by qms site build; remove it or choose another --staging")
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    (folder / MARKER).write_text("made by qms site build; deleted and rebuilt on each build\n", encoding="utf-8")
+
+
+def _write(docs: Path, page: str, text: str) -> None:
+    atomic_write(docs / page, text.encode("utf-8"))
+
+
+def _report_page(docs: Path, page: str, report: Report, linker: Linker) -> None:
+    """A report as a page; its charts as PNG files beside it."""
+    stem = page.rsplit("/", 1)[-1][:-3]
+    figures: dict[str, Figure] = {}
+
+    def link(figure: Figure) -> str:
+        name = f"{stem}-{figure.name}.png"
+        figures[name] = figure
+        return name
+
+    text = render(report, link)
+    folder = (docs / page).parent
+    for name, figure in figures.items():
+        atomic_write(folder / name, figure_png(figure))
+    _write(docs, page, linker.link(text, page))
+
+
+def _linker(ctx: Context, doc_pages: dict[str, str], org_anchors: dict[str, str]) -> Linker:
+    tr = ctx.tr
+    linker = Linker(names=org_anchors)
+    for df in ctx.document_files:
+        assert df.doc is not None
+        suffix = f"({tr.value(df.doc.status)})" if df.doc.status != "effective" else ""
+        linker.add_document(df.doc.id, doc_pages[df.doc.id], df.body, suffix)
+    for kind, recs in ctx.records.items():
+        for rec in recs:
+            linker.add_record(rec.id, f"records/{kind}/{rec.id}.md")
+    return linker
+
+
+def stage(ctx: Context, staging: Path) -> Staged:
+    """Write every page of the site as Markdown into ``staging/docs``."""
+    if ctx.reveal:
+        raise QmsError("the site never shows confidential fields; build it without --include-confidential")
+    tr = ctx.tr
+    _clean(staging)
+    docs = staging / "docs"
+    manual = ctx.repo.root / "manual"
+    staged = Staged(docs)
+    doc_pages = {df.doc.id: df.path[len("manual/"):] for df in ctx.document_files if df.doc}
+    org_text, anchors = organization_page(ctx)
+    linker = _linker(ctx, doc_pages, anchors)
+    _write(docs, "organization.md", org_text)
+    for path in sorted(p for p in manual.rglob("*") if p.is_file() and not p.is_symlink()):
+        rel = path.relative_to(manual).as_posix()
+        if rel.startswith(".") or "/." in rel or path.suffix in (".yml", ".yaml"):
+            continue
+        if path.suffix != ".md":
+            atomic_write(docs / rel, path.read_bytes())  # images and attachments of the manual
+    for df in ctx.repo.load_documents():
+        page = df.path[len("manual/"):]
+        if df.doc is None:  # index pages and pages without front matter: the text as it is, linked
+            _write(docs, page, linker.link(df.body, page))
+        else:
+            _write(docs, page, document_page(ctx, df.doc, df.path, df.body, linker, page))
+        staged.pages += 1
+    for kind, recs in sorted(ctx.records.items()):
+        for rec in recs:
+            page = f"records/{kind}/{rec.id}.md"
+            _write(docs, page, record_page(ctx, rec, linker, page))
+            staged.pages += 1
+    register_nav: list[dict[str, object]] = [{tr("受控文件清单", "Documents"): "registers/index.md"}]
+    _report_page(docs, "registers/index.md", registers.build(ctx, "documents"), linker)
+    for kind in sorted(ctx.repo.registry.kinds):
+        page = f"registers/{kind}.md"
+        _report_page(docs, page, registers.build(ctx, kind), linker)
+        register_nav.append({ctx.repo.registry.kinds[kind].spec.title(ctx.lang): page})
+    dashboards = [
+        (tr("质量目标", "Objectives"), "dashboards/objectives.md", objectives.build(ctx)),
+        (tr("不符合和纠正措施", "Nonconformities"), "dashboards/nonconformities.md", ncr.build_list(ctx, "open")),
+        (tr("到期与逾期", "Due and overdue"), "dashboards/due.md", due.build(ctx)),
+        (tr("ISO 9001 条款覆盖", "ISO 9001 coverage"), "dashboards/coverage.md", coverage.build(ctx)),
+        (tr("最近变更", "Recent changes"), "dashboards/changes.md", _recent_changes(ctx)),
+    ]
+    for _, page, report in dashboards:
+        _report_page(docs, page, report, linker)
+    staged.pages += len(register_nav) + len(dashboards) + 1
+    staged.nav = _nav(ctx, doc_pages) + [
+        {tr("登记册", "Registers"): register_nav},
+        {tr("看板", "Dashboards"): [{title: page} for title, page, _ in dashboards]},
+        {tr("组织机构", "Organization"): "organization.md"},
+    ]
+    _assets(docs)
+    return staged
+
+
+def _recent_changes(ctx: Context) -> Report:
+    import datetime as dt
+
+    tr = ctx.tr
+    since = ctx.as_of - dt.timedelta(days=RECENT_DAYS)
+    title = tr(f"最近 {RECENT_DAYS} 天的变更", f"Changes in the last {RECENT_DAYS} days")
+    if ctx.history is None:
+        report = Report(title)
+        report.section(tr("变更", "Changes")).blocks.append(
+            _note(tr("不在 git 仓库中:没有变更历史。", "Not a git repository: no history.")))
+        return report
+    return activity_report(list(ctx.history.changes_between(since, ctx.as_of)), title)
+
+
+def _note(text: str):  # type: ignore[no-untyped-def]
+    from ..report import Paragraph
+
+    return Paragraph(text, "note")
+
+
+def _nav(ctx: Context, doc_pages: dict[str, str]) -> list[dict[str, object]]:
+    """One tab per folder of manual/ (a unit), its index first, then documents by id."""
+    nav: list[dict[str, object]] = [{ctx.tr("首页", "Home"): "index.md"}]
+    folders: dict[str, list[tuple[str, str]]] = {}
+    for df in ctx.repo.load_documents():
+        page = df.path[len("manual/"):]
+        if "/" not in page:
+            continue
+        folder = page.split("/", 1)[0]
+        label = f"{df.doc.id} {df.doc.title}" if df.doc else _first_heading(df.body) or page
+        key = "0" if df.doc is None else f"1{df.doc.id}"
+        folders.setdefault(folder, []).append((key, f"{label}\t{page}"))
+    for folder, entries in sorted(folders.items()):
+        pages = [e.split("\t") for _, e in sorted(entries)]
+        title = next((label for label, page in pages if page.endswith("/index.md")), folder)
+        nav.append({title: [{label: page} for label, page in pages]})
+    return nav
+
+
+def _first_heading(body: str) -> str | None:
+    for line in body.splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return None
+
+
+def _assets(docs: Path) -> None:
+    assets = resources.files("qmskit.site") / "assets"
+    for name in ("mermaid.min.js", "mermaid.LICENSE", "qms.css"):
+        atomic_write(docs / "assets" / name, (assets / name).read_bytes())
+
+
+def terms_dictionary() -> Path:
+    """The jieba user dictionary of QMS terms, so 不符合 or 管理评审 are one word in the search index."""
+    return Path(str(resources.files("qmskit.site") / "assets" / "qms_terms.txt"))
+
+
+def build_site(ctx: Context, out: Path, staging: Path, *, strict: bool = True) -> Staged:
+    """Stage the pages, write the mkdocs config beside them, build into ``out``."""
+    staged = stage(ctx, staging)
+    config = site_config(ctx, staged.nav, out.resolve(), terms_dictionary())
+    atomic_write(staging / "mkdocs.yml", config.encode("utf-8"))
+    command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(staging / "mkdocs.yml")]
+    if strict:
+        command.append("--strict")
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise QmsError(f"mkdocs could not build the site:\n{result.stderr.strip() or result.stdout.strip()}", exit_code=1)
+    return staged
+
+
+def serve_site(ctx: Context, staging: Path, address: str) -> int:
+    staged = stage(ctx, staging)
+    config = site_config(ctx, staged.nav, (staging / "site").resolve(), terms_dictionary())
+    atomic_write(staging / "mkdocs.yml", config.encode("utf-8"))
+    return subprocess.call([sys.executable, "-m", "mkdocs", "serve", "-f", str(staging / "mkdocs.yml"), "-a", address])
+
+
+__all__ = ["build_site", "serve_site", "stage"]
