@@ -129,9 +129,10 @@ def test_integration_files_name_the_right_commands() -> None:
         triggers = workflow[True]  # YAML 1.1 reads the key "on" as true
         assert "pull_request" in triggers and triggers["push"]["branches"] == ["main"]
         jobs = list(workflow["jobs"].values())
-        pr_job, main_job = jobs
+        pr_job, main_job = jobs[:2]
         checkout = next(s for s in pr_job["steps"] if s.get("uses", "").startswith("actions/checkout"))
         assert checkout["with"]["fetch-depth"] == 0
         runs = " ".join(s.get("run", "") for s in pr_job["steps"])
         assert "qms check --base" in runs and "--format github" in runs and "qms diff --base" in runs
-        assert "mkdocs build" in " ".join(s.get("run", "") for s in main_job["steps"])
+        main_runs = " ".join(s.get("run", "") for s in main_job["steps"])
+        assert "qms site build" in main_runs and "qms reports" in main_runs

@@ -119,6 +119,20 @@ def _report_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p = sub.add_parser("reports", help="write every report for this repository (the main job)")
     _report_options(p)
 
+    p = sub.add_parser("site", help="build or serve the QMS as a website (mkdocs-material)")
+    site_sub = p.add_subparsers(dest="action", metavar="ACTION")
+    site_sub.required = True
+    for action, text in (("build", "build the site into --out"), ("serve", "build and serve it with live reload")):
+        q = site_sub.add_parser(action, help=text)
+        q.add_argument("--as-of", type=_date, default=None, help="the day dashboards are made for (default: today)")
+        q.add_argument("--lang", choices=("zh", "en"), default=None, help="labels (default: lang in qms.yml)")
+        q.add_argument("--staging", type=Path, default=None, help="where the generated Markdown goes (default: build/site-src)")
+        if action == "build":
+            q.add_argument("--out", type=Path, default=None, help="output folder (default: build/site)")
+            q.add_argument("--no-strict", action="store_true", help="do not fail on mkdocs warnings")
+        else:
+            q.add_argument("--address", default="127.0.0.1:8000", help="host:port to serve on")
+
 
 def _repo(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from .repository import Repository, find_root
@@ -372,7 +386,27 @@ def cmd_reports(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_site(args: argparse.Namespace) -> int:
+    from .reports.context import Context
+    from .site import build_site, serve_site
+
+    repo = _repo(args)
+    ctx = Context.load(repo, args.as_of or dt.date.today(), args.lang, reveal=False)
+    staging = args.staging or repo.root / "build" / "site-src"
+    if args.action == "serve":
+        return serve_site(ctx, staging, args.address)
+    out = args.out or repo.root / "build" / "site"
+    from .render import check_out_dir
+
+    check_out_dir(out, repo.root)
+    check_out_dir(staging, repo.root)
+    staged = build_site(ctx, out, staging, strict=not args.no_strict)
+    print(f"built {staged.pages} pages into {_shown(out)}")
+    return 0
+
+
 COMMANDS = {
+    "site": cmd_site,
     "objectives": cmd_objectives, "due": cmd_due, "checklist": cmd_checklist, "ncr": cmd_ncr, "review": cmd_review,
     "coverage": cmd_coverage, "register": cmd_register, "reports": cmd_reports,
     "check": cmd_check, "new": cmd_new, "schema": cmd_schema, "init": cmd_init,

@@ -169,15 +169,15 @@ def _nav(ctx: Context, doc_pages: dict[str, str]) -> list[dict[str, object]]:
     folders: dict[str, list[tuple[str, str]]] = {}
     for df in ctx.repo.load_documents():
         page = df.path[len("manual/"):]
-        if "/" not in page:
+        if page == "index.md":
             continue
-        folder = page.split("/", 1)[0]
+        folder = page.split("/", 1)[0] if "/" in page else ""
         label = f"{df.doc.id} {df.doc.title}" if df.doc else _first_heading(df.body) or page
         key = "0" if df.doc is None else f"1{df.doc.id}"
         folders.setdefault(folder, []).append((key, f"{label}\t{page}"))
     for folder, entries in sorted(folders.items()):
         pages = [e.split("\t") for _, e in sorted(entries)]
-        title = next((label for label, page in pages if page.endswith("/index.md")), folder)
+        title = next((label for label, page in pages if page.endswith("/index.md")), folder or ctx.tr("文件", "Documents"))
         nav.append({title: [{label: page} for label, page in pages]})
     return nav
 

@@ -7,10 +7,13 @@ confidential fields arrive here already masked (``Rec.shown``).
 """
 from __future__ import annotations
 
+from typing import Any
+
 from ..documents import DOC_TYPES, Document
 from ..render.markdown import escape, render, render_blocks
 from ..report import Paragraph, Report, Table
 from ..reports.context import Context, Rec
+from ..reports.labels import VALUES
 from ..trail import describe, document_revisions, format_value
 from .links import Linker
 
@@ -20,8 +23,26 @@ STATUS_NOTE = {
 }
 
 
+DOC_STATUS = {"draft": ("草稿", "draft"), "effective": ("生效", "effective"), "obsolete": ("作废", "obsolete")}
+
+
 def status_label(ctx: Context, status: str) -> str:
-    return ctx.tr.value(status)
+    """A document's status in the glossary's words (生效, not the verification result 有效)."""
+    pair = DOC_STATUS.get(status)
+    return ctx.tr(*pair) if pair else status
+
+
+def value_text(ctx: Context, value: Any) -> str:
+    """A field's value for a person: enumerated values in words, lists joined, blocks one key a line."""
+    if isinstance(value, dict):
+        return "\n".join(f"{k}: {value_text(ctx, v)}" for k, v in value.items())
+    if isinstance(value, list):
+        if all(not isinstance(v, (dict, list)) for v in value):
+            return ", ".join(value_text(ctx, v) for v in value)
+        return "\n".join(f"{n}. {value_text(ctx, v)}".replace("\n", "; ") for n, v in enumerate(value, 1))
+    if isinstance(value, str) and value in VALUES:
+        return f"{ctx.tr.value(value)} ({value})"
+    return format_value(value, 400)
 
 
 def document_page(ctx: Context, doc: Document, path: str, body: str, linker: Linker, page: str) -> str:
@@ -45,8 +66,9 @@ def document_page(ctx: Context, doc: Document, path: str, body: str, linker: Lin
     table = _table_md(header)
     for name in (doc.owner, doc.approver):
         table = table.replace(f"| {escape(name)} |", f"| {linker.name_link(name, page)} |", 1)
-    lines += [table, ""]
-    lines.append(linker.link(body.strip(), page))
+    text = linker.link(body.strip(), page)
+    title, rest = (text.split("\n", 1) + [""])[:2] if text.startswith("# ") else ("", text)
+    lines = ([title, ""] if title else []) + lines + [table, "", rest.strip()]
     lines += ["", f"## {tr('修订历史', 'Revision history')}", ""]
     lines.append(_revisions_md(ctx, path))
     return "\n".join(lines).rstrip() + "\n"
@@ -76,9 +98,11 @@ def record_page(ctx: Context, rec: Rec, linker: Linker, page: str) -> str:
     refs = {path[0]: ref for path, ref in rec.kind.refs if len(path) == 1}
     rows = []
     for name, value in rec.shown.items():
+        if name == "id":
+            continue
         info = rec.kind.model.model_fields.get(name)
         label = (info.description or name) if info else name
-        rows.append([label, format_value(value, 400)])
+        rows.append([label, value_text(ctx, value)])
     report = Report(title, subtitle=tr(f"表格 {spec.code}({spec.title_zh}),依据 {spec.procedure}。",
                                        f"Form {spec.code} ({spec.title_en}), under {spec.procedure}."))
     report.section(tr("内容", "Fields")).add(Table([tr("字段", "Field"), tr("值", "Value")], rows))
@@ -89,7 +113,7 @@ def record_page(ctx: Context, rec: Rec, linker: Linker, page: str) -> str:
     for name, ref in refs.items():
         value = rec.shown.get(name)
         if ref.target in ("role", "department") and isinstance(value, str):
-            text = text.replace(f"| {escape(value)} |", f"| {linker.name_link(value, page)} |")
+            text = text.replace(f"| {escape(value_text(ctx, value))} |", f"| {linker.name_link(value, page)} |")
     return text
 
 
