@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 QMS_EXTRAS="test" . scripts/venv.sh
+bash scripts/install-clients.sh   # LibreOffice, CJK fonts, poppler, Chromium: only what is missing
 python -m pytest "$@"

@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from ..issues import QmsError
 from ..report import Figure, Report
@@ -37,16 +39,28 @@ def _jsonable(value: Any) -> Any:
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``path`` whole or not at all; a symlink at ``path`` is replaced, never written through."""
+    """Write ``path`` whole or not at all; a symlink at ``path`` is replaced, never written through.
+
+    The file gets the mode a plain ``open`` would give it (0644 under the usual umask), not the
+    0600 of a temporary file: reports are read by people and web servers other than their writer.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+            if hasattr(os, "fchmod"):  # not on Windows, where the mode means little
+                os.fchmod(handle.fileno(), 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def check_out_dir(out: Path, root: Path) -> None:
@@ -59,18 +73,32 @@ def check_out_dir(out: Path, root: Path) -> None:
                            "e.g. build/reports")
 
 
+def file_name(name: str) -> str:
+    """``name`` as one file name inside the output folder: no separator, no control character."""
+    cleaned = _NOT_IN_NAME.sub("-", name)
+    return "report" if cleaned in ("", ".", "..") else cleaned
+
+
+_NOT_IN_NAME = re.compile(r"[\\/\x00-\x1f\x7f]")
+
+
 def write_report(report: Report, out: Path, stem: str, formats: Iterable[str], *, lang: str = "zh",
                  created: dt.date | None = None) -> list[Path]:
-    """Write ``stem.md`` (with ``stem-<figure>.png`` images), ``stem.docx`` and/or ``stem.json`` into ``out``."""
+    """Write ``stem.md`` (with ``stem-<figure>.png`` images), ``stem.docx`` and/or ``stem.json`` into ``out``.
+
+    A stem or figure name that holds a path separator (an id typed on the command line) has it
+    replaced, so every file lands in ``out``; the Markdown links its images URL-encoded.
+    """
     written: list[Path] = []
+    stem = file_name(stem)
     for fmt in formats:
         if fmt == "md":
             figures: dict[str, Figure] = {}
 
             def link(figure: Figure) -> str:
-                name = f"{stem}-{figure.name}.png"
+                name = file_name(f"{stem}-{figure.name}.png")
                 figures[name] = figure
-                return name
+                return quote(name)
 
             text = render_markdown(report, link)
             from .charts import figure_png
@@ -91,4 +119,4 @@ def write_report(report: Report, out: Path, stem: str, formats: Iterable[str], *
     return written
 
 
-__all__ = ["FORMATS", "atomic_write", "check_out_dir", "render_json", "render_markdown", "write_report"]
+__all__ = ["FORMATS", "atomic_write", "check_out_dir", "file_name", "render_json", "render_markdown", "write_report"]

@@ -33,8 +33,20 @@ def _label(text: str, fallback: str) -> str:
     return text if text.isascii() or cjk_font() else fallback
 
 
+_DRAWN: dict[str, bytes] = {}  # repr(figure) → PNG: the Markdown and the DOCX of a report share their charts
+
+
 def figure_png(figure: Figure) -> bytes:
     """The figure as a PNG (same input, same bytes: no timestamp in the file)."""
+    key = repr(figure)
+    if key not in _DRAWN:
+        if len(_DRAWN) >= 64:
+            _DRAWN.clear()
+        _DRAWN[key] = _draw(figure)
+    return _DRAWN[key]
+
+
+def _draw(figure: Figure) -> bytes:
     import matplotlib
 
     matplotlib.use("Agg", force=True)
@@ -68,7 +80,7 @@ def figure_png(figure: Figure) -> bytes:
                 ax.set_ylabel(_label(figure.y_label, "%" if figure.percent else ""))
             if figure.percent:
                 ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:.0f}%")
-            if figure.series or figure.target is not None:
+            if ax.get_legend_handles_labels()[0]:  # a series with no value draws nothing, and needs no legend
                 ax.legend(loc="best", fontsize=7, frameon=False)
             ax.grid(axis="y", alpha=0.3)
             fig.tight_layout()

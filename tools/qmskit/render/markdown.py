@@ -3,10 +3,14 @@
 Plain on purpose: the same text reads in a terminal, a pull-request comment
 and the site, and builds with mkdocs or its successor without plugins.
 Text is data: ``<``, ``>``, ``&``, ``[`` and ``]`` are escaped so a record
-cannot inject HTML or links; a line break inside a table cell becomes ``<br>``.
+cannot inject HTML or links; a line break inside a table cell becomes ``<br>``;
+a line of text that would start a block (``# ``, ``> ``, ``- ``, ``1. ``, a
+fence or a rule) has that mark escaped, so a record's text cannot make a
+heading or a list of its own, and a title stays on one line.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from ..report import Block, BulletList, Figure, Paragraph, Report, Table
@@ -16,8 +20,30 @@ FigureLink = Callable[[Figure], str]
 _ESCAPES = str.maketrans({"\\": "\\\\", "&": "&amp;", "<": "&lt;", ">": "&gt;", "[": "\\[", "]": "\\]"})
 
 
+# What starts a Markdown block at the beginning of a line (after up to three spaces); ``>`` is
+# already ``&gt;`` and ``<`` ``&lt;``, which start nothing.
+_BLOCK_MARK = re.compile(r"^( {0,3})(#{1,6}(?=\s|$)|[-+*](?=\s|$)|={3,}|-{3,}|\*{3,}|_{3,}|`{3,}|~{3,})")
+_ORDERED_MARK = re.compile(r"^( {0,3}\d{1,9})(?=[.)](?:\s|$))")
+
+
 def escape(text: str) -> str:
     return str(text).translate(_ESCAPES)
+
+
+def _line(text: str) -> str:
+    """A line of text, escaped, that starts no block of its own."""
+    text = _BLOCK_MARK.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    return _ORDERED_MARK.sub(lambda m: m.group(1) + "\\", text)  # 1. → 1\.
+
+
+def _text(text: str) -> str:
+    """Escaped text of a paragraph: every line inert, a blank line kept (it separates paragraphs)."""
+    return "\n".join(_line(line) for line in escape(text).replace("\r", "").split("\n"))
+
+
+def _one_line(text: str) -> str:
+    """Escaped text that must stay on one line (a heading, a list item)."""
+    return " ".join(escape(text).replace("\r", "").split("\n"))
 
 
 def _cell(text: str) -> str:
@@ -27,9 +53,9 @@ def _cell(text: str) -> str:
 def _table(table: Table) -> list[str]:
     lines = []
     if table.caption:
-        lines += [f"**{escape(table.caption)}**", ""]
+        lines += [f"**{_one_line(table.caption)}**", ""]
     if not table.rows:
-        return lines + [escape(table.empty)]
+        return lines + [_text(table.empty)]
     lines.append("| " + " | ".join(_cell(c) for c in table.columns) + " |")
     lines.append("|" + "|".join("---" for _ in table.columns) + "|")
     for row in table.rows:
@@ -55,30 +81,39 @@ def _block(block: Block, link: FigureLink | None) -> list[str]:
     if isinstance(block, Table):
         return _table(block)
     if isinstance(block, BulletList):
-        return [f"- {escape(item)}".replace("\n", " ") for item in block.items] or ["(无 / none)"]
+        return [f"- {_line(_one_line(item))}" for item in block.items] or ["(无 / none)"]
     if isinstance(block, Figure):
         if link is None:
             return _table(figure_table(block))
-        return [f"![{escape(block.title)}]({link(block)})", "", f"*{escape(block.title)}*"]
+        return [f"![{_one_line(block.title)}]({link(block)})", "", f"*{_one_line(block.title)}*"]
     if isinstance(block, Paragraph):
-        text = escape(block.text)
+        text = _text(block.text)
         if block.style == "warning":
-            return [f"> **!** {text}"]
+            return ["> **!** " + text.replace("\n", "\n> ")]
         if block.style == "note":
-            return [f"> {text}"]
+            return ["> " + text.replace("\n", "\n> ")]
         return [text]
     raise TypeError(f"unknown block {type(block).__name__}")  # pragma: no cover
 
 
+def render_blocks(blocks: list[Block], figure_link: FigureLink | None = None) -> str:
+    """Blocks without a report around them (a table inside a site page)."""
+    lines: list[str] = []
+    for block in blocks:
+        lines += _block(block, figure_link)
+        lines.append("")
+    return "\n".join(lines).strip()
+
+
 def render(report: Report, figure_link: FigureLink | None = None) -> str:
     """The report as Markdown; figures as image links when ``figure_link`` names their files."""
-    lines = [f"# {escape(report.title)}", ""]
+    lines = [f"# {_one_line(report.title)}", ""]
     if report.notice:
-        lines += [f"> **!** {escape(report.notice)}", ""]
+        lines += ["> **!** " + _text(report.notice).replace("\n", "\n> "), ""]
     if report.subtitle:
-        lines += [escape(report.subtitle), ""]
+        lines += [_text(report.subtitle), ""]
     for section in report.sections:
-        lines += [f"{'#' * section.level} {escape(section.title)}", ""]
+        lines += [f"{'#' * section.level} {_one_line(section.title)}", ""]
         for block in section.blocks:
             lines += _block(block, figure_link)
             lines.append("")

@@ -408,7 +408,7 @@ def scope_section(ctx: Context, sc: Scope, prev: Rec | None, plan: str | None, v
                        f"Departments audited: {', '.join(sc.departments) or '—'}. Period: {sc.since} to {sc.until} ({basis}).")),
           Table([tr("文件", "Document"), tr("标题", "Title"), tr("版本", "Revision"), tr("状态", "Status"),
                  tr("纳入原因", "Why in scope"), tr("记录表格", "Record kinds")],
-                [[d, docs[d].title, docs[d].revision, tr.value(docs[d].status), sc.why[d], ", ".join(docs[d].forms) or "—"]
+                [[d, docs[d].title, docs[d].revision, tr.doc_status(docs[d].status), sc.why[d], ", ".join(docs[d].forms) or "—"]
                  for d in sc.documents]))
     if sc.unknown:
         s.add(Paragraph(tr(f"审核准则中的文件在 manual/ 中不存在:{', '.join(sc.unknown)};请修正审核计划。",

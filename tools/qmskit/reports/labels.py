@@ -25,9 +25,16 @@ class Translator:
         pair = VALUES.get(str(value))
         return str(value) if pair is None else self(*pair)
 
+    def doc_status(self, status: str) -> str:
+        """A document's status in the glossary's words: 生效, not the verification result 有效."""
+        pair = DOC_STATUS.get(status)
+        return self(*pair) if pair else status
+
     def pct(self, value: float | None) -> str:
         return "—" if value is None else f"{value * 100:.1f} %"
 
+
+DOC_STATUS = {"draft": ("草稿", "draft"), "effective": ("生效", "effective"), "obsolete": ("作废", "obsolete")}
 
 VALUES: dict[str, tuple[str, str]] = {
     # nonconformity / corrective action workflow (glossary)
