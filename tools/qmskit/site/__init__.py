@@ -14,6 +14,7 @@ built from them, sees masked values only.
 """
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -36,6 +37,46 @@ from .pages import document_page, organization_page, record_page
 MARKER = ".qms-staging"  # a staging folder holds this file; only such a folder is ever emptied
 RECENT_DAYS = 90
 
+# Search ranking: a controlled document above the records made under it. The search for 投诉
+# listed a hundred complaint records (their titles say 投诉) before the complaint procedure,
+# whose title does not; ``search.boost`` (page front matter) weighs every section of a page.
+DOCUMENT_BOOST = 2.0
+RECORD_BOOST = 0.5
+
+
+# A flow chart keeps its natural size and the page scrolls it sideways (qms.css): mermaid's default
+# shrinks a chart to the column, and the manual's left-to-right flows (1,200 to 2,300 px wide)
+# came out with 5-pixel labels no one could read. Its source stays out of the search index,
+# where results showed "flowchart LR A[..." as the text of a section.
+_DIAGRAM_SIZE = '%%{init: {"flowchart": {"useMaxWidth": false}}}%%'
+_MERMAID_FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*mermaid\s*$")
+
+
+def readable_diagrams(text: str) -> str:
+    """Mermaid charts at their natural size (a directive first, after any front matter), not searched."""
+    lines = text.split("\n")
+    out: list[str] = []
+    n = 0
+    while n < len(lines):
+        fence = _MERMAID_FENCE.match(lines[n])
+        out.append(f'{fence.group(1)}{fence.group(2)}mermaid {{data-search-exclude="true"}}' if fence else lines[n])
+        n += 1
+        if not fence:
+            continue
+        indent = fence.group(1)
+        if n < len(lines) and lines[n].strip() == "---":  # the chart's own front matter comes first
+            end = next((k for k in range(n + 1, len(lines)) if lines[k].strip() == "---"), None)
+            if end is not None:
+                out += lines[n:end + 1]
+                n = end + 1
+        out.append(indent + _DIAGRAM_SIZE)
+    return "\n".join(out)
+
+
+def _boosted(text: str, boost: float) -> str:
+    """The page with front matter giving its search weight (mkdocs-material and Zensical read it)."""
+    return f"---\nsearch:\n  boost: {boost}\n---\n\n{text}"
+
 
 @dataclass
 class Staged:
@@ -57,8 +98,8 @@ def _write(docs: Path, page: str, text: str) -> None:
     atomic_write(docs / page, text.encode("utf-8"))
 
 
-def _report_page(docs: Path, page: str, report: Report, linker: Linker) -> None:
-    """A report as a page; its charts as PNG files beside it."""
+def _report_page(docs: Path, page: str, report: Report, linker: Linker, *, searched: bool = True) -> None:
+    """A report as a page; its charts as PNG files beside it; ``searched=False`` keeps it out of the search index."""
     stem = page.rsplit("/", 1)[-1][:-3]
     figures: dict[str, Figure] = {}
 
@@ -71,7 +112,8 @@ def _report_page(docs: Path, page: str, report: Report, linker: Linker) -> None:
     folder = (docs / page).parent
     for name, figure in figures.items():
         atomic_write(folder / name, figure_png(figure))
-    _write(docs, page, linker.link(text, page))
+    text = linker.link(text, page)
+    _write(docs, page, text if searched else f"---\nsearch:\n  exclude: true\n---\n\n{text}")
 
 
 def _linker(ctx: Context, doc_pages: dict[str, str], org_anchors: dict[str, str]) -> Linker:
@@ -79,7 +121,7 @@ def _linker(ctx: Context, doc_pages: dict[str, str], org_anchors: dict[str, str]
     linker = Linker(names=org_anchors)
     for df in ctx.document_files:
         assert df.doc is not None
-        suffix = f"({tr.value(df.doc.status)})" if df.doc.status != "effective" else ""
+        suffix = f"({tr.doc_status(df.doc.status)})" if df.doc.status != "effective" else ""
         linker.add_document(df.doc.id, doc_pages[df.doc.id], df.body, suffix)
     for kind, recs in ctx.records.items():
         for rec in recs:
@@ -109,14 +151,15 @@ def stage(ctx: Context, staging: Path) -> Staged:
     for df in ctx.repo.load_documents():
         page = df.path[len("manual/"):]
         if df.doc is None:  # index pages and pages without front matter: the text as it is, linked
-            _write(docs, page, linker.link(df.body, page))
+            _write(docs, page, readable_diagrams(linker.link(df.body, page)))
         else:
-            _write(docs, page, document_page(ctx, df.doc, df.path, df.body, linker, page))
+            text = readable_diagrams(document_page(ctx, df.doc, df.path, df.body, linker, page))
+            _write(docs, page, _boosted(text, DOCUMENT_BOOST))
         staged.pages += 1
     for kind, recs in sorted(ctx.records.items()):
         for rec in recs:
             page = f"records/{kind}/{rec.id}.md"
-            _write(docs, page, record_page(ctx, rec, linker, page))
+            _write(docs, page, _boosted(record_page(ctx, rec, linker, page), RECORD_BOOST))
             staged.pages += 1
     register_nav: list[dict[str, object]] = [{tr("受控文件清单", "Documents"): "registers/index.md"}]
     _report_page(docs, "registers/index.md", registers.build(ctx, "documents"), linker)
@@ -132,7 +175,9 @@ def stage(ctx: Context, staging: Path) -> Staged:
         (tr("最近变更", "Recent changes"), "dashboards/changes.md", _recent_changes(ctx)),
     ]
     for _, page, report in dashboards:
-        _report_page(docs, page, report, linker)
+        # the recent changes are one table of every change (1,280 rows in the reference): as one
+        # search section it was noise in every result, and too big for Zensical's index (256 KB)
+        _report_page(docs, page, report, linker, searched=page != "dashboards/changes.md")
     staged.pages += len(register_nav) + len(dashboards) + 1
     staged.nav = _nav(ctx, doc_pages) + [
         {tr("登记册", "Registers"): register_nav},
@@ -205,13 +250,45 @@ def build_site(ctx: Context, out: Path, staging: Path, *, strict: bool = True) -
     staged = stage(ctx, staging)
     config = site_config(ctx, staged.nav, out.resolve(), terms_dictionary())
     atomic_write(staging / "mkdocs.yml", config.encode("utf-8"))
-    command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(staging / "mkdocs.yml")]
+    # Not ``-q``: mkdocs 1.6 counts warnings for --strict through its logger, and -q silences the
+    # logger below ERROR, so a quiet strict build passed with broken links. Its output is kept
+    # here and only the warnings and errors are shown.
+    command = [sys.executable, "-m", "mkdocs", "build", "-f", str(staging / "mkdocs.yml")]
     if strict:
         command.append("--strict")
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
-        raise QmsError(f"mkdocs could not build the site:\n{result.stderr.strip() or result.stdout.strip()}", exit_code=1)
+        raise QmsError(f"mkdocs could not build the site:\n{_problems(result.stderr + result.stdout)}", exit_code=1)
+    fix_search_worker(out)
     return staged
+
+
+# mkdocs-material's search worker splits a Chinese query into the words its index holds, but its
+# loop never tries the rest of the query as a word (``j < query.length``), so the last word is
+# lost: 管理评审 was searched as 管理, 纠正措施 as 纠正. The built copy of the worker is patched to
+# try it (``j <= query.length``); a worker without that loop (another version) is left as it is,
+# and the browser test (tests/test_site_browser.py) notices if the search breaks again.
+_SEGMENT_LOOP = re.compile(r"for\(let (\w+)=(\w+)\+1;\1<(\w+)\.length;\1\+\+\)\3\.slice\(\2,\1\)in ")
+
+
+def fix_search_worker(site: Path) -> bool:
+    """Patch the built search worker so a Chinese query keeps its last word; whether it was patched."""
+    patched = False
+    for path in sorted((site / "assets" / "javascripts" / "workers").glob("search.*.min.js")):
+        text = path.read_text(encoding="utf-8")
+        fixed, count = _SEGMENT_LOOP.subn(lambda m: m.group(0).replace(f"{m[1]}<{m[3]}.", f"{m[1]}<={m[3]}."), text)
+        if count == 1:
+            atomic_write(path, fixed.encode("utf-8"))
+            patched = True
+    return patched
+
+
+def _problems(log: str) -> str:
+    """The warnings and errors of a mkdocs log (its INFO lines list every page left out of the navigation)."""
+    if "Traceback" in log:
+        return log[log.index("Traceback"):].strip()
+    lines = [line for line in log.splitlines() if re.match(r"\s*(WARNING|ERROR|Error|Aborted)", line)]
+    return "\n".join(lines) if lines else "\n".join(log.strip().splitlines()[-40:])
 
 
 def serve_site(ctx: Context, staging: Path, address: str) -> int:

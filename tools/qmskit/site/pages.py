@@ -23,13 +23,8 @@ STATUS_NOTE = {
 }
 
 
-DOC_STATUS = {"draft": ("草稿", "draft"), "effective": ("生效", "effective"), "obsolete": ("作废", "obsolete")}
-
-
 def status_label(ctx: Context, status: str) -> str:
-    """A document's status in the glossary's words (生效, not the verification result 有效)."""
-    pair = DOC_STATUS.get(status)
-    return ctx.tr(*pair) if pair else status
+    return ctx.tr.doc_status(status)
 
 
 def value_text(ctx: Context, value: Any) -> str:
@@ -42,6 +37,8 @@ def value_text(ctx: Context, value: Any) -> str:
         return "\n".join(f"{n}. {value_text(ctx, v)}".replace("\n", "; ") for n, v in enumerate(value, 1))
     if isinstance(value, str) and value in VALUES:
         return f"{ctx.tr.value(value)} ({value})"
+    if isinstance(value, str):  # the record's page shows all of its text, line breaks kept (<br> in the cell)
+        return value
     return format_value(value, 400)
 
 
