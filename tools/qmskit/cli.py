@@ -1,6 +1,7 @@
 """The ``qms`` command: argument parsing and exit codes, nothing else.
 
-Exit codes: 0 clean, 1 problems found, 2 the command could not run as asked.
+Exit codes: 0 clean, 1 problems found, 2 the command could not run as asked,
+3 an internal error (a bug in qmskit; never reported as 0).
 """
 from __future__ import annotations
 
@@ -22,8 +23,16 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date; write YYYY-MM-DD") from None
 
 
+EXIT_CODES = """exit codes:
+  0  clean: no problems found
+  1  problems found (each printed as path:line:col: rule: message)
+  2  the command could not run as asked (usage, no repository, a git error); the message says what to do
+  3  internal error: a bug in qmskit (rerun with QMS_DEBUG=1 and report it); never 0"""
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="qms", description="Quality management system kept as code.")
+    parser = argparse.ArgumentParser(prog="qms", description="Quality management system kept as code.",
+                                     epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--root", type=Path, help="the QMS repository (default: the folder with qms.yml at or above here)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
@@ -66,6 +75,12 @@ def _parser() -> argparse.ArgumentParser:
 
     init = sub.add_parser("init", help="create a new, small, working QMS repository")
     init.add_argument("dir", type=Path)
+
+    seal = sub.add_parser("seal", help="tag HEAD as sealed (after an audit or a management review)",
+                          description="Write the annotated tag qms-seal/<date>-<n> at HEAD. 'qms check' then reports "
+                                      "any seal that is no longer in the history (rule history-rewritten).")
+    seal.add_argument("--message", "-m", help="why: e.g. 'internal audit IA-2026-02 closed'")
+    seal.add_argument("--as-of", type=_date, default=None, help="the date in the tag name (default: today)")
     _report_parsers(sub)
     return parser
 
@@ -143,20 +158,36 @@ def _repo(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     return Repository(root)
 
 
+def _github_data(text: str) -> str:
+    """A workflow command's message, escaped as GitHub reads it: it cannot end the line or start a command."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_property(text: str) -> str:
+    """A workflow command's property (file, title): ``:`` and ``,`` escaped too, so a name cannot add properties."""
+    return _github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _printable(text: str) -> str:
+    """One line of text: control characters (a newline in a file name) shown escaped, never printed."""
+    return "".join(f"\\x{ord(c):02x}" if c < " " or "\x7f" <= c <= "\x9f" else c for c in text)
+
+
 def _print_issues(issues: Sequence[Issue], fmt: str) -> None:
     if fmt == "json":
         print(json.dumps([i.as_dict() for i in issues], ensure_ascii=False, indent=2))
     elif fmt == "github":
         for i in issues:
-            message = i.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-            print(f"::{i.severity.value} file={i.path},line={i.line},col={i.col},title={i.rule}::{message}")
+            print(f"::{i.severity.value} file={_github_property(i.path)},line={i.line},col={i.col},"
+                  f"title={_github_property(i.rule)}::{_github_data(i.message)}")
     else:
         for i in issues:
-            print(i.format())
+            print(_printable(i.format()))
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     from .checks import check_pull_request, check_repository
+    from .seal import check_seals
 
     repo = _repo(args)
     progress = None
@@ -170,15 +201,18 @@ def cmd_check(args: argparse.Namespace) -> int:
         result = check_pull_request(repo, args.base, as_of, head=args.head, jobs=args.jobs, progress=progress)
     else:
         result = check_repository(repo, as_of, jobs=args.jobs, progress=progress)
+    result.issues = sorted(set(result.issues) | set(check_seals(repo.root, args.base or "HEAD")))
     _print_issues(result.issues, args.format)
     if args.format == "text":
         summary = f"{result.documents} documents, {result.kinds} forms, {result.records} records checked"
-        if result.ok:
+        if not result.issues:
             print(f"{summary}: no problems.")
-        else:
+        else:  # warnings (rules-changed: a code owner reviews) are counted apart and leave the exit code 0
             rules = ", ".join(f"{rule} {n}" for rule, n in sorted(result.counts.items()))
-            noun = "problem" if len(result.issues) == 1 else "problems"
-            print(f"{summary}: {len(result.issues)} {noun} ({rules}).")
+            errors, warnings = len(result.errors), len(result.warnings)
+            said = [f"{errors} {'problem' if errors == 1 else 'problems'}" if errors else "no problems"]
+            said += [f"{warnings} {'warning' if warnings == 1 else 'warnings'}"] if warnings else []
+            print(f"{summary}: {', '.join(said)} ({rules}).")
     return 0 if result.ok else 1
 
 
@@ -198,17 +232,23 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
+    import tempfile
+
     from .checks.changes import collect
+    from .checks.sides import JudgedRepository, load_base_rules
     from .git import Git
     from .render.markdown import render
     from .trail import change_report
 
     repo = _repo(args)
-    with Git(repo.root) as git:
+    with Git(repo.root) as git, tempfile.TemporaryDirectory(prefix="qms-diff-") as folder:
         git.require_root()
         if args.head:
             raise QmsError("qms diff summarizes the working tree against --base; check out the branch first")
-        print(render(change_report(repo, collect(git, args.base, None), git)), end="")
+        cs = collect(git, args.base, None)
+        # the base's forms and limits: the change's own form modules never run in the process that writes the comment
+        judged = JudgedRepository(repo.root, load_base_rules(git, cs.merge_base, Path(folder)))
+        print(render(change_report(judged, cs, git)), end="")
     return 0
 
 
@@ -270,6 +310,16 @@ def cmd_schema(args: argparse.Namespace) -> int:
         print(f"wrote {path.relative_to(repo.root).as_posix()}")
     print(f"{len(repo.registry.kinds)} kinds, {len(changed)} schema files changed.")
     return 1 if repo.registry.issues else 0
+
+
+def cmd_seal(args: argparse.Namespace) -> int:
+    from .seal import seal
+
+    repo = _repo(args)
+    name, commit = seal(repo.root, args.as_of or dt.date.today(), args.message)
+    print(f"sealed {commit[:8]} as {name}; push it with 'git push origin {name}' "
+          "(uncommitted changes are not part of it)")
+    return 0
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -409,12 +459,16 @@ COMMANDS = {
     "site": cmd_site,
     "objectives": cmd_objectives, "due": cmd_due, "checklist": cmd_checklist, "ncr": cmd_ncr, "review": cmd_review,
     "coverage": cmd_coverage, "register": cmd_register, "reports": cmd_reports,
-    "check": cmd_check, "new": cmd_new, "schema": cmd_schema, "init": cmd_init,
+    "check": cmd_check, "new": cmd_new, "schema": cmd_schema, "init": cmd_init, "seal": cmd_seal,
     "diff": cmd_diff, "show": cmd_show, "history": cmd_history, "log": cmd_log,
 }
 
 
+INTERNAL_ERROR = 3
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command and turn what happened into an exit code; only a clean result is 0."""
     args = _parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
@@ -424,14 +478,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("qms: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0
+    except BrokenPipeError:  # the reader went away (qms log | head): not a verdict, so not 0
+        sys.stdout = open(os.devnull, "w")  # nothing more to flush at exit
+        return 141
+    except SystemExit as exc:  # code run by a command (a form module) tried to end the run with its own code
+        print(f"qms: internal error: the run was ended from inside the command (SystemExit({exc.code!r})); "
+              "a form module in schemas/ may call exit(). Rerun with QMS_DEBUG=1 for details.", file=sys.stderr)
+        return INTERNAL_ERROR
     except Exception as exc:  # the last guard: no traceback reaches the user
         if os.environ.get("QMS_DEBUG"):
             raise
         print(f"qms: internal error: {type(exc).__name__}: {exc}. "
               "This is a bug in qmskit; rerun with QMS_DEBUG=1 for details and report it.", file=sys.stderr)
-        return 3
+        return INTERNAL_ERROR
 
 
 if __name__ == "__main__":

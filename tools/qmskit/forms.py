@@ -59,13 +59,16 @@ class Workflow:
     ``transitions`` maps a status to the statuses it may move to; the first
     status is where ``qms new`` starts. ``requires`` names the fields that
     must be filled once a record is in a status. ``final`` statuses freeze
-    the record: a pull request may not change it afterwards.
+    the record: a pull request may not change it afterwards. A new record
+    starts in the first status; ``starts`` lets a form allow others (a
+    paper record entered after the fact).
     """
 
     statuses: tuple[str, ...]
     transitions: dict[str, tuple[str, ...]]
     requires: dict[str, tuple[str, ...]] = field(default_factory=dict)
     final: tuple[str, ...] = ()
+    starts: tuple[str, ...] = ()
 
     @classmethod
     def linear(
@@ -74,6 +77,7 @@ class Workflow:
         requires: dict[str, tuple[str, ...]] | None = None,
         cumulative: bool = True,
         extra: dict[str, tuple[str, ...]] | None = None,
+        starts: tuple[str, ...] = (),
     ) -> Workflow:
         """A straight workflow a → b → … → last, the last one final.
 
@@ -93,7 +97,7 @@ class Workflow:
             own = tuple((requires or {}).get(status, ()))
             so_far = so_far + tuple(f for f in own if f not in so_far) if cumulative else own
             needed[status] = so_far
-        return cls(tuple(statuses), transitions, needed, (statuses[-1],))
+        return cls(tuple(statuses), transitions, needed, (statuses[-1],), tuple(starts))
 
     @property
     def initial(self) -> str:
@@ -101,6 +105,11 @@ class Workflow:
 
     def allows(self, old: str, new: str) -> bool:
         return old == new or new in self.transitions.get(old, ())
+
+    @property
+    def start_statuses(self) -> tuple[str, ...]:
+        """Where a new record may begin: ``starts`` if the form names any, else the first status."""
+        return self.starts or (self.initial,)
 
 
 @dataclass(frozen=True)

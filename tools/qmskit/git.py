@@ -39,6 +39,30 @@ class RawChange:
 
 
 @dataclass(frozen=True)
+class TreeEntry:
+    """One entry of ``git ls-tree``: a path with its mode, so a symlink or submodule is seen, not followed."""
+
+    mode: str  # 100644/100755 regular file, 120000 symlink, 160000 submodule
+    type: str  # blob, commit (a submodule)
+    sha: str
+    path: str
+
+    @property
+    def regular(self) -> bool:
+        return self.type == "blob" and self.mode in ("100644", "100755")
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A tag and the commit it names (a seal: ``qms-seal/<date>-<n>``)."""
+
+    name: str
+    commit: str
+    date: str  # ISO 8601: when the tag was made
+    subject: str
+
+
+@dataclass(frozen=True)
 class Commit:
     sha: str
     author: str
@@ -69,6 +93,16 @@ def parse_raw(tokens: list[str], start: int = 0) -> Iterator[tuple[int, RawChang
             None if old_blob == ZERO else old_blob,
             None if new_blob == ZERO or set(new_blob) == {"0"} else new_blob,
         )
+
+
+def _own_changes(commit: Commit, per_parent: list[list[RawChange]]) -> list[RawChange]:
+    """A commit's changes; for a merge, the paths that differ from every parent (listed against the first)."""
+    if len(commit.parents) < 2:
+        return per_parent[0]
+    if len(per_parent) < len(commit.parents):
+        return []  # equal to some parent everywhere: the merge changed nothing of its own
+    others = [{change.path for change in diff} for diff in per_parent[1:]]
+    return [change for change in per_parent[0] if all(change.path in paths for paths in others)]
 
 
 class Git:
@@ -176,29 +210,104 @@ class Git:
         return [_decode(p) for p in out.split(b"\0") if p]
 
     def log(self, *paths: str, revision: str = "HEAD") -> Iterator[tuple[Commit, list[RawChange]]]:
-        """One ``git log --raw`` pass, newest first: each commit and the files it changed."""
+        """One ``git log --raw -m`` pass, newest first: each commit and the files it changed.
+
+        A merge is diffed against each of its parents; what it changed itself
+        (a conflict resolution, an edit made while merging) differs from every
+        parent and is listed, against the first parent. What a merge only
+        brought in from one side stays with that side's own commits, so no
+        change is listed twice.
+        """
         fmt = "%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f%cI%x1f%P%x1f%s"
-        out = self.run("log", "-z", "--raw", "--no-abbrev", "-M", f"--format={fmt}", revision, "--", *paths)
+        out = self.run("log", "-z", "--raw", "--no-abbrev", "-M", "-m", f"--format={fmt}", revision, "--", *paths)
+        pending: tuple[Commit, list[list[RawChange]]] | None = None
         for chunk in out.split(b"\x1e")[1:]:
             head, _, rest = chunk.partition(b"\0")
             sha, author, email, authored, committed, parents, subject = _decode(head).split("\x1f", 6)
-            commit = Commit(sha, author, email, authored, committed, tuple(parents.split()), subject)
             tokens = [_decode(t) for t in rest.lstrip(b"\n").split(b"\0")]
-            yield commit, [change for _, change in parse_raw(tokens)]
+            changes = [change for _, change in parse_raw(tokens)]
+            if pending is not None and pending[0].sha == sha:
+                pending[1].append(changes)  # -m: the same merge again, diffed against its next parent
+                continue
+            if pending is not None:
+                yield pending[0], _own_changes(*pending)
+            pending = (Commit(sha, author, email, authored, committed, tuple(parents.split()), subject), [changes])
+        if pending is not None:
+            yield pending[0], _own_changes(*pending)
 
     def grep_files(self, needles: Iterable[str], *paths: str, revision: str | None = None) -> set[str]:
         """Files under ``paths`` that contain any needle: in the working tree (tracked or not) or at a revision."""
-        needles = list(needles)
-        if not needles:
+        # needles go through stdin (-f -), one per line: 125k ids would overflow the argument list
+        lines = sorted({n for n in needles if n and "\n" not in n and "\0" not in n})
+        if not lines:
             return set()
-        args = ["grep", "-l", "-z", "-F", "--no-color"] + ([] if revision else ["--untracked"])
-        for needle in needles:
-            args += ["-e", needle]
-        out = self.run(*args, *([revision] if revision else []), "--", *paths, check=False)
+        args = ["grep", "-l", "-z", "-F", "--no-color", "-f", "-"] + ([] if revision else ["--untracked"])
+        stdin = "\n".join(lines).encode("utf-8", "surrogateescape") + b"\n"
+        out = self.run(*args, *([revision] if revision else []), "--", *paths, check=False, input=stdin)
         found = {_decode(p) for p in out.split(b"\0") if p}
         if revision:
             found = {p.split(":", 1)[1] if ":" in p else p for p in found}
         return found
+
+    def tree_entries(self, revision: str, *paths: str) -> list[TreeEntry]:
+        """Every entry under ``paths`` at ``revision`` with its mode (one call), symlinks and submodules included."""
+        out = self.run("ls-tree", "-r", "-z", "--full-tree", revision, "--", *paths)
+        entries = []
+        for item in out.split(b"\0"):
+            meta, _, path = item.partition(b"\t")
+            parts = meta.split()
+            if len(parts) == 3:
+                mode, kind, sha = (_decode(p) for p in parts)
+                entries.append(TreeEntry(mode, kind, sha, _decode(path)))
+        return entries
+
+    def is_ancestor(self, ancestor: str, descendant: str) -> bool:
+        """Whether ``ancestor`` is in the history of ``descendant`` (False when git cannot tell)."""
+        try:
+            self.run("merge-base", "--is-ancestor", ancestor, descendant)
+        except GitError:
+            return False
+        return True
+
+    def first_parent_log(self, base: str, head: str, *paths: str) -> list[tuple[Commit, list[RawChange]]]:
+        """The commits of a change, oldest first, along the first-parent chain from ``base`` to ``head``.
+
+        Each comes with what it changed against its first parent, merge
+        commits included (``--diff-merges=first-parent``), so a step hidden
+        in a merge is judged like any other; no rename detection, so every
+        path is added, modified or deleted.
+        """
+        fmt = "%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f%cI%x1f%P%x1f%s"
+        out = self.run("log", "-z", "--raw", "--no-abbrev", "--no-renames", "--first-parent",
+                       "--diff-merges=first-parent", "--reverse", f"--format={fmt}", f"{base}..{head}", "--", *paths)
+        found = []
+        for chunk in out.split(b"\x1e")[1:]:
+            head_line, _, rest = chunk.partition(b"\0")
+            sha, author, email, authored, committed, parents, subject = _decode(head_line).split("\x1f", 6)
+            commit = Commit(sha, author, email, authored, committed, tuple(parents.split()), subject)
+            tokens = [_decode(t) for t in rest.lstrip(b"\n").split(b"\0")]
+            found.append((commit, [change for _, change in parse_raw(tokens)]))
+        return found
+
+    # -- tags (seals) ----------------------------------------------------------------------
+    def tags(self, prefix: str) -> list[Tag]:
+        """Annotated or plain tags under ``refs/tags/<prefix>``, with the commit each names, in one call."""
+        fmt = "%(refname:strip=2)%00%(objectname)%00%(*objectname)%00%(creatordate:iso-strict)%00%(contents:subject)"
+        out = self.run("for-each-ref", f"--format={fmt}", f"refs/tags/{prefix}")
+        found = []
+        for line in out.splitlines():
+            name, obj, peeled, date, subject = (_decode(part) for part in line.split(b"\0", 4))
+            found.append(Tag(name, peeled or obj, date, subject))
+        return found
+
+    def tags_not_in(self, prefix: str, revision: str) -> set[str]:
+        """Tags under ``prefix`` whose commit is not in the history of ``revision`` (one call)."""
+        out = self.run("tag", "--list", f"{prefix}*", "--no-merged", revision)
+        return {_decode(line).strip() for line in out.splitlines() if line.strip()}
+
+    def create_tag(self, name: str, message: str, revision: str = "HEAD") -> None:
+        """An annotated tag (who, when and why are kept in it); an existing tag is never moved."""
+        self.run("tag", "--annotate", "--message", message, "--", name, revision)
 
     def require_root(self) -> None:
         """History paths are the repository's: the QMS must be at the top of its git repository."""

@@ -1,18 +1,19 @@
 """``qms new``: a blank form, numbered, ready to fill in.
 
-The file is created exclusively: if another process took the id in the
-meantime, the next one is used. Nothing existing is ever overwritten.
+The file is created exclusively and whole (written aside, then linked into
+place): if another process took the id in the meantime, the next one is
+used; nothing existing is ever overwritten, and an interrupted run leaves no
+empty record behind.
 """
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import yamlio
+from . import fileio, yamlio
 from .issues import Issue, QmsError
 from .registry import Kind
 from .repository import Repository
@@ -78,6 +79,10 @@ def create_record(
             raise QmsError(f"--set {name}: the {kind.name} form has no such field; its fields are: "
                            + ", ".join(kind.model.model_fields))
     folder = repo.root / "records" / kind.name
+    try:
+        fileio.check_parents(repo.root, folder / "new.yaml")
+    except fileio.FileRefused as exc:
+        raise QmsError(exc.message) from None
     folder.mkdir(parents=True, exist_ok=True)
     used = {p.stem for p in folder.iterdir()} | set(taken)
     for _ in range(MAX_TRIES):
@@ -85,15 +90,13 @@ def create_record(
         path = folder / f"{record_id}.yaml"
         text = render_blank(kind, record_id, dict(values))
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            fileio.create_exclusive(path, text.encode("utf-8"), root=repo.root)
         except FileExistsError:
             if not kind.pattern.has_seq:
                 raise QmsError(f"{record_id} already exists: a {kind.name} is one per period; "
                                "pass --as-of with a day of another period") from None
             used.add(record_id)
             continue
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
         return NewRecord(path, record_id, _validate(repo, path))
     raise QmsError(f"could not find a free id for {kind.name} after {MAX_TRIES} tries; check records/{kind.name}/")
 

@@ -9,6 +9,7 @@ other forms still load.
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import sys
 import traceback
@@ -21,6 +22,7 @@ from typing import Any, Iterator
 
 from pydantic import BaseModel
 
+from .fileio import NOT_REGULAR, entry_problem, not_regular_message
 from .forms import FormSpec, RecordBase, Ref
 from .idpattern import IdPattern, IdPatternError
 from .issues import Issue
@@ -176,10 +178,17 @@ def load_registry(schemas_dir: Path, root: Path) -> Registry:
     kinds: dict[str, Kind] = {}
     issues: list[Issue] = []
     codes: dict[str, str] = {}
+    if os.path.islink(schemas_dir):  # a linked folder would import code from outside the repository
+        return Registry(kinds, [Issue(schemas_dir.relative_to(root).as_posix(), 1, 1, NOT_REGULAR,
+                                      not_regular_message("a symbolic link"))])
     for path in sorted(schemas_dir.glob("*.py")):
         if path.name.startswith("_"):
             continue
         rel = path.relative_to(root).as_posix()
+        refused = entry_problem(path)
+        if refused:  # a link or special file is never imported
+            issues.append(Issue(rel, 1, 1, NOT_REGULAR, refused))
+            continue
         try:
             module = _import(path)
         except Exception as exc:  # any error in the user's module is reported, not raised

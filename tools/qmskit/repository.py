@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from . import yamlio
+from . import fileio, yamlio
 from .documents import Document, Organization
 from .issues import Issue, QmsError
 from .registry import Registry, load_registry
@@ -34,6 +34,10 @@ class Config(BaseModel):
     lang: str = Field(default="zh", pattern="^(zh|en)$", description="report language")
     max_file_bytes: int = Field(default=yamlio.DEFAULT_MAX_BYTES, ge=1024)
     max_depth: int = Field(default=yamlio.DEFAULT_MAX_DEPTH, ge=2, le=200)
+    revision_scheme: str = Field(
+        default="letter/number", pattern="^(letter/number|numeric)$",
+        description="how document revisions move forward: letter/number (A/0 → A/1 → B/0) or numeric (1.0 → 1.1 → 2.0)",
+    )
 
 
 @dataclass
@@ -60,9 +64,27 @@ class RecordFile:
     record: Any = None  # the validated model instance, when valid
     loaded: yamlio.Loaded | None = None
     issues: list[Issue] = field(default_factory=list)
+    entry: str | None = None  # set by the listing when this is no regular file: the message saying what it is
 
     def position(self, loc: tuple[str | int, ...]) -> tuple[int, int]:
         return self.loaded.position(loc) if self.loaded else (1, 1)
+
+
+def _walk_records(folder: str, rel_dir: str, found: list[RecordFile]) -> None:
+    """List ``folder`` (files first, then sub-folders, each sorted), never following a link."""
+    prefix = f"records/{rel_dir}/" if rel_dir else "records/"
+    files: list[os.DirEntry[str]] = []
+    folders: list[os.DirEntry[str]] = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            (folders if entry.is_dir(follow_symlinks=False) else files).append(entry)
+    for entry in sorted(files, key=lambda e: e.name):
+        name = entry.name
+        stem = name.rsplit(".", 1)[0] if "." in name[1:] else name
+        odd = None if entry.is_file(follow_symlinks=False) else fileio.entry_problem(entry.path)
+        found.append(RecordFile(prefix + name, rel_dir, stem, entry=odd))
+    for entry in sorted(folders, key=lambda e: e.name):
+        _walk_records(entry.path, f"{rel_dir}/{entry.name}" if rel_dir else entry.name, found)
 
 
 def find_root(start: Path) -> Path:
@@ -86,7 +108,7 @@ class Repository:
         self.config = self._read_config()
 
     def _read_config(self) -> Config:
-        config, _, issues = load_model(self.root / CONFIG_FILE, CONFIG_FILE, Config, "config")
+        config, _, issues = load_model(self.root / CONFIG_FILE, CONFIG_FILE, Config, "config", root=self.root)
         self.config_issues.extend(issues)
         return config or Config(name=self.root.name)
 
@@ -98,26 +120,46 @@ class Repository:
         return load_registry(self.root / "schemas", self.root)
 
     def record_files(self) -> list[RecordFile]:
-        """Every file under ``records/``, sorted; the folder below records/ names the kind.
+        """Every entry under ``records/``, sorted; the folder below records/ names the kind.
 
-        Built from strings, not Path objects: at 100k records pathlib's
-        per-path cost would be most of a small pull-request check.
+        Nothing is left out, so nothing can hide: hidden files and folders,
+        nested folders and other extensions are listed for the checks to
+        report, and an entry that is not a regular file or a real folder (a
+        link, a FIFO, a device) is listed with ``entry`` saying what it is,
+        and never opened or descended into. Built from strings, not Path
+        objects: at 100k records pathlib's per-path cost would be most of a
+        small pull-request check.
         """
-        base = str(self.root / "records")
+        base = os.path.join(str(self.root), "records")
+        if os.path.islink(base) or (os.path.lexists(base) and not os.path.isdir(base)):
+            return [RecordFile("records", "", "records", entry=fileio.entry_problem(base))]
+        if not os.path.isdir(base):
+            return []
         found: list[RecordFile] = []
-        for dirpath, dirnames, filenames in os.walk(base):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            rel_dir = dirpath[len(base):].replace(os.sep, "/").strip("/")
-            kind = rel_dir  # records/<kind>/<ID>.yaml; a deeper folder is no kind, and is reported
-            prefix = f"records/{rel_dir}/" if rel_dir else "records/"
-            for name in sorted(filenames):
-                if not name.startswith("."):
-                    stem = name.rsplit(".", 1)[0] if "." in name else name
-                    found.append(RecordFile(prefix + name, kind, stem))
+        _walk_records(base, "", found)
         return found
 
     def document_paths(self) -> list[Path]:
-        return sorted(p for p in (self.root / "manual").rglob("*.md") if not any(part.startswith(".") for part in p.parts))
+        """The Markdown files of ``manual/`` (hidden ones aside), and every link or special file there.
+
+        A link or special file is listed whatever its name, so that loading it
+        reports it instead of following it; a linked folder is not descended into.
+        """
+        found: list[Path] = []
+        manual = self.root / "manual"
+        if os.path.islink(manual):
+            return [manual]
+        for dirpath, dirnames, filenames in os.walk(manual):
+            folder = Path(dirpath)
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in dirnames:
+                if os.path.islink(folder / name):
+                    found.append(folder / name)  # os.walk does not descend into it; reported when loaded
+            for name in filenames:
+                path = folder / name
+                if not name.startswith(".") and (name.endswith(".md") or fileio.entry_problem(path)):
+                    found.append(path)
+        return sorted(found)
 
     def load_documents(self) -> list[DocumentFile]:
         return [self.load_document(path) for path in self.document_paths()]
@@ -125,8 +167,10 @@ class Repository:
     def load_document(self, path: Path) -> DocumentFile:
         rel = self.rel(path)
         try:
-            raw = path.read_bytes()
+            raw = fileio.read_regular(path, self.config.max_file_bytes, root=self.root)
             md = yamlio.load_markdown(raw, max_bytes=self.config.max_file_bytes, max_depth=self.config.max_depth)
+        except fileio.FileRefused as exc:
+            return DocumentFile(rel, None, "", 1, None, [Issue(rel, 1, 1, exc.rule, exc.message)])
         except OSError as exc:
             return DocumentFile(rel, None, "", 1, None, [Issue(rel, 1, 1, "io", f"cannot read: {exc.strerror}")])
         except yamlio.YamlError as exc:
@@ -150,11 +194,11 @@ class Repository:
     def load_organization(self) -> tuple[Organization | None, yamlio.Loaded | None, list[Issue]]:
         """The organization, where its entries stand (for messages), and what is wrong with it."""
         path = self.root / ORGANIZATION_FILE
-        if not path.exists():
+        if not os.path.lexists(path):
             return None, None, [Issue(ORGANIZATION_FILE, 1, 1, "organization-missing",
                                       "no organization file: define departments and roles here so records can reference them")]
         return load_model(path, ORGANIZATION_FILE, Organization, "organization-schema",
-                          max_bytes=self.config.max_file_bytes, max_depth=self.config.max_depth)
+                          max_bytes=self.config.max_file_bytes, max_depth=self.config.max_depth, root=self.root)
 
     def record_file(self, path: Path) -> RecordFile:
         rel = self.rel(path)

@@ -1,7 +1,8 @@
 """``qms init``: a small, complete QMS repository that passes ``qms check`` at once.
 
 Dates in the template are written relative to the day of creation
-(``@@DATE-30@@``), so a fresh repository is never born overdue.
+(``@@DATE-30@@``), so a fresh repository is never born overdue; ``@@VERSION@@``
+is this qmskit's version, which the new repository pins for its CI.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from .issues import QmsError
 from .registry import load_registry
 from .schema_export import export
 
-_TOKEN = re.compile(r"@@(DATE([+-]\d+)?|YEAR)@@")
+_TOKEN = re.compile(r"@@(DATE([+-]\d+)?|YEAR|VERSION)@@")
 _DOT = "dot-"  # template names for dot-files, which packaging tools tend to drop
 
 
@@ -22,6 +23,10 @@ def _fill(text: str, today: dt.date) -> str:
     def sub(match: re.Match[str]) -> str:
         if match.group(1) == "YEAR":
             return str(today.year)
+        if match.group(1) == "VERSION":
+            from . import __version__
+
+            return __version__
         return (today + dt.timedelta(days=int(match.group(2) or 0))).isoformat()
 
     return _TOKEN.sub(sub, text)

@@ -9,6 +9,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from . import fileio
+from .issues import QmsError
 from .registry import Kind, Registry
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -53,13 +55,23 @@ def schema_path(root: Path, kind: str) -> Path:
 
 
 def export(root: Path, registry: Registry) -> list[Path]:
-    """Write (or rewrite) the derived JSON Schema files; returns those that changed."""
+    """Write (or rewrite) the derived JSON Schema files; returns those that changed.
+
+    Each file is written whole and renamed into place; a link at its name is
+    replaced by the file, never written through (it could point at a record),
+    and a linked ``schemas/json`` folder is refused.
+    """
     changed = []
-    (root / JSON_DIR).mkdir(parents=True, exist_ok=True)
+    folder = root / JSON_DIR
+    try:
+        fileio.check_parents(root, folder / "x.schema.json")
+    except fileio.FileRefused as exc:
+        raise QmsError(exc.message) from None
+    folder.mkdir(parents=True, exist_ok=True)
     for kind in registry.kinds.values():
         path = schema_path(root, kind.name)
         text = render(json_schema(kind))
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
+        if fileio.read_or_none(path) != text.encode("utf-8"):
+            fileio.atomic_write(path, text.encode("utf-8"), root=root)
             changed.append(path)
     return changed

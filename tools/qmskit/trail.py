@@ -6,27 +6,30 @@ pull-request comment never carries personal data.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from . import yamlio
-from .checks.changes import ChangeSet, read_or_none, record_id
+from . import fileio, yamlio
+from .checks.changes import ChangeSet, record_id
 from .git import Git
-from .history import MISSING, FieldChange, HistoryIndex, Version, diff_fields
+from .history import MISSING, FieldChange, FieldPath, HistoryIndex, Version, diff_fields
 from .issues import QmsError
-from .masking import is_confidential, mask
+from .masking import mask
 from .registry import Kind
+from .render.markdown import inert_for_comments
 from .report import CONFIDENTIAL, Paragraph, Report, Table
 from .repository import Repository
 
+Confidential = tuple[str, ...] | None  # a form's confidential fields; None: no form says, so nothing is shown
+
 
 def find_record(repo: Repository, rid: str) -> tuple[str, Kind | None]:
-    found = sorted((repo.root / "records").glob(f"*/{rid}.yaml"))
+    """Where record ``rid`` is and its kind; a link or a linked folder is not followed."""
+    found = [rf for rf in repo.record_files() if rf.id == rid and rf.path.endswith(".yaml") and rf.path.count("/") == 2]
     if not found:
         raise QmsError(f"no record {rid!r} in records/; ids are file names, e.g. NCR-2026-0007")
-    rel = repo.rel(found[0])
-    return rel, repo.registry.get(found[0].parent.name)
+    return found[0].path, repo.registry.get(found[0].kind)
 
 
 def find_document(repo: Repository, doc_id: str) -> str:
@@ -44,21 +47,40 @@ def format_value(value: Any, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _masked(kind: Kind | None, change: FieldChange, reveal: bool) -> bool:
-    if reveal or kind is None:
-        return False
-    return is_confidential(kind.spec.confidential, change.field)
+def shown_value(field: FieldPath, value: Any, confidential: Confidential) -> Any:
+    """``value``, found at ``field`` of a record, as an output may show it (through the one masking function).
+
+    Nested and list fields are masked inside; content that is not a mapping
+    (an unreadable or odd version of the file) and any value of a record no
+    form describes are not shown at all.
+    """
+    if value is MISSING or value is None or value in ("", [], {}):
+        return value
+    if confidential is None:
+        return CONFIDENTIAL
+    if not field:
+        return mask(value, confidential) if isinstance(value, dict) else (CONFIDENTIAL if confidential else value)
+    wrapped = value
+    for part in reversed(field):
+        wrapped = {part: wrapped}
+    masked = mask(wrapped, confidential)
+    for part in field:
+        masked = masked[part] if isinstance(masked, dict) else masked
+    return masked
 
 
-def describe(change: FieldChange, kind: Kind | None, reveal: bool = False) -> str:
-    """One field change in words, confidential values masked (a whole-file change is masked inside)."""
-    if _masked(kind, change, reveal):
-        return f"{change.name}: {CONFIDENTIAL}"
-    confidential = kind.spec.confidential if kind else ()
-    if not change.field and not reveal:
-        old, new = (mask(v, confidential) if isinstance(v, dict) else v for v in (change.old, change.new))
-        if kind is None:  # no form to say what is personal: show no content at all
-            old, new = (CONFIDENTIAL if v not in (MISSING, None, {}) else v for v in (old, new))
+def describe(change: FieldChange, kind: Kind | None, reveal: bool = False, confidential: Confidential = None) -> str:
+    """One field change in words, confidential values masked, nested ones too.
+
+    ``confidential`` overrides the kind's fields (the pull-request summary
+    masks by the base's form as well); with neither, no value is shown.
+    """
+    if not reveal:
+        names = confidential if confidential is not None else (tuple(kind.spec.confidential) if kind else None)
+        old, new = (shown_value(change.field, v, names) for v in (change.old, change.new))
+        hidden = [isinstance(v, str) and v == CONFIDENTIAL for v in (old, new)]
+        if change.field and any(hidden) and all(h or v is MISSING or v is None for h, v in zip(hidden, (old, new))):
+            return f"{change.name}: {CONFIDENTIAL}"
         change = FieldChange(change.field, old, new)
     if change.old is MISSING:
         return f"{change.name}: + {format_value(change.new)}"
@@ -77,12 +99,14 @@ def record_report(repo: Repository, index: HistoryIndex, rid: str, reveal: bool 
     title = f"{rid} — {kind.spec.title_zh} / {kind.spec.title_en}" if kind else rid
     report = Report(title, subtitle=f"`{path}`", document_id=kind.spec.code if kind else None)
     try:
-        current = yamlio.load_file(repo.root / path).data
+        current = yamlio.load_file(repo.root / path, max_bytes=repo.config.max_file_bytes,
+                                   max_depth=repo.config.max_depth, root=repo.root).data
     except yamlio.YamlError as exc:
         current = None
         report.section("当前内容 / Now").blocks.append(Paragraph(f"the file cannot be read: line {exc.line}: {exc.message}"))
     if isinstance(current, dict):
-        shown = mask(current, kind.spec.confidential if kind else (), reveal=reveal)
+        names = tuple(kind.spec.confidential) if kind else None
+        shown = current if reveal else {k: v if k == "id" else shown_value((k,), v, names) for k, v in current.items()}
         rows = [[str(name), format_value(value, 120)] for name, value in shown.items()]
         report.section("当前内容 / Now").blocks.append(Table(["字段 / field", "值 / value"], rows))
     history = report.section("修改历史 / History (newest first)")
@@ -159,14 +183,19 @@ def activity_report(versions: list[Version], title: str) -> Report:
 
 
 def change_report(repo: Repository, cs: ChangeSet, git: Git) -> Report:
-    """``qms diff``: a pull request in words a quality manager reads, for the PR comment."""
+    """``qms diff``: a pull request in words a quality manager reads, for the PR comment.
+
+    Values are masked by the base's forms as well as the head's (a change
+    that drops ``confidential=`` still has its values masked), and not shown
+    at all when no form can say what is personal; every cell is made inert
+    for a comment (no HTML, links, images or @-mentions).
+    """
     head = cs.head or "HEAD"
     last_commit: dict[str, Any] = {}
     for commit, changes in git.log("records", "manual", revision=f"{cs.merge_base}..{head}"):
         for change in changes:
             last_commit.setdefault(change.path, commit)
     dirty = git.dirty("records", "manual") if cs.head is None else set()
-    added, deleted, transitions, edited, documents = [], [], [], [], []
 
     def who(path: str) -> tuple[str, str]:
         commit = last_commit.get(path)
@@ -174,51 +203,107 @@ def change_report(repo: Repository, cs: ChangeSet, git: Git) -> Report:
             return "(uncommitted)", ""
         return commit.author, _day(commit.authored)
 
+    rows = _Rows()
+    base_confidential = _base_confidential(repo, git, cs.merge_base)
     for change in cs.changes:
-        path = change.path
-        parts = PurePosixPath(path).parts
-        if path.startswith("records/") and len(parts) > 2 and path.endswith(".yaml"):
-            kind = repo.registry.get(parts[1])
-            new = _data(repo.root / path)
-            author, when = who(path)
-            if change.status == "A":
-                status = new.get("status", "") if isinstance(new, dict) else ""
-                added.append([record_id(path), parts[1], str(status or ""), author, when])
-                continue
-            old = yamlio.try_load(git.blob(change.old_blob)) if change.old_blob else None
-            if change.status in ("D", "R") and (change.status == "D" or record_id(change.old_path or "") != record_id(path)):
-                deleted.append([record_id(change.old_path or path), "deleted" if change.status == "D" else f"renamed to {record_id(path)}"])
-            if change.status == "D" or not isinstance(old, dict) or not isinstance(new, dict):
-                continue
-            if old.get("status") != new.get("status"):
-                transitions.append([record_id(path), f"{old.get('status')} → {new.get('status')}", author, when])
-            fields = [describe(c, kind) for c in diff_fields(old, new) if c.field != ("status",)]
-            if fields:
-                edited.append([record_id(path), "\n".join(fields)])
-        elif path.startswith("manual/") and path.endswith(".md"):
+        parts = PurePosixPath(change.path).parts
+        if change.path.startswith("records/") and len(parts) > 2 and change.path.endswith(".yaml"):
+            _record_rows(rows, repo, git, change, base_confidential, who)
+        elif change.path.startswith("manual/") and change.path.endswith(".md"):
             old_front = _front(git.blob(change.old_blob)) if change.old_blob else {}
-            new_front = _front(read_or_none(repo.root / path))
-            author, when = who(path)
-            documents.append([str(new_front.get("id") or old_front.get("id") or path),
-                              str(new_front.get("title", "")),
-                              f"{old_front.get('revision', '—')} → {new_front.get('revision', '—')}", author, when])
+            new_front = _front(fileio.read_or_none(repo.root / change.path, repo.config.max_file_bytes))
+            author, when = who(change.path)
+            rows.documents.append([str(new_front.get("id") or old_front.get("id") or change.path),
+                                   str(new_front.get("title", "")),
+                                   f"{old_front.get('revision', '—')} → {new_front.get('revision', '—')}", author, when])
+    return _summary(cs, rows)
+
+
+@dataclass
+class _Rows:
+    """The rows of the change summary, by section."""
+
+    added: list[list[str]] = field(default_factory=list)
+    deleted: list[list[str]] = field(default_factory=list)
+    transitions: list[list[str]] = field(default_factory=list)
+    edited: list[list[str]] = field(default_factory=list)
+    documents: list[list[str]] = field(default_factory=list)
+
+
+def _base_confidential(repo: Repository, git: Git, merge_base: str) -> dict[str, tuple[str, ...]] | None:
+    """Each kind's confidential fields by the base's forms; None when those cannot be read."""
+    import tempfile
+
+    from .checks.sides import JudgedRepository, load_base_rules
+
+    if isinstance(repo, JudgedRepository):  # already read with the base's forms
+        return {name: tuple(kind.spec.confidential) for name, kind in repo.registry.kinds.items()}
+    try:
+        with tempfile.TemporaryDirectory(prefix="qms-diff-base-") as folder:
+            rules = load_base_rules(git, merge_base, Path(folder))
+    except QmsError:
+        return None
+    return {name: tuple(kind.spec.confidential) for name, kind in rules.registry.kinds.items()}
+
+
+def _confidential(kind_name: str, head_kind: Kind | None, base: dict[str, tuple[str, ...]] | None,
+                  existed: bool) -> Confidential:
+    """The fields to mask: the base's and the head's together; None (mask all) when in doubt."""
+    base_fields = base.get(kind_name) if base is not None else None
+    head_fields = tuple(head_kind.spec.confidential) if head_kind is not None else None
+    if existed and base_fields is None:
+        return None  # the record was there but no trusted form says what in it is personal
+    if base_fields is None and head_fields is None:
+        return None
+    return tuple(dict.fromkeys((base_fields or ()) + (head_fields or ())))
+
+
+def _record_rows(rows: _Rows, repo: Repository, git: Git, change: Any,
+                 base: dict[str, tuple[str, ...]] | None, who: Any) -> None:
+    path = change.path
+    kind_name = PurePosixPath(path).parts[1]
+    kind = repo.registry.get(kind_name)
+    names = _confidential(kind_name, kind, base, existed=change.status != "A")
+    new = yamlio.try_load(fileio.read_or_none(repo.root / path, repo.config.max_file_bytes))
+    author, when = who(path)
+    if change.status == "A":
+        status = new.get("status", "") if isinstance(new, dict) else ""
+        rows.added.append([record_id(path), kind_name, str(shown_value(("status",), status or "", names)), author, when])
+        return
+    old = yamlio.try_load(git.blob(change.old_blob)) if change.old_blob else None
+    if change.status in ("D", "R") and (change.status == "D" or record_id(change.old_path or "") != record_id(path)):
+        rows.deleted.append([record_id(change.old_path or path),
+                             "deleted" if change.status == "D" else f"renamed to {record_id(path)}"])
+    if change.status == "D":
+        return
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        rows.edited.append([record_id(path), "(file): cannot be read as a record on one side; its content is not shown"])
+        return
+    if old.get("status") != new.get("status"):
+        status = (shown_value(("status",), v, names) for v in (old.get("status"), new.get("status")))
+        rows.transitions.append([record_id(path), " → ".join(str(v) for v in status), author, when])
+    fields = [describe(c, kind, confidential=names) for c in diff_fields(old, new) if c.field != ("status",)]
+    if fields:
+        rows.edited.append([record_id(path), "\n".join(fields)])
+
+
+def _summary(cs: ChangeSet, rows: _Rows) -> Report:
+    def inert(table: list[list[str]]) -> list[list[str]]:
+        return [[inert_for_comments(cell) for cell in row] for row in table]
+
     report = Report("变更摘要 / Change summary",
-                    subtitle=f"`{cs.merge_base[:8]}` (merge base) → `{cs.head or 'working tree'}`")
+                    subtitle=f"`{cs.merge_base[:8]}` (merge base) → `{inert_for_comments(cs.head or 'working tree')}`")
     report.section("新增记录 / Records added").blocks.append(
-        Table(["编号 / id", "类别 / kind", "状态 / status", "作者 / by", "日期 / when"], added))
-    if deleted:
+        Table(["编号 / id", "类别 / kind", "状态 / status", "作者 / by", "日期 / when"], inert(rows.added)))
+    if rows.deleted:
         report.section("删除或改号的记录 / Records deleted or renamed (not allowed)").blocks.append(
-            Table(["编号 / id", "变化 / change"], deleted))
+            Table(["编号 / id", "变化 / change"], inert(rows.deleted)))
     report.section("状态变化 / Status transitions").blocks.append(
-        Table(["编号 / id", "状态 / status", "作者 / by", "日期 / when"], transitions))
-    report.section("字段修改 / Fields changed").blocks.append(Table(["编号 / id", "修改 / changes"], edited))
+        Table(["编号 / id", "状态 / status", "作者 / by", "日期 / when"], inert(rows.transitions)))
+    report.section("字段修改 / Fields changed").blocks.append(Table(["编号 / id", "修改 / changes"], inert(rows.edited)))
     report.section("文件修订 / Documents revised").blocks.append(
-        Table(["文件编号 / document", "标题 / title", "版本 / revision", "作者 / by", "日期 / when"], documents))
+        Table(["文件编号 / document", "标题 / title", "版本 / revision", "作者 / by", "日期 / when"], inert(rows.documents)))
     return report
-
-
-def _data(path: Path) -> Any:
-    return yamlio.try_load(read_or_none(path))
 
 
 def _front(raw: bytes | None) -> dict[str, Any]:

@@ -21,6 +21,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .fileio import FileRefused, read_regular
+
 try:  # libyaml is in PyYAML's wheels; the pure-Python parser is the fallback.
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on the PyYAML build
@@ -314,13 +316,19 @@ def _loads(text: str | bytes, *, max_bytes: int, max_depth: int) -> Loaded:
     return Loaded(data, builder.marks)
 
 
-def load_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, max_depth: int = DEFAULT_MAX_DEPTH) -> Loaded:
-    """Read and parse a file; an unreadable file is a :class:`YamlError` too."""
+def load_file(
+    path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, max_depth: int = DEFAULT_MAX_DEPTH, root: Path | None = None
+) -> Loaded:
+    """Read and parse a file; an unreadable file is a :class:`YamlError` too.
+
+    Only a regular file is opened, and only when its size is within the
+    limit (see :func:`qmskit.fileio.read_regular`); with ``root``, a linked
+    folder on the way to it is refused as well.
+    """
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise YamlError(f"the file is {size} bytes, over the limit of {max_bytes}; split it", 1, 1, "yaml-size")
-        raw = path.read_bytes()
+        raw = read_regular(path, max_bytes, root=root)
+    except FileRefused as exc:
+        raise YamlError(exc.message, 1, 1, exc.rule) from None
     except OSError as exc:
         raise YamlError(f"cannot read the file: {exc.strerror}", 1, 1, "io") from None
     return loads(raw, max_bytes=max_bytes, max_depth=max_depth)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..documents import Organization
-from ..issues import Issue
+from ..issues import Issue, Severity
 from ..registry import Registry
 from ..repository import Config, DocumentFile, RecordFile, Repository
 from .documents import check_documents, check_form_procedures, check_organization
@@ -38,7 +38,16 @@ class CheckResult:
 
     @property
     def ok(self) -> bool:
-        return not self.issues
+        """No error: warnings (``rules-changed``) are shown but leave the check passing."""
+        return not self.errors
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity != Severity.ERROR]
 
     @property
     def counts(self) -> dict[str, int]:
@@ -140,22 +149,28 @@ def check_repository(
     jobs: int | None = None,
     progress: Progress | None = None,
     only: set[str] | None = None,
+    untrusted_forms: bool = False,
 ) -> CheckResult:
     """Run every rule; the result's issues are sorted by file and line.
 
     With ``only`` (record paths), per-record rules run on those records alone;
-    the index of ids still covers every record, from file names.
+    the index of ids still covers every record, from file names. With
+    ``untrusted_forms`` (a pull request that changes ``schemas/``, judged
+    with the base's forms), the forms' own problems and their JSON Schemas
+    are left to the sandbox, which loads the change's forms.
     """
     issues: list[Issue] = list(repo.config_issues)
     registry = repo.registry
-    issues.extend(registry.issues)
+    if not untrusted_forms:
+        issues.extend(registry.issues)
     record_files = repo.record_files()
     loaded = build_index(repo, record_files)
     index, docs = loaded.index, loaded.documents
     issues.extend(loaded.issues)
     issues.extend(check_documents(docs, registry, loaded.organization, as_of))
     issues.extend(check_form_procedures(registry, set(index.documents)))
-    issues.extend(check_json_schemas(repo.root, registry))
+    if not untrusted_forms:
+        issues.extend(check_json_schemas(repo.root, registry))
     issues.extend(check_plans(repo.root, registry, index))
     issues.extend(check_unique_ids(record_files, {df.doc.id: df.path for df in docs if df.doc}))
     issues.extend(check_record_folders(record_files, registry))
@@ -169,25 +184,11 @@ def check_pull_request(
     repo: Repository, base: str, as_of: dt.date, *, head: str | None = None, jobs: int | None = None,
     progress: Progress | None = None,
 ) -> CheckResult:
-    """``qms check --base``: everything ``check`` does on what changed, plus the change rules."""
-    import tempfile
+    """``qms check --base``: everything ``check`` does on what changed, plus the change rules.
 
-    from ..git import Git
-    from .changes import affected_records, check_changes, collect
+    Judged with the base revision's ``qms.yml`` and forms; the change's own
+    form modules run only in a separate process (see ``checks.pull_request``).
+    """
+    from .pull_request import check_pull_request as judge
 
-    git = Git(repo.root)
-    git.require_root()
-    try:
-        changes = collect(git, base, head)
-        with tempfile.TemporaryDirectory(prefix="qms-head-") as folder:
-            head_repo = repo
-            if head is not None:
-                git.archive_to(head, Path(folder))
-                head_repo = Repository(Path(folder))
-            only = affected_records(head_repo, changes, git)
-            result = check_repository(head_repo, as_of, jobs=jobs, progress=progress, only=only)
-            extra = check_changes(head_repo, changes, git)
-    finally:
-        git.close()
-    result.issues = sorted(set(result.issues) | set(extra))
-    return result
+    return judge(repo, base, as_of, head=head, jobs=jobs, progress=progress)

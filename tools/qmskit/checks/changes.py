@@ -1,10 +1,13 @@
-"""Pull-request rules: a change judged against the version it replaces.
+"""Pull-request rules: a change judged against the version it replaces, by the base's forms.
 
 The base is the merge base of the branch and the target (what the pull
-request really changes); ``head`` is the working tree or a revision laid out
-in a folder. Records are evidence: they move forward along their workflow,
-closed ones stay as they were (unless an amendment says why), none is
-deleted, and no two branches take the same id.
+request really changes); ``head`` is the working tree or a revision. Records
+are evidence: they move forward along their workflow one allowed step per
+commit (``steps``), closed ones stay as they were (unless an amendment says
+why), none is deleted or moved, no two branches take the same id, and a
+nonconformity closes only when the actions it depends on are done. The
+forms and limits are always the base's (``sides.BaseRules``): a change that
+loosens a workflow or raises a limit is judged by the rules it replaces.
 """
 from __future__ import annotations
 
@@ -12,12 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .. import yamlio
+from .. import fileio, yamlio
 from ..forms import Amendment, Nonconformity
 from ..git import Git, RawChange
 from ..issues import Issue
 from ..registry import Kind, Registry
-from ..repository import Repository
+from .sides import BaseRules, HeadFiles
 
 # Changes here can affect every record, so the change is checked in full.
 GLOBAL_PATHS = ("schemas/", "manual/organization.yml", "manual/objectives.yml", "manual/schedule.yml", "qms.yml")
@@ -40,6 +43,10 @@ class ChangeSet:
     def touches_everything(self) -> bool:
         return any(c.path.startswith(GLOBAL_PATHS) or (c.old_path or "").startswith(GLOBAL_PATHS) for c in self.changes)
 
+    def paths(self) -> set[str]:
+        """Every path the change adds, modifies, deletes or renames (both names of a rename)."""
+        return {c.path for c in self.changes} | {c.old_path for c in self.changes if c.old_path}
+
 
 def record_id(path: str) -> str:
     return PurePosixPath(path).stem
@@ -48,7 +55,7 @@ def record_id(path: str) -> str:
 def kind_of(registry: Registry, path: str) -> Kind | None:
     """The kind of ``records/<kind>/<ID>.yaml``, if that is a form."""
     parts = PurePosixPath(path).parts
-    return registry.get(parts[1]) if len(parts) > 2 and parts[0] == "records" else None
+    return registry.get(parts[1]) if len(parts) == 3 and parts[0] == "records" else None
 
 
 def collect(git: Git, base: str, head: str | None) -> ChangeSet:
@@ -65,57 +72,78 @@ def collect(git: Git, base: str, head: str | None) -> ChangeSet:
     return ChangeSet(merge_base, base_tip, head, changes, base_new)
 
 
-class _Sides:
-    """Reads a file as it was at the merge base and as it is at the head."""
+class Sides:
+    """Reads a record as it was at the merge base and as it is at the head, within the base's limits."""
 
-    def __init__(self, git: Git, head_root: Path) -> None:
+    def __init__(self, git: Git, head: HeadFiles, rules: BaseRules) -> None:
         self.git = git
-        self.head_root = head_root
+        self.head = head
+        self.rules = rules
+        self.registry = rules.registry
 
-    def old(self, change: RawChange) -> Any:
-        return yamlio.try_load(self.git.blob(change.old_blob)) if change.old_blob else None
-
-    def new(self, path: str) -> yamlio.Loaded | None:
-        """The head version with its positions, or None if absent or unreadable."""
-        raw = read_or_none(self.head_root / path)
+    def parse(self, raw: bytes | None) -> yamlio.Loaded | None:
+        if raw is None:
+            return None
         try:
-            return yamlio.loads(raw) if raw is not None else None
+            return yamlio.loads(raw, max_bytes=self.rules.config.max_file_bytes, max_depth=self.rules.config.max_depth)
         except yamlio.YamlError:
             return None
 
+    def blob_data(self, blob: str | None) -> Any:
+        loaded = self.parse(self.git.blob(blob)) if blob else None
+        return loaded.data if loaded else None
 
-def check_changes(repo: Repository, cs: ChangeSet, git: Git) -> list[Issue]:
-    """Every pull-request rule; ``repo`` is the head (working tree or a laid-out revision)."""
-    sides = _Sides(git, repo.root)
-    registry = repo.registry
+    def new(self, path: str) -> yamlio.Loaded | None:
+        """The head version with its positions; None if absent, not a regular file, too large or unreadable."""
+        return self.parse(self.head.read(path, self.rules.config.max_file_bytes))
+
+    def record_at_head(self, rid: str) -> tuple[Kind | None, dict[str, Any] | None]:
+        path = self.head.find_record(rid)
+        if path is None:
+            return None, None
+        loaded = self.new(path)
+        data = loaded.data if loaded and isinstance(loaded.data, dict) else None
+        return kind_of(self.registry, path), data
+
+    def record_at_base(self, rid: str, head_path: str | None) -> dict[str, Any] | None:
+        if head_path is None:
+            return None
+        data = self.blob_data(f"{self.rules.revision}:{head_path}")
+        return data if isinstance(data, dict) else None
+
+
+def check_changes(cs: ChangeSet, git: Git, head: HeadFiles, rules: BaseRules) -> list[Issue]:
+    """Every pull-request rule, judged with the base's forms and limits."""
+    from .change_documents import document_rules
+    from .steps import check_steps
+
+    sides = Sides(git, head, rules)
+    amended = added_amendments(cs, sides)
     issues: list[Issue] = []
-    added_amendments = _added_amendments(repo, cs, sides, registry)
     for change in cs.record_changes:
-        issues.extend(_record_rules(repo, cs, change, sides, registry, added_amendments))
+        issues.extend(_record_rules(cs, change, sides, amended))
+    issues.extend(check_steps(cs, sides, amended))
     for change in cs.changes:
         if change.path.startswith("manual/") and change.path.endswith(".md"):
-            issues.extend(_document_rules(repo, change, sides))
+            issues.extend(document_rules(change, sides))
     return issues
 
 
-def _added_amendments(repo: Repository, cs: ChangeSet, sides: _Sides, registry: Registry) -> set[str]:
+def added_amendments(cs: ChangeSet, sides: Sides) -> set[str]:
     """Ids of records that an amendment added in this change refers to."""
     amended = set()
     for change in cs.record_changes:
-        if change.status != "A":
+        kind = kind_of(sides.registry, change.path)
+        if change.status != "A" or kind is None or not issubclass(kind.model, Amendment):
             continue
-        kind = kind_of(registry, change.path)
-        if kind is not None and issubclass(kind.model, Amendment):
-            loaded = sides.new(change.path)
-            data = loaded.data if loaded else None
-            if isinstance(data, dict) and isinstance(data.get("amends"), str):
-                amended.add(data["amends"])
+        loaded = sides.new(change.path)
+        data = loaded.data if loaded else None
+        if isinstance(data, dict) and isinstance(data.get("amends"), str):
+            amended.add(data["amends"])
     return amended
 
 
-def _record_rules(
-    repo: Repository, cs: ChangeSet, change: RawChange, sides: _Sides, registry: Registry, amended: set[str]
-) -> list[Issue]:
+def _record_rules(cs: ChangeSet, change: RawChange, sides: Sides, amended: set[str]) -> list[Issue]:
     path = change.path
     if change.status == "D":
         return [Issue(path, 1, 1, "change-record-deleted",
@@ -125,6 +153,10 @@ def _record_rules(
         return [Issue(path, 1, 1, "change-record-renamed",
                       f"{change.old_path} was renamed to {record_id(path)}; a record keeps its id for life. "
                       "Rename it back, and create new records with 'qms new'")]
+    if change.status == "R" and change.old_path and PurePosixPath(change.old_path).parent != PurePosixPath(path).parent:
+        return [Issue(path, 1, 1, "change-record-moved",
+                      f"{record_id(path)} was moved from {PurePosixPath(change.old_path).parent}/ to "
+                      f"{PurePosixPath(path).parent}/; a record keeps its form for life. Move it back")]
     if change.status == "A":
         rid = record_id(path)
         if rid in cs.base_new_ids:
@@ -132,115 +164,102 @@ def _record_rules(
                           f"{rid} was also added on the target branch since this branch started "
                           f"({cs.base_new_ids[rid]}); renumber this one: merge or rebase on the target, then "
                           "'qms new' gives the next free id")]
-        return []
-    kind = kind_of(registry, path)
+    return _status_rules(change, sides, amended)
+
+
+def _status_rules(change: RawChange, sides: Sides, amended: set[str]) -> list[Issue]:
+    """A record closed at the base stays as it was; a nonconformity closes only with its actions done."""
+    path = change.path
+    kind = kind_of(sides.registry, change.old_path or path)
     if kind is None or kind.spec.workflow is None:
         return []
-    old, loaded = sides.old(change), sides.new(path)
-    new = loaded.data if loaded else None
-    if not isinstance(old, dict) or not isinstance(new, dict) or loaded is None:
-        return []
     workflow = kind.spec.workflow
-    line, col = loaded.position(("status",))
-    old_status, new_status = old.get("status"), new.get("status")
-    issues = []
+    old = sides.blob_data(change.old_blob) if change.status != "A" else {}  # a new record had nothing before
+    loaded = sides.new(path)
+    new = loaded.data if loaded else None
+    line, col = loaded.position(("status",)) if loaded else (1, 1)
+    old_status = old.get("status") if isinstance(old, dict) else None
     if old_status in workflow.final and old != new and record_id(path) not in amended:
-        issues.append(Issue(path, line, col, "change-closed-record",
-                            f"{record_id(path)} was {old_status!r} at the base and is changed here; a closed record "
-                            "stays as it was. Undo the edit and add an amendment record that references it"))
-    elif (
-        isinstance(old_status, str) and isinstance(new_status, str) and old_status in workflow.statuses
-        and new_status in workflow.statuses and not workflow.allows(old_status, new_status)
-    ):
-        allowed = ", ".join(workflow.transitions.get(old_status, ())) or "nothing (it is final)"
-        issues.append(Issue(path, line, col, "change-status-transition",
-                            f"status moved {old_status} → {new_status}, which the {kind.name} workflow does not allow; "
-                            f"from {old_status} it may move to: {allowed}"))
-    if new_status in workflow.final and new_status != old_status and issubclass(kind.model, Nonconformity):
-        issues.extend(_open_actions(repo, path, new, line, col, registry))
-    return issues
+        unread = "" if isinstance(new, dict) else " (and it can no longer be read within the base's limits)"
+        return [Issue(path, line, col, "change-closed-record",
+                      f"{record_id(path)} was {old_status!r} at the base and is changed here{unread}; a closed "
+                      "record stays as it was. Undo the edit and add an amendment record that references it")]
+    if not isinstance(old, dict) or not isinstance(new, dict) or not issubclass(kind.model, Nonconformity):
+        return []
+    new_status = new.get("status")
+    if new_status in workflow.final and old_status not in workflow.final:
+        return ncr_closing_rules(path, old, new, (line, col), sides)
+    return []
 
 
-def _open_actions(repo: Repository, path: str, data: dict[str, Any], line: int, col: int, registry: Registry) -> list[Issue]:
-    """A nonconformity may not close while an action it depends on is still open."""
+def ncr_closing_rules(
+    path: str, old: dict[str, Any], new: dict[str, Any], where: tuple[int, int], sides: Sides
+) -> list[Issue]:
+    """A nonconformity closing here: its actions are done, none was unlinked or borrowed already closed."""
+    rid = record_id(path)
+    before, after = _action_ids(old), _action_ids(new)
     issues = []
-    for action_id in data.get("actions") or []:
-        if not isinstance(action_id, str):
+    for action_id in after:
+        kind, data = sides.record_at_head(action_id)
+        if kind is None or kind.spec.workflow is None or data is None:
             continue
-        found = [p for p in (repo.root / "records").glob(f"*/{action_id}.yaml")]
-        if not found:
+        status = data.get("status")
+        if status not in kind.spec.workflow.final:
+            issues.append(Issue(path, *where, "change-close-open-action",
+                                f"{rid} is closed while its action {action_id} is still {status!r}; verify the "
+                                "action first"))
+        elif action_id not in before:
+            at_base = sides.record_at_base(action_id, sides.head.find_record(action_id))
+            if at_base is not None and at_base.get("status") in kind.spec.workflow.final:
+                issues.append(Issue(path, *where, "change-close-linked-closed-action",
+                                    f"{rid} is closed in the same change that links {action_id}, which was already "
+                                    f"{at_base.get('status')!r} at the base; an action closes the nonconformity it "
+                                    "was taken for. Raise and verify an action for this nonconformity"))
+    for action_id in [a for a in before if a not in after]:
+        kind, data = sides.record_at_head(action_id)
+        if kind is None or kind.spec.workflow is None or data is None:
             continue
-        kind = registry.get(found[0].parent.name)
-        action = yamlio.try_load(found[0].read_bytes())
-        if kind is None or kind.spec.workflow is None or not isinstance(action, dict):
-            continue
-        if action.get("status") not in kind.spec.workflow.final:
-            issues.append(Issue(path, line, col, "change-close-open-action",
-                                f"{record_id(path)} is closed while its action {action_id} is still "
-                                f"{action.get('status')!r}; verify the action first"))
+        if data.get("status") not in kind.spec.workflow.final:
+            issues.append(Issue(path, *where, "change-close-unlinked-action",
+                                f"{rid} is closed in the same change that removes its action {action_id} from "
+                                f"'actions' while that action is still {data.get('status')!r}; put the action back "
+                                "and verify it before closing"))
     return issues
 
 
-def _document_rules(repo: Repository, change: RawChange, sides: _Sides) -> list[Issue]:
-    path = change.path
-    if change.status == "D":
-        return [Issue(path, 1, 1, "change-document-deleted",
-                      "a controlled document is never deleted; set 'status: obsolete' instead and keep the file")]
-    if change.status == "A" or not change.old_blob:
-        return []
-    old_front, old_body = yamlio.read_front_matter(sides.git.blob(change.old_blob))
-    new_raw = read_or_none(repo.root / path)
-    try:
-        new = yamlio.load_markdown(new_raw) if new_raw is not None else None
-    except yamlio.YamlError:
-        return []  # the full check reports the unreadable front matter
-    if new is None or new.front is None or not isinstance(new.front.data, dict) or old_front is None:
-        return []
-    new_front, marks = new.front.data, new.front
-    if old_body.strip() == new.body.strip():
-        return []
-    issues = []
-
-    def line_of(key: str) -> int:
-        return marks.position((key,))[0]
-
-    if str(new_front.get("revision")) == str(old_front.get("revision")):
-        issues.append(Issue(path, line_of("revision"), 1, "change-document-revision",
-                            f"the text changed but revision is still {new_front.get('revision')!r}; "
-                            "give it the next revision"))
-    if new_front.get("status") == "effective" and new_front.get("approved") == old_front.get("approved"):
-        issues.append(Issue(path, line_of("approved"), 1, "change-document-approval",
-                            "an effective document's text changed but 'approved' is unchanged; "
-                            "record the new approval date (or set status: draft until it is approved)"))
-    return issues
+def _action_ids(data: dict[str, Any]) -> list[str]:
+    actions = data.get("actions")
+    return [a for a in actions if isinstance(a, str)] if isinstance(actions, list) else []
 
 
-def affected_records(repo: Repository, cs: ChangeSet, git: Git) -> set[str] | None:
+def affected_records(cs: ChangeSet, git: Git, head: HeadFiles, sides: Sides) -> set[str] | None:
     """Record paths to re-validate, or None when the change can affect every record.
 
     The changed records, plus every record that names a record or document
-    whose id went away, moved or newly appeared (found with one ``git grep``,
-    not by parsing every record).
+    whose id went away, moved or newly appeared (found with one ``git grep``
+    whose needles arrive on stdin, not by parsing every record).
     """
     if cs.touches_everything():
         return None
-    paths = {c.path for c in cs.record_changes if c.status != "D" and c.path.endswith(".yaml")}
+    paths = {c.path for c in cs.record_changes if c.status != "D"}
     gone = {record_id(c.old_path or c.path) for c in cs.record_changes if c.status in ("D", "R")}
     gone |= {record_id(c.path) for c in cs.record_changes if c.status == "A"}  # ids that now resolve
     for change in cs.changes:
         if change.path.startswith("manual/") and change.path.endswith(".md"):
+            limit = sides.rules.config.max_file_bytes
             old_front = yamlio.read_front_matter(git.blob(change.old_blob) if change.old_blob else None)[0] or {}
-            new_front = yamlio.read_front_matter(read_or_none(repo.root / change.path))[0] or {}
+            new_front = yamlio.read_front_matter(head.read(change.path, limit))[0] or {}
             if old_front.get("id") != new_front.get("id"):
                 gone |= {str(v) for v in (old_front.get("id"), new_front.get("id")) if v}
     if gone:
         paths |= {p for p in git.grep_files(sorted(gone), "records", revision=cs.head) if p.endswith(".yaml")}
-    return {p for p in paths if (repo.root / p).exists()}
+    return {p for p in paths if head.exists(p)}
 
 
 def read_or_none(path: Path) -> bytes | None:
-    """A file's bytes, or None if it is not there (deleted in the change)."""
-    try:
-        return path.read_bytes()
-    except OSError:
-        return None
+    """A regular file's bytes, or None if it is not there (deleted in the change) or not a regular file."""
+    return fileio.read_or_none(path)
+
+
+__all__ = ["ChangeSet", "GLOBAL_PATHS", "Sides", "affected_records", "check_changes", "collect", "kind_of",
+           "read_or_none", "record_id"]

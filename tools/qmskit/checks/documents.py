@@ -23,7 +23,8 @@ def check_documents(
             continue
         if df.doc.id in by_id:
             issues.append(Issue(df.path, df.line_of("id"), 1, "document-id-unique",
-                                f"document number {df.doc.id} is also used by {by_id[df.doc.id].path}"))
+                                f"document number {df.doc.id} is also used by {by_id[df.doc.id].path}; a number names "
+                                "one document: give this one its own number"))
             continue
         by_id[df.doc.id] = df
     roles = {r.name for r in org.roles} if org else None
@@ -48,7 +49,9 @@ def _check_one(
             if getattr(doc, key) is None:
                 add("status", "document-control", f"an effective document needs '{key}'; add it or set status: draft")
     if doc.approved and doc.effective and doc.effective < doc.approved:
-        add("effective", "document-control", f"effective {doc.effective} is before approved {doc.approved}")
+        add("effective", "document-control",
+            f"effective {doc.effective} is before approved {doc.approved}: a document takes effect only once "
+            "approved; correct one of the dates")
     due = doc.review_due()
     if doc.status == "effective" and due is not None and due < as_of:
         add("effective", "document-review-overdue",
@@ -59,7 +62,11 @@ def _check_one(
             add("forms", "document-forms", f"form {name!r} is not a record kind in schemas/ ({', '.join(sorted(registry.kinds))})")
     for key in ("supersedes", "references"):
         for value in getattr(doc, key):
-            if document_id(value) not in by_id:
+            if key == "supersedes" and document_id(value) == doc.id:
+                add(key, "document-supersedes-itself",
+                    f"{doc.id} supersedes itself; a new revision keeps its number and needs no 'supersedes' "
+                    "(list only the other documents it replaces)")
+            elif document_id(value) not in by_id:
                 add(key, "ref-document", f"{key}: no document {value!r} in manual/")
     if roles is not None:
         for key in ("owner", "approver"):

@@ -1,31 +1,58 @@
-"""The committed JSON Schema of each kind matches its model."""
+"""The committed JSON Schema of each kind matches its model, and no schema is left without a form.
+
+Editors and other validators read these files, so one that drifted from its
+model (or that outlived its form) would approve records the check refuses.
+Only regular files are read: a link in ``schemas/json/`` is reported, and
+``qms schema export`` replaces it with the file itself.
+"""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+from .. import fileio
 from ..issues import Issue
 from ..registry import Registry
 from ..schema_export import JSON_DIR, json_schema, render, schema_path
 
+MAX_SCHEMA_BYTES = 4 * 1024 * 1024
+
 
 def check_json_schemas(root: Path, registry: Registry) -> list[Issue]:
+    folder = root / JSON_DIR
+    if os.path.islink(folder):
+        return [Issue(JSON_DIR, 1, 1, fileio.NOT_REGULAR, fileio.not_regular_message("a symbolic link"))]
     issues = []
     for kind in registry.kinds.values():
-        path = schema_path(root, kind.name)
-        rel = path.relative_to(root).as_posix()
-        if not path.exists():
-            issues.append(Issue(rel, 1, 1, "schema-json-missing", f"no JSON Schema for {kind.name}; run 'qms schema export'"))
-            continue
-        try:
-            current = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            issues.append(Issue(rel, 1, 1, "schema-json-drift", f"cannot read: {exc}; run 'qms schema export'"))
-            continue
-        if current != render(json_schema(kind)):
-            issues.append(Issue(rel, 1, 1, "schema-json-drift",
-                                f"out of date with the model in {kind.module_path}; run 'qms schema export' and commit the result"))
+        issues.extend(_check_one(root, kind.name, render(json_schema(kind)), kind.module_path))
+    issues.extend(_orphans(root, registry))
+    return issues
+
+
+def _check_one(root: Path, name: str, expected: str, module_path: str) -> list[Issue]:
+    path = schema_path(root, name)
+    rel = path.relative_to(root).as_posix()
+    if not os.path.lexists(path):
+        return [Issue(rel, 1, 1, "schema-json-missing", f"no JSON Schema for {name}; run 'qms schema export'")]
+    try:
+        current = fileio.read_regular(path, MAX_SCHEMA_BYTES).decode("utf-8")
+    except fileio.FileRefused as exc:
+        return [Issue(rel, 1, 1, exc.rule, f"{exc.message}; 'qms schema export' writes the file in its place")]
+    except (OSError, UnicodeDecodeError) as exc:
+        return [Issue(rel, 1, 1, "schema-json-drift", f"cannot read: {exc}; run 'qms schema export'")]
+    if current != expected:
+        return [Issue(rel, 1, 1, "schema-json-drift",
+                      f"out of date with the model in {module_path}; run 'qms schema export' and commit the result")]
+    return []
+
+
+def _orphans(root: Path, registry: Registry) -> list[Issue]:
+    """A schema whose form is gone still tells editors the old rules: it must go too."""
+    issues = []
     for path in sorted((root / JSON_DIR).glob("*.schema.json")):
-        if path.name.removesuffix(".schema.json") not in registry.kinds:
+        name = path.name.removesuffix(".schema.json")
+        if name not in registry.kinds:
             issues.append(Issue(path.relative_to(root).as_posix(), 1, 1, "schema-json-orphan",
-                                "no form defines this kind any more; delete the file"))
+                                f"no form in schemas/ defines the kind {name!r}; delete this file "
+                                "(git rm it), or restore the form that defined it"))
     return issues

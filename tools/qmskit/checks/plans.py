@@ -1,6 +1,7 @@
 """Objectives and schedules hold to the forms: kinds, fields, documents, roles exist."""
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -14,9 +15,9 @@ from .references import Index, document_id
 
 def _load(root: Path, rel: str, model: type[M]) -> tuple[M | None, yamlio.Loaded | None, list[Issue]]:
     path = root / rel
-    if not path.exists():
+    if not os.path.lexists(path):
         return None, None, []
-    return load_model(path, rel, model, "plan-schema")
+    return load_model(path, rel, model, "plan-schema", root=root)
 
 
 def check_plans(root: Path, registry: Registry, index: Index) -> list[Issue]:
@@ -35,6 +36,7 @@ def check_plans(root: Path, registry: Registry, index: Index) -> list[Issue]:
                 issues.append(Issue(OBJECTIVES_FILE, where[0], where[1], "plan-reference",
                                     f"{standard.id}: source {standard.source!r} is not a document in manual/"))
         issues.extend(_duplicates(OBJECTIVES_FILE, loaded, "objectives", [o.id for o in objectives.objectives]))
+        issues.extend(_duplicates(OBJECTIVES_FILE, loaded, "standards", [s.id for s in objectives.standards]))
     schedule, loaded, found = _load(root, SCHEDULE_FILE, ScheduleFile)
     issues.extend(found)
     if isinstance(schedule, ScheduleFile) and loaded:
@@ -47,12 +49,15 @@ def check_plans(root: Path, registry: Registry, index: Index) -> list[Issue]:
 
 
 def _duplicates(rel: str, loaded: yamlio.Loaded, key: str, ids: list[str]) -> Iterator[Issue]:
-    seen: set[str] = set()
+    """An id used twice: reports and the site would show one and silently drop the other."""
+    seen: dict[str, int] = {}
     for n, item in enumerate(ids):
+        line, col = loaded.position((key, n))
         if item in seen:
-            line, col = loaded.position((key, n))
-            yield Issue(rel, line, col, "plan-duplicate", f"{item} is defined twice")
-        seen.add(item)
+            yield Issue(rel, line, col, "plan-duplicate",
+                        f"{item} is defined twice (first at line {seen[item]}); give this one the next free id")
+        else:
+            seen[item] = line
 
 
 def _fields(registry: Registry, kind: str, names: Iterable[str]) -> Iterator[str]:

@@ -5,12 +5,13 @@ processes for large repositories; cross-file rules live in ``references``.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from .. import yamlio
+from .. import fileio, yamlio
 from ..issues import Issue
 from ..registry import Kind, Registry
 from ..repository import Config, RecordFile
@@ -22,7 +23,16 @@ def _empty(value: Any) -> bool:
 
 
 def check_record_file(rf: RecordFile, path: Path, registry: Registry, config: Config) -> RecordFile:
-    """Load and validate one record file, recording every issue on ``rf``."""
+    """Load and validate one record file, recording every issue on ``rf``.
+
+    A hidden or non-regular entry is reported and never opened; the issue is
+    the same one the listing gives (see :func:`check_record_folders`), so a
+    check of only some records still reports it once.
+    """
+    listed = listing_issue(rf) or _entry_issue(rf, path)
+    if listed is not None:
+        rf.issues.append(listed)
+        return rf
     if path.suffix != ".yaml":
         hint = f"rename it to {path.stem}.yaml" if path.suffix == ".yml" else "records are .yaml files; move it out of records/"
         rf.issues.append(Issue(rf.path, 1, 1, "record-file", f"not a record file: {hint}"))
@@ -33,7 +43,7 @@ def check_record_file(rf: RecordFile, path: Path, registry: Registry, config: Co
     try:
         rf.loaded = yamlio.load_file(path, max_bytes=config.max_file_bytes, max_depth=config.max_depth)
     except yamlio.YamlError as exc:
-        rf.issues.append(Issue(rf.path, exc.line, exc.col, exc.rule, exc.message))
+        rf.issues.append(Issue(rf.path, exc.line, exc.col, exc.rule, _unquoted(exc)))
         return rf
     if not isinstance(rf.loaded.data, dict):
         rf.issues.append(Issue(rf.path, 1, 1, "record-shape", "a record is a mapping of fields (id: …, status: …); this file is not"))
@@ -44,8 +54,36 @@ def check_record_file(rf: RecordFile, path: Path, registry: Registry, config: Co
     try:
         rf.record = kind.model.model_validate(rf.data)
     except ValidationError as exc:
-        rf.issues.extend(issues_from_validation(exc, rf.path, rf.loaded))
+        rf.issues.extend(issues_from_validation(exc, rf.path, rf.loaded, confidential=kind.spec.confidential))
     return rf
+
+
+def _unquoted(exc: yamlio.YamlError) -> str:
+    """A YAML error without the value it quotes: the file is not read yet, so any field may be confidential."""
+    if exc.rule == "yaml-tag":
+        return _QUOTED_VALUE.sub("this value is ", exc.message, count=1)
+    return exc.message
+
+
+_QUOTED_VALUE = re.compile(r"""^(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*") is """)
+
+
+def _entry_issue(rf: RecordFile, path: Path) -> Issue | None:
+    """A link, FIFO or device at ``path`` (one ``lstat``; nothing is opened)."""
+    message = rf.entry or fileio.entry_problem(path)
+    return Issue(rf.path, 1, 1, fileio.NOT_REGULAR, message) if message else None
+
+
+def listing_issue(rf: RecordFile) -> Issue | None:
+    """A record hidden from people and tools by a name starting with '.' (a file or a folder on its path)."""
+    parts = rf.path.split("/")[1:]
+    hidden = [part for part in parts if part.startswith(".")]
+    if not hidden:
+        return None
+    shown = "/".join(part.lstrip(".") or part for part in parts)
+    return Issue(rf.path, 1, 1, "record-hidden",
+                 f"'{hidden[0]}' starts with '.', which hides it from people and from tools; nothing under records/ "
+                 f"may be hidden: move it to records/{shown}")
 
 
 def _check_id(rf: RecordFile, kind: Kind) -> None:
@@ -87,10 +125,20 @@ def _check_status(rf: RecordFile, kind: Kind) -> None:
 
 
 def check_record_folders(record_files: list[RecordFile], registry: Registry) -> list[Issue]:
-    """A folder of records/ that no form defines, reported once at its first file."""
+    """What the listing of records/ shows, whichever records are re-checked.
+
+    A folder that no form defines, reported once at its first file; every
+    hidden entry; every entry that is not a regular file. This runs over the
+    whole listing in the full and in the pull-request check alike, so moving
+    records out of sight cannot pass.
+    """
     issues = []
     first: dict[str, str] = {}
     for rf in record_files:
+        odd = listing_issue(rf) or (Issue(rf.path, 1, 1, fileio.NOT_REGULAR, rf.entry) if rf.entry else None)
+        if odd is not None:
+            issues.append(odd)
+            continue
         first.setdefault(rf.kind, rf.path)
     known = ", ".join(sorted(registry.kinds)) or "none defined"
     broken = any(i.rule == "schema-import" for i in registry.issues)

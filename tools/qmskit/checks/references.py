@@ -8,6 +8,7 @@ from typing import Any
 
 from ..forms import Ref
 from ..issues import Issue
+from ..masking import is_confidential
 from ..registry import Kind, Registry, RefPath
 from ..repository import RecordFile
 
@@ -48,14 +49,15 @@ def check_unique_ids(records: list[RecordFile], document_ids: dict[str, str]) ->
     issues = []
     seen: dict[str, RecordFile] = {}
     for rf in records:
-        if not rf.path.endswith(".yaml"):
-            continue
+        if not rf.path.endswith(".yaml") or rf.entry or "/." in rf.path:
+            continue  # not a record file, or hidden or not regular: the listing reports it
         if rf.id in seen:
             issues.append(Issue(rf.path, 1, 1, "record-id-unique",
                                 f"id {rf.id!r} is also {seen[rf.id].path}; give one of them the next free id (qms new)"))
         elif rf.id in document_ids:
             issues.append(Issue(rf.path, 1, 1, "record-id-unique",
-                                f"id {rf.id!r} is also a document number ({document_ids[rf.id]}); rename the record"))
+                                f"id {rf.id!r} is also a document number ({document_ids[rf.id]}), so a reference to it "
+                                "would be ambiguous; give the record the next free id ('qms new' gives one)"))
         else:
             seen[rf.id] = rf
     return issues
@@ -80,6 +82,7 @@ def _resolve(value: str, ref: Ref, index: Index, registry: Registry) -> str | No
 
 
 def check_references(rf: RecordFile, kind: Kind, index: Index, registry: Registry) -> list[Issue]:
+    """Every reference of the record resolves; a confidential one is named, its value never quoted."""
     issues = []
     if rf.data is None:
         return issues
@@ -89,6 +92,8 @@ def check_references(rf: RecordFile, kind: Kind, index: Index, registry: Registr
                 continue
             problem = _resolve(value, ref, index, registry)
             if problem:
+                if is_confidential(kind.spec.confidential, loc):
+                    problem = f"the {ref.describe()} it names does not exist (the value is confidential, so it is not shown)"
                 line, col = rf.position(loc)
                 issues.append(Issue(rf.path, line, col, f"ref-{ref.target}", f"field '{loc[0]}': {problem}"))
     return issues

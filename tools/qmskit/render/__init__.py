@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from ..fileio import atomic_write
 from ..issues import QmsError
 from ..report import Figure, Report
 from .markdown import render as render_markdown
@@ -36,31 +35,6 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, (set, frozenset, tuple)):
         return sorted(value) if isinstance(value, (set, frozenset)) else list(value)
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``path`` whole or not at all; a symlink at ``path`` is replaced, never written through.
-
-    The file gets the mode a plain ``open`` would give it (0644 under the usual umask), not the
-    0600 of a temporary file: reports are read by people and web servers other than their writer.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            if hasattr(os, "fchmod"):  # not on Windows, where the mode means little
-                os.fchmod(handle.fileno(), 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def check_out_dir(out: Path, root: Path) -> None:

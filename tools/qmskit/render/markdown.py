@@ -30,6 +30,20 @@ def escape(text: str) -> str:
     return str(text).translate(_ESCAPES)
 
 
+_ZWSP = "\u200b"
+
+
+def inert_for_comments(text: str) -> str:
+    """Text for a GitHub comment that mentions no one and links nothing on its own.
+
+    :func:`escape` (applied by the renderer) already stops HTML, links and
+    images; a comment also turns ``@name`` into a notification, ``#12`` into
+    a cross-reference and a bare ``https://`` into a link. A zero-width space
+    after ``@``, ``#`` and ``:`` keeps the text readable and inert.
+    """
+    return str(text).replace("@", "@" + _ZWSP).replace("#", "#" + _ZWSP).replace("://", ":" + _ZWSP + "//")
+
+
 def _line(text: str) -> str:
     """A line of text, escaped, that starts no block of its own."""
     text = _BLOCK_MARK.sub(lambda m: m.group(1) + "\\" + m.group(2), text)

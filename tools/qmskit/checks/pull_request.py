@@ -1,0 +1,168 @@
+"""``qms check --base``: a pull request judged by the rules of the revision it goes into.
+
+Everything ``qms check`` does runs on what changed, with the base's
+``qms.yml`` and forms (``sides``); then the change rules (``changes``,
+``steps``, ``change_documents``). When the change edits ``schemas/``, its
+own form modules run last, in the sandbox, whose answer can only add
+problems: records of a form the base does not know are validated there,
+and what the new forms say is compared with the base's (``rules_changed``).
+The verdict is the judging process's own issues.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path, PurePosixPath
+
+from ..formdata import FormData
+from ..git import Git
+from ..issues import Issue, Severity
+from ..repository import CONFIG_FILE, Repository
+from ..sandbox import Request, run_sandbox
+from . import CheckResult, Progress, build_index, check_repository
+from .changes import ChangeSet, Sides, affected_records, check_changes, collect
+from .rules_changed import forms_changed_findings, rules_changed
+from .sides import BaseRules, HeadFiles, JudgedRepository, TreeFiles, load_base_rules, read_config
+
+FORM_HINT = ("; the form is changed in this pull request too, but a form change applies only once merged: "
+             "merge the form change in its own pull request first")
+
+
+def check_pull_request(
+    repo: Repository, base: str, as_of: dt.date, *, head: str | None = None, jobs: int | None = None,
+    progress: Progress | None = None,
+) -> CheckResult:
+    git = Git(repo.root)
+    git.require_root()
+    try:
+        cs = collect(git, base, head)
+        with tempfile.TemporaryDirectory(prefix="qms-pr-") as tmp:
+            folder = Path(tmp)
+            rules = load_base_rules(git, cs.merge_base, folder / "base")
+            return _judge(repo, git, cs, rules, folder, as_of, jobs, progress)
+    finally:
+        git.close()
+
+
+def _judge(repo: Repository, git: Git, cs: ChangeSet, rules: BaseRules, folder: Path, as_of: dt.date,
+           jobs: int | None, progress: Progress | None) -> CheckResult:
+    files: HeadFiles
+    listing = None
+    if cs.head is None:
+        files = HeadFiles(repo.root)
+    else:
+        tree = TreeFiles(git, git.rev(cs.head), folder / "head")
+        tree.lay_out_rules()
+        listing = tree.record_paths()
+        files = tree
+    judged = JudgedRepository(files.root, rules, listing)
+    sides = Sides(git, files, rules)
+    only = affected_records(cs, git, files, sides)
+    if isinstance(files, TreeFiles):
+        files.lay_out(listing if only is None else only)
+    forms_changed = any(p.startswith("schemas/") for p in cs.paths())
+    result = check_repository(judged, as_of, jobs=jobs, progress=progress, only=only, untrusted_forms=forms_changed)
+    issues = set(result.issues) | set(files.problems()) | set(check_changes(cs, git, files, rules))
+    head_config = read_config(files.read(CONFIG_FILE, rules.config.max_file_bytes))
+    issues |= set(rules_changed(cs, sides, head_config))
+    if forms_changed:  # last: the change's own code runs after every trusted read of the head
+        present = _first_record_per_kind(judged)
+        head_forms, found = _sandbox(judged, cs, files, rules, folder / "sandbox")
+        issues = _merge(issues, found, cs, rules, head_forms)
+        issues |= set(_forms_removed(present, rules, head_forms))
+        issues |= set(forms_changed_findings(cs, sides, head_forms))
+    result.issues = sorted(issues)
+    return result
+
+
+def _sandbox(judged: JudgedRepository, cs: ChangeSet, files: HeadFiles, rules: BaseRules,
+             folder: Path) -> tuple[list[FormData] | None, list[Issue]]:
+    """Lay out the change's schemas/ and the records only its forms can judge, and run them apart."""
+    limit = rules.config.max_file_bytes
+    schema_paths = _head_schema_paths(files)
+    for path in schema_paths:
+        _copy(files, path, folder, limit)
+    record_files = judged.record_files()
+    changed_modules = {p for p in cs.paths() if p.startswith("schemas/")}
+    changed_kinds = {k.name for k in rules.registry.kinds.values() if k.module_path in changed_modules}
+    records = [rf for rf in record_files
+               if rf.kind not in rules.registry.kinds or rf.kind in changed_kinds]
+    for rf in records:
+        _copy(files, rf.path, folder, limit)
+    manual = build_index(judged, record_files).index
+    request = Request(
+        root=str(folder), blame=min((p for p in changed_modules if p.endswith(".py")), default="schemas"),
+        max_file_bytes=limit, max_depth=rules.config.max_depth,
+        records=[(rf.path, rf.kind, rf.id) for rf in records], documents=manual.documents,
+        roles=sorted(manual.roles), departments=sorted(manual.departments), record_kinds=manual.records,
+    )
+    answer = run_sandbox(request, request.blame)
+    return answer.forms, answer.issues
+
+
+def _head_schema_paths(files: HeadFiles) -> list[str]:
+    """The change's form modules and exported JSON Schemas: regular files only."""
+    if isinstance(files, TreeFiles):
+        return [p for p, e in files.entries.items() if e.regular and _schema_file(p)]
+    root = files.root
+    found = [p.relative_to(root).as_posix() for p in (root / "schemas").glob("*.py")]
+    found += [p.relative_to(root).as_posix() for p in (root / "schemas" / "json").glob("*.json")]
+    return [p for p in found if _schema_file(p) and files.exists(p)]
+
+
+def _schema_file(path: str) -> bool:
+    parts = PurePosixPath(path).parts
+    return (len(parts) == 2 and path.endswith(".py")) or (len(parts) == 3 and parts[1] == "json")
+
+
+def _copy(files: HeadFiles, path: str, folder: Path, limit: int) -> None:
+    raw = files.read(path, max(limit, 16 * 1024 * 1024) if path.startswith("schemas/") else limit)
+    if raw is not None:
+        target = folder.joinpath(*PurePosixPath(path).parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(raw)
+
+
+def _merge(issues: set[Issue], found: list[Issue], cs: ChangeSet, rules: BaseRules,
+           head_forms: list[FormData] | None) -> set[Issue]:
+    """The sandbox's issues added; a base-form problem on a changed form's record says why it still counts."""
+    head_kinds = {f.kind for f in head_forms or ()}
+    changed = {p for p in cs.paths() if p.startswith("schemas/")}
+    changed_kinds = {k.name for k in rules.registry.kinds.values() if k.module_path in changed}
+    head_said = set(found)
+    merged = set(found)
+    for issue in issues:
+        kind = _record_kind(issue.path)
+        if issue.rule == "record-kind" and kind in head_kinds:
+            continue  # a new form of this change: its records were validated in the sandbox
+        if (kind in changed_kinds and kind in head_kinds and issue not in head_said
+                and issue.severity == Severity.ERROR and issue.rule.startswith(("schema", "record-"))):
+            issue = Issue(issue.path, issue.line, issue.col, issue.rule, issue.message + FORM_HINT, issue.severity)
+        merged.add(issue)
+    return merged
+
+
+def _first_record_per_kind(judged: JudgedRepository) -> dict[str, str]:
+    first: dict[str, str] = {}
+    for rf in judged.record_files():
+        first.setdefault(rf.kind, rf.path)
+    return first
+
+
+def _forms_removed(first: dict[str, str], rules: BaseRules, head_forms: list[FormData] | None) -> list[Issue]:
+    """Records the change leaves without a form: it removes or renames the form their folder names."""
+    if head_forms is None:
+        return []
+    head_kinds = {f.kind for f in head_forms}
+    return [Issue(first[name], 1, 1, "record-kind",
+                  f"this change removes the form of records/{name}/ ({kind.module_path}), which still holds records; "
+                  "records are kept for their retention period, so keep the form (or add the new one beside it)")
+            for name, kind in sorted(rules.registry.kinds.items()) if name not in head_kinds and name in first]
+
+
+def _record_kind(path: str) -> str | None:
+    parts = PurePosixPath(path).parts
+    return parts[1] if len(parts) == 3 and parts[0] == "records" else None
+
+
+__all__ = ["check_pull_request"]

@@ -1,0 +1,184 @@
+"""The two sides of a pull-request check: the base's rules and the head's files.
+
+The base (the merge base, already on the target branch) is trusted: its
+``qms.yml`` sets the limits and its forms judge the change. Its
+``schemas/*.py`` are laid out from git blobs in a temporary folder and
+imported from there, never from the working tree, so a change to a form
+cannot judge itself. The head is the working tree or a revision; from a
+revision only the files the check needs are read, from git blobs, and a
+symlink or submodule is reported, never followed or laid out.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from pydantic import ValidationError
+
+from .. import fileio, yamlio
+from ..git import Git, TreeEntry
+from ..issues import Issue, QmsError
+from ..registry import Registry, load_registry
+from ..repository import CONFIG_FILE, Config, RecordFile, Repository
+
+RULE_FOLDERS = ("manual/", "records/", "schemas/")
+
+
+@dataclass(frozen=True)
+class BaseRules:
+    """What judges a change: the base's settings and forms."""
+
+    revision: str
+    config: Config
+    registry: Registry
+    schema_files: dict[str, str]  # schemas/ path -> blob at the base
+
+
+def load_base_rules(git: Git, revision: str, folder: Path) -> BaseRules:
+    """The base's ``qms.yml`` and forms, read from git into ``folder`` (which must be empty)."""
+    entries = git.tree_entries(revision, "schemas", CONFIG_FILE)
+    by_path = {e.path: e for e in entries}
+    config = parse_config(read_entry(git, by_path.get(CONFIG_FILE)))
+    schemas = folder / "schemas"
+    schemas.mkdir(parents=True)
+    for entry in entries:
+        rel = PurePosixPath(entry.path)
+        if entry.regular and len(rel.parts) == 2 and rel.suffix == ".py":
+            (schemas / rel.name).write_bytes(git.blob(entry.sha) or b"")
+    try:
+        registry = load_registry(schemas, folder)
+    except BaseException as exc:  # noqa: BLE001 - the base's own modules: fail closed, never exit 0
+        raise QmsError(f"the form modules of the base revision {revision[:8]} stopped the check "
+                       f"({type(exc).__name__}); fix them on the target branch first", exit_code=3) from None
+    files = {e.path: e.sha for e in entries if e.path.startswith("schemas/")}
+    return BaseRules(revision, config, registry, files)
+
+
+def read_entry(git: Git, entry: TreeEntry | None) -> bytes | None:
+    return git.blob(entry.sha) if entry is not None and entry.regular else None
+
+
+def parse_config(raw: bytes | None) -> Config:
+    """``qms.yml`` as settings; the defaults when it is absent or invalid (the full check reports why)."""
+    return read_config(raw) or Config(name="qms")
+
+
+def read_config(raw: bytes | None) -> Config | None:
+    """``qms.yml`` as settings, or None when it is absent or invalid."""
+    data = yamlio.try_load(raw)
+    try:
+        return Config.model_validate(data) if isinstance(data, dict) else None
+    except ValidationError:
+        return None
+
+
+class JudgedRepository(Repository):
+    """The head's files, judged with the base's settings and forms.
+
+    ``config_issues`` still report the head's own ``qms.yml``; with
+    ``listing`` (a revision laid out in part), the record files come from
+    git's tree rather than from the folder.
+    """
+
+    def __init__(self, root: Path, base: BaseRules, listing: list[str] | None = None) -> None:
+        super().__init__(root)
+        self.head_config = self.config
+        self.config = base.config
+        self._base_registry = base.registry
+        self._listing = listing
+
+    @property  # type: ignore[override]
+    def registry(self) -> Registry:
+        return self._base_registry
+
+    def record_files(self) -> list[RecordFile]:
+        if self._listing is None:
+            return super().record_files()
+        found = []
+        for path in sorted(self._listing):
+            folder, _, name = path[len("records/"):].rpartition("/")
+            stem = name.rsplit(".", 1)[0] if "." in name[1:] else name
+            found.append(RecordFile(path, folder, stem))
+        return found
+
+
+class HeadFiles:
+    """The head as the change rules read it: the working tree."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def read(self, path: str, max_bytes: int) -> bytes | None:
+        """A regular file's bytes within ``max_bytes``; None when absent, not regular, too large or behind a link."""
+        try:
+            return fileio.read_regular(self.root / path, max_bytes, root=self.root)
+        except (OSError, fileio.FileRefused):
+            return None
+
+    def exists(self, path: str) -> bool:
+        return fileio.entry_problem(self.root / path) is None and (self.root / path).is_file()
+
+    def find_record(self, rid: str) -> str | None:
+        """The path of record ``rid`` (``records/<kind>/<rid>.yaml``), if there is one."""
+        for found in sorted((self.root / "records").glob(f"*/{rid}.yaml")):
+            if fileio.entry_problem(found) is None:
+                return found.relative_to(self.root).as_posix()
+        return None
+
+    def problems(self) -> list[Issue]:
+        return []  # the full check lists the working tree's odd entries
+
+
+class TreeFiles(HeadFiles):
+    """A committed revision: entries listed once, files read from blobs only when needed."""
+
+    def __init__(self, git: Git, revision: str, folder: Path) -> None:
+        super().__init__(folder)
+        self.git = git
+        self.entries = {e.path: e for e in git.tree_entries(revision, CONFIG_FILE, "manual", "records", "schemas")}
+        self._records = {PurePosixPath(p).stem: p for p, e in self.entries.items()
+                         if e.regular and p.startswith("records/") and p.endswith(".yaml") and p.count("/") == 2}
+
+    def read(self, path: str, max_bytes: int) -> bytes | None:
+        raw = read_entry(self.git, self.entries.get(path))
+        return raw if raw is not None and len(raw) <= max_bytes else None
+
+    def exists(self, path: str) -> bool:
+        entry = self.entries.get(path)
+        return entry is not None and entry.regular
+
+    def find_record(self, rid: str) -> str | None:
+        return self._records.get(rid)
+
+    def record_paths(self) -> list[str]:
+        return [p for p, e in self.entries.items() if p.startswith("records/") and e.regular]
+
+    def problems(self) -> list[Issue]:
+        """A symlink or submodule in the revision's manual/, records/ or schemas/: reported, never followed."""
+        issues = []
+        for path, entry in sorted(self.entries.items()):
+            if entry.regular or not (path.startswith(RULE_FOLDERS) or path in (CONFIG_FILE, "manual", "records", "schemas")):
+                continue
+            what = "a symbolic link" if entry.mode == "120000" else (
+                "a submodule" if entry.type == "commit" else f"an entry of mode {entry.mode}")
+            issues.append(Issue(path, 1, 1, fileio.NOT_REGULAR, fileio.not_regular_message(what)))
+        return issues
+
+    def lay_out(self, paths: Iterable[str]) -> None:
+        """Write the regular files among ``paths`` into the folder, from their blobs."""
+        for path in paths:
+            entry = self.entries.get(path)
+            parts = PurePosixPath(path).parts
+            if entry is None or not entry.regular or ".." in parts or ".git" in parts or path.startswith("/"):
+                continue
+            target = self.root.joinpath(*parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(self.git.blob(entry.sha) or b"")
+
+    def lay_out_rules(self) -> None:
+        """What every check reads whatever changed: qms.yml, the manual and the exported JSON Schemas."""
+        self.lay_out(p for p in self.entries if p == CONFIG_FILE or p.startswith(("manual/", "schemas/json/")))
+
+
+__all__ = ["BaseRules", "HeadFiles", "JudgedRepository", "TreeFiles", "load_base_rules", "parse_config", "read_config"]
