@@ -1,0 +1,123 @@
+"""Fidelity to the source manuals: what is carried in cites its source, what is added says so, drafts carry no dates.
+
+Two halves: the document-control rules on a repository ``qms init`` writes
+(each rule shown failing on a planted case, and passing on the fix), then
+the reference QMS held to the seeds in ../shared/seeds.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import TODAY
+
+from qmskit import Repository, check_repository
+from qmskit.documents import addition_markers
+from qmskit.issues import Issue
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT.parent / "shared" / "seeds"
+QP03 = "manual/QP-03-complaints.md"
+DRAFT = """---
+id: QP-09
+title: 内部审核程序
+type: QP
+revision: A/0
+status: draft
+owner: 质量部经理
+approver: 管理者代表
+review_every: 12
+---
+
+# 内部审核程序(草稿)
+
+提纲,待编写。
+"""
+
+
+def check(root: Path) -> list[Issue]:
+    return check_repository(Repository(root), TODAY, jobs=1).issues
+
+
+def of_rule(issues: list[Issue], rule: str) -> list[Issue]:
+    return [i for i in issues if i.rule == rule]
+
+
+# -- the rules, on a repository qms init writes ----------------------------------------------------------------
+
+def test_a_draft_without_dates_passes(repo: Path) -> None:
+    (repo / "manual/QP-09-internal-audit.md").write_text(DRAFT, encoding="utf-8")
+    assert check(repo) == []
+
+
+@pytest.mark.parametrize("dates", [("approved",), ("effective",), ("approved", "effective")])
+def test_a_draft_with_an_approval_or_effective_date_is_reported(repo: Path, dates: tuple[str, ...]) -> None:
+    lines = "".join(f"{key}: {TODAY - dt.timedelta(days=10)}\n" for key in dates)
+    path = repo / "manual/QP-09-internal-audit.md"
+    path.write_text(DRAFT.replace("review_every: 12\n", f"{lines}review_every: 12\n"), encoding="utf-8")
+    issues = check(repo)
+    assert [(i.path, i.rule) for i in issues] == [("manual/QP-09-internal-audit.md", "document-draft-dated")]
+    text = path.read_text(encoding="utf-8").splitlines()
+    assert text[issues[0].line - 1].startswith(dates[0] + ":")
+    assert "remove them until the document is approved" in issues[0].message
+    for key in dates:
+        assert repr(key) in issues[0].message
+
+
+def test_the_draft_rule_is_about_drafts(repo: Path) -> None:
+    """Inverted: the same dates on an effective document are what it needs, not a fault."""
+    text = (repo / QP03).read_text(encoding="utf-8")
+    assert "status: effective" in text and "approved:" in text and "effective:" in text
+    assert of_rule(check(repo), "document-draft-dated") == []
+    (repo / QP03).write_text(text.replace("status: effective", "status: draft"), encoding="utf-8")
+    assert [i.path for i in of_rule(check(repo), "document-draft-dated")] == [QP03]
+
+
+MARKED = '''
+!!! note "本组织补充 / organization's addition"
+    回复时限 2 个工作日为本组织规定,原手册未规定时限。
+'''
+
+
+def test_declared_additions_need_a_visible_marker(repo: Path) -> None:
+    path = repo / QP03
+    text = path.read_text(encoding="utf-8").replace("forms: [complaint]\n", "forms: [complaint]\nadditions: [回复时限 2 个工作日]\n")
+    path.write_text(text, encoding="utf-8")
+    issues = check(repo)
+    assert [(i.path, i.rule) for i in issues] == [(QP03, "document-additions-marked")]
+    assert "本组织补充" in issues[0].message and "admonition" in issues[0].message
+    path.write_text(text + MARKED, encoding="utf-8")
+    assert check(repo) == []
+
+
+def test_a_marker_without_declared_additions_is_reported(repo: Path) -> None:
+    path = repo / QP03
+    path.write_text(path.read_text(encoding="utf-8") + MARKED, encoding="utf-8")
+    issues = check(repo)
+    assert [(i.path, i.rule) for i in issues] == [(QP03, "document-additions-marked")]
+    assert "'additions:'" in issues[0].message
+
+
+def test_source_and_additions_are_front_matter_fields(repo: Path) -> None:
+    path = repo / QP03
+    text = path.read_text(encoding="utf-8").replace(
+        "forms: [complaint]\n",
+        "forms: [complaint]\nsource: {file: manual.txt, sections: ['3.4', '3.5']}\nadditions: 回复时限\n")
+    path.write_text(text + MARKED, encoding="utf-8")
+    assert check(repo) == []
+    doc = next(d.doc for d in Repository(repo).load_documents() if d.doc and d.doc.id == "QP-03")
+    assert doc.source[0].cite() == "manual.txt §3.4, §3.5" and doc.additions == ["回复时限"]
+    path.write_text(text.replace("{file: manual.txt, ", "{fil: manual.txt, ") + MARKED, encoding="utf-8")
+    wrong = [i for i in check(repo) if i.path == QP03]
+    assert {i.rule for i in wrong} == {"document-schema"} and any("fil" in i.message and "file" not in i.message for i in wrong)
+
+
+def test_the_marker_is_an_admonition_title() -> None:
+    assert addition_markers('!!! note "本组织补充 / organization\'s addition"\n    x\n') == 1
+    assert addition_markers('!!! info inline end "本组织补充"\n    x\n') == 1
+    assert addition_markers('??? note "Organisation\'s addition"\n    x\n') == 1
+    assert addition_markers("本组织补充:正文里提到这个词不算标记。\n") == 0
+    assert addition_markers('!!! note "参考资料"\n    本组织补充\n') == 0
