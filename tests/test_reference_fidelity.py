@@ -121,3 +121,90 @@ def test_the_marker_is_an_admonition_title() -> None:
     assert addition_markers('??? note "Organisation\'s addition"\n    x\n') == 1
     assert addition_markers("本组织补充:正文里提到这个词不算标记。\n") == 0
     assert addition_markers('!!! note "参考资料"\n    本组织补充\n') == 0
+
+
+# -- the reference QMS, held to the seeds --------------------------------------------------------------------
+
+def seed(name: str) -> str:
+    path = SEEDS / name
+    if not path.exists():
+        pytest.skip(f"{path} is not here (it lies beside the clone in CI and in sessions)")
+    return path.read_text(encoding="utf-8")
+
+
+def documents() -> dict[str, tuple[dict, str]]:  # type: ignore[type-arg]
+    found = {}
+    for path in sorted((ROOT / "manual").rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        if text.startswith("---\n"):
+            _, front, body = text.split("---\n", 2)
+            meta = yaml.safe_load(front)
+            found[meta["id"]] = (meta, body)
+    return found
+
+
+PROPERTY_SEED = "1-property-customer-service.txt"
+CARRIED_IN = ("PM-REG-302", "PM-REG-303", "PM-REG-304", "PM-REG-305", "PM-REG-306",
+              "PM-REG-310", "PM-REG-313", "PM-REG-315", "PM-REG-316")
+"""3.2 move-in, 3.3 fit-out, 3.4 complaints, 3.5 repairs, 3.6 visits, 3.10 front desk, 3.13 client records,
+3.15 paid services, 3.16 move-out: the regulations whose fragments stand elsewhere in the property manual."""
+
+
+def _section_text(text: str, number: str) -> str:
+    """The text of a numbered section of the property seed, up to the next heading of the same depth."""
+    toc = text.index("1.0 客户服务部工作内容概述")
+    body = text[text.index("1.0 客户服务部工作内容概述", toc + 1):]  # after the table of contents
+    heads = list(re.finditer(r"(?:^|\s)(\d\.\d(?:\.\d)?) (?=[\u4e00-\u9fff])", body))
+    for n, head in enumerate(heads):
+        if head.group(1) == number:
+            depth = number.count(".")
+            end = next((h.start() for h in heads[n + 1:] if h.group(1).count(".") <= depth), len(body))
+            return body[head.start():end]
+    raise AssertionError(f"§{number} is not a section of {PROPERTY_SEED}")
+
+
+def test_property_regulations_carried_in_cite_their_seed() -> None:
+    text = seed(PROPERTY_SEED)
+    docs = documents()
+    for doc_id in CARRIED_IN:
+        meta, body = docs[doc_id]
+        number = f"3.{int(doc_id[-2:])}"
+        assert f"{number} {meta['title']}" in text, doc_id  # the title is the seed's own, in its table of contents
+        assert meta["status"] == "draft" and "approved" not in meta and "effective" not in meta, doc_id
+        sources = meta["source"] if isinstance(meta["source"], list) else [meta["source"]]
+        assert [s["file"] for s in sources] == [PROPERTY_SEED], doc_id
+        declared = {re.match(r"\d\.\d(?:\.\d)?", s).group(0) for s in sources[0]["sections"]}
+        cited = re.findall(r"§(\d\.\d(?:\.\d)?)(?: 第 ([\d、]+) 条)?", body)
+        assert cited, f"{doc_id} cites no section of the seed"
+        for section, items in cited:
+            assert section in declared, f"{doc_id} cites §{section} in the text but not in its front matter"
+            part = _section_text(text, section)
+            for item in filter(None, items.split("、")):
+                assert re.search(rf"(?:^|\s){item}\. ", part), f"{doc_id}: §{section} has no item {item}"
+        for phrase in re.findall(r"\*\*(.+?)\*\*", body):  # what is set in bold is quoted, word for word
+            assert phrase in text, f"{doc_id}: {phrase!r} is not the seed's wording"
+
+
+def test_the_other_property_regulations_stay_outlines() -> None:
+    docs = documents()
+    outlines = [f"PM-REG-3{n:02d}" for n in range(2, 22) if f"PM-REG-3{n:02d}" not in CARRIED_IN]
+    assert len(outlines) == 11
+    for doc_id in outlines:
+        meta, body = docs[doc_id]
+        assert meta["status"] == "draft" and "source" not in meta and "## 提纲" in body, doc_id
+
+
+def test_no_draft_carries_an_approval_or_effective_date() -> None:
+    drafts = {doc_id: meta for doc_id, (meta, _) in documents().items() if meta["status"] == "draft"}
+    assert {"LD-QP-01", "LD-QP-05", "PM-REG-302"} <= set(drafts)
+    assert [doc_id for doc_id, meta in drafts.items() if "approved" in meta or "effective" in meta] == []
+
+
+def test_every_document_declaring_additions_marks_them_in_the_text() -> None:
+    declaring = 0
+    for doc_id, (meta, body) in documents().items():
+        additions = meta.get("additions", [])
+        marked = addition_markers(body)
+        assert bool(additions) == bool(marked), f"{doc_id}: {len(additions)} declared, {marked} marked"
+        declaring += bool(additions)
+    assert declaring >= 2
