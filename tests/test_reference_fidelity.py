@@ -208,3 +208,156 @@ def test_every_document_declaring_additions_marks_them_in_the_text() -> None:
         assert bool(additions) == bool(marked), f"{doc_id}: {len(additions)} declared, {marked} marked"
         declaring += bool(additions)
     assert declaring >= 2
+
+
+# -- forms the manuals name ------------------------------------------------------------------------------------
+
+NEW_FORMS = {
+    # kind: (code, governing document, seed, the seed's words naming it)
+    "shift_rota": ("PM-FOR-2102", "PM-JD-01", PROPERTY_SEED, "轮更表"),
+    "management_log": ("PM-FOR-2305", "PM-JD-03", PROPERTY_SEED, "记录大厦管理日志"),
+    "weekly_meeting": ("PM-FOR-2107", "PM-JD-01", PROPERTY_SEED, "每周召集部门所辖员工召开工作会议"),
+    "department_report": ("PM-FOR-2113", "PM-JD-01", PROPERTY_SEED, "编写部门管理月/年报告"),
+    "maintenance_plan": ("HE-FOR-01-05", "HE-JD-01", "3-hotel-engineering.txt", "设备保养月度工作计划"),
+    "work_summary": ("HE-FOR-01-06", "HE-JD-01", "3-hotel-engineering.txt", "月度工作总结报告"),
+    "duty_log": ("HE-FOR-08-01", "HE-JD-08", "3-hotel-engineering.txt", "运行值班记录"),
+    "meter_reading": ("HE-FOR-02-02", "HE-JD-02", "3-hotel-engineering.txt", "抄表记录"),
+    "recruitment_plan": ("LD-FOR-03-01", "LD-QP-03", "2-labor-dispatch-iso9001.txt", "招募计划"),
+    "training_plan": ("LD-FOR-04-03", "LD-QP-04", "2-labor-dispatch-iso9001.txt", "培训计划"),
+}
+
+
+@pytest.fixture(scope="module")
+def reference() -> Repository:
+    return Repository(ROOT)
+
+
+def test_each_new_form_has_its_code_and_an_effective_governing_document(reference: Repository) -> None:
+    docs = documents()
+    units = {u["id"]: u["prefix"] for u in yaml.safe_load((ROOT / "manual/organization.yml").read_text(encoding="utf-8"))["units"]}
+    for kind, (code, procedure, seed_file, words) in NEW_FORMS.items():
+        found = reference.registry.get(kind)
+        assert found is not None, f"no form {kind} in schemas/"
+        spec = found.spec
+        assert (spec.code, spec.procedure) == (code, procedure), kind
+        meta, _ = docs[procedure]
+        assert meta["status"] == "effective" and kind in meta["forms"], f"{procedure} does not govern {kind}"
+        assert code.startswith(units[meta["unit"]] + "-FOR-"), f"{code} is not in {meta['unit']}'s numbering"
+        assert words in seed(seed_file), f"{seed_file} does not name {kind} ({words})"
+        assert any(code in a for a in spec.additions), f"{kind}: the code {code} is ours, and the form must say so"
+        assert (ROOT / "schemas/json" / f"{kind}.schema.json").exists(), kind
+
+
+def test_form_codes_not_in_the_seeds_are_declared_additions(reference: Repository) -> None:
+    seeds = "".join(seed(name) for name in ("1-property-customer-service.txt", "2-labor-dispatch-iso9001.txt",
+                                            "3-hotel-engineering.txt", "4-customer-service-key-points.txt",
+                                            "5-large-enterprise-tax-service.txt"))
+    from_seeds = []
+    for kind in reference.registry.kinds.values():
+        code = kind.spec.code
+        if code in seeds:
+            from_seeds.append(code)
+            assert not any(code in a for a in kind.spec.additions), f"{code} is the source's own"
+        else:
+            assert any(code in a for a in kind.spec.additions), f"{kind.name}: say that {code} is this organization's"
+    assert sorted(from_seeds) == ["QMS-PM-3101", "QMS-PM-3102", "QMS-PM-3103"]
+
+
+def test_personal_data_on_the_new_forms_is_confidential(reference: Repository) -> None:
+    assert "assignments.staff" in reference.registry.get("shift_rota").spec.confidential
+    assert "on_duty" in reference.registry.get("duty_log").spec.confidential
+
+
+def _validate(reference: Repository, kind: str, data: dict) -> list[str]:  # type: ignore[type-arg]
+    from pydantic import ValidationError
+
+    try:
+        reference.registry.get(kind).model.model_validate(data)
+    except ValidationError as exc:
+        return [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+    return []
+
+
+def _record(kind: str, rid: str) -> dict:  # type: ignore[type-arg]
+    return yaml.safe_load((ROOT / "records" / kind / f"{rid}.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("kind", ["satisfaction_survey", "complaint", "contract_review"])
+def test_customer_tier_where_customers_are_recorded(reference: Repository, kind: str) -> None:
+    assert "ABC" in seed("4-customer-service-key-points.txt")
+    record = _record(kind, sorted((ROOT / "records" / kind).glob("*.yaml"))[0].stem)
+    assert "tier" not in record and _validate(reference, kind, record) == []  # optional: the year's records still pass
+    for tier in ("A", "B", "C"):
+        assert _validate(reference, kind, {**record, "tier": tier}) == []
+    assert [e.split(":")[0] for e in _validate(reference, kind, {**record, "tier": "D"})] == ["tier"]
+    assert any("tier" in a for a in reference.registry.get(kind).spec.additions)
+
+
+def test_severity_and_likelihood_in_the_tax_risk_assessment(reference: Repository) -> None:
+    assert "评价税收风险的严重程度以及发生的可能性" in seed("5-large-enterprise-tax-service.txt")
+    record = _record("risk_assessment", "RA-2026-01")
+    first = record["ranking"][0]
+    evaluations = [{"risk": r, "severity": "high", "likelihood": "medium"} for r in first["risks"]]
+    ranked = [{**first, "evaluations": evaluations}, *record["ranking"][1:]]
+    assert _validate(reference, "risk_assessment", {**record, "ranking": ranked}) == []
+    stray = [{**first, "evaluations": [{"risk": "RF-9999", "severity": "low", "likelihood": "low"}]}, *record["ranking"][1:]]
+    errors = _validate(reference, "risk_assessment", {**record, "ranking": stray})
+    assert len(errors) == 1 and "RF-9999" in errors[0] and "not among its risks" in errors[0]
+    unscaled = [{**first, "evaluations": [{**evaluations[0], "severity": "extreme"}]}, *record["ranking"][1:]]
+    assert [e.split(":")[0] for e in _validate(reference, "risk_assessment", {**record, "ranking": unscaled})] \
+        == ["ranking.0.evaluations.0.severity"]
+
+
+def test_patrols_several_times_a_day(reference: Repository) -> None:
+    assert "每日进行多次大厦内全方位巡视" in seed(PROPERTY_SEED)
+    record = _record("patrol_report", "PAT-2025-001")
+    assert _validate(reference, "patrol_report", record) == []
+    assert [e.split(":")[0] for e in _validate(reference, "patrol_report", {**record, "rounds": 1})] == ["rounds"]
+    log = [{"time": t, "by": "客户服务助理", "areas": ["大堂", "停车场"]} for t in ("08:30", "11:00", "14:30", "17:00", "21:00")]
+    rounds = record["rounds"]
+    assert _validate(reference, "patrol_report", {**record, "round_log": log[:rounds]}) == []
+    assert "round_log lists" in "".join(_validate(reference, "patrol_report", {**record, "round_log": log[:rounds - 1]}))
+    backwards = list(reversed(log[:rounds]))
+    assert "rise through the day" in "".join(_validate(reference, "patrol_report", {**record, "round_log": backwards}))
+    one = {**record, "rounds": 2, "round_log": log[:1]}
+    assert any(e.startswith("round_log") for e in _validate(reference, "patrol_report", one))
+
+
+def test_new_recurring_activities_from_the_seeds() -> None:
+    schedule = yaml.safe_load((ROOT / "manual/schedule.yml").read_text(encoding="utf-8"))["activities"]
+    by_kind: dict[str, list[dict]] = {}  # type: ignore[type-arg]
+    for activity in schedule:
+        by_kind.setdefault(activity["kind"], []).append(activity)
+    docs = documents()
+    expected = {  # kind, where: (every, the seed's words for it)
+        ("weekly_meeting", None): ({"days": 7}, "每周召集部门所辖员工召开工作会议"),
+        ("department_report", "monthly"): ({"months": 1}, "编写部门管理月/年报告"),
+        ("department_report", "annual"): ({"months": 12}, "编写部门管理月/年报告"),
+        ("maintenance_plan", None): ({"months": 1}, "设备保养月度工作计划"),
+        ("work_summary", "monthly"): ({"months": 1}, "月度工作总结报告"),
+    }
+    seeds = seed(PROPERTY_SEED) + seed("3-hotel-engineering.txt")
+    for (kind, type_), (every, words) in expected.items():
+        assert words in seeds
+        found = [a for a in by_kind[kind] if a.get("where", {}).get("type") == type_]
+        assert len(found) == 1, (kind, type_)
+        activity = found[0]
+        assert activity["every"] == every, kind
+        assert "due_day" not in activity and "due_date" not in activity  # the seeds give no deadline day: none invented
+        assert kind in docs[activity["source"]][0]["forms"], f"{activity['source']} does not govern {kind}"
+
+
+def test_form_additions_are_a_tuple_of_texts(repo: Path) -> None:
+    path = repo / "schemas/complaint.py"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('        date_field="received",\n', '        date_field="received",\n'
+                                 '        additions=("回复时限为本组织规定"),\n'), encoding="utf-8")
+    issues = [i for i in check(repo) if i.path == "schemas/complaint.py"]
+    assert len(issues) == 1 and "trailing comma" in issues[0].message
+    path.write_text(text.replace('        date_field="received",\n', '        date_field="received",\n'
+                                 '        additions=("回复时限为本组织规定",),\n'), encoding="utf-8")
+    from qmskit.schema_export import export
+
+    export(repo, Repository(repo).registry)
+    assert check(repo) == []
+    assert '"additions": [\n      "回复时限为本组织规定"\n    ]' in (repo / "schemas/json/complaint.schema.json").read_text(encoding="utf-8")
