@@ -191,7 +191,36 @@ def test_the_other_property_regulations_stay_outlines() -> None:
     assert len(outlines) == 11
     for doc_id in outlines:
         meta, body = docs[doc_id]
-        assert meta["status"] == "draft" and "source" not in meta and "## 提纲" in body, doc_id
+        assert meta["status"] == "draft" and "## 提纲" in body, doc_id
+        assert meta["source"] == {"file": PROPERTY_SEED, "sections": [f"目录 3.{int(doc_id[-2:])}"]}, doc_id  # a title only
+
+
+SEED_FILES = ("1-property-customer-service.txt", "2-labor-dispatch-iso9001.txt", "3-hotel-engineering.txt",
+              "4-customer-service-key-points.txt", "5-large-enterprise-tax-service.txt")
+UNIT_SEED = {"PM": SEED_FILES[0], "LD": SEED_FILES[1], "HE": SEED_FILES[2], "CS": SEED_FILES[3], "TX": SEED_FILES[4]}
+
+
+def _cited_in(text: str, section: str) -> bool:
+    """A section as a document cites it ("2.2 第 15 条", "工程部领班岗位职责 2-3", "目录 3.7", "57") is in the seed."""
+    head = section.removeprefix("目录 ").removeprefix("附 ").split(" ")[0]
+    parts = head.split("-") if re.fullmatch(r"[\d.]+-[\d.]+", head) else [head]
+    for part in parts:
+        found = re.search(rf"(?:^|\s){re.escape(part)}\. ", text) if part.isdigit() else part in text
+        if not found:
+            return False
+    return True
+
+
+def test_every_document_cites_the_seed_of_its_unit() -> None:
+    texts = {name: seed(name) for name in SEED_FILES}
+    for doc_id, (meta, _) in documents().items():
+        sources = meta.get("source")
+        assert sources, f"{doc_id} does not say which source manual it carries"
+        for source in sources if isinstance(sources, list) else [sources]:
+            assert source["file"] == UNIT_SEED[doc_id.split("-")[0]], doc_id  # each unit's text from its own manual
+            assert source["sections"], doc_id
+            for section in source["sections"]:
+                assert _cited_in(texts[source["file"]], section), f"{doc_id}: {section!r} is not in {source['file']}"
 
 
 def test_no_draft_carries_an_approval_or_effective_date() -> None:
