@@ -390,3 +390,26 @@ def test_form_additions_are_a_tuple_of_texts(repo: Path) -> None:
     export(repo, Repository(repo).registry)
     assert check(repo) == []
     assert '"additions": [\n      "回复时限为本组织规定"\n    ]' in (repo / "schemas/json/complaint.schema.json").read_text(encoding="utf-8")
+
+
+def test_the_site_shows_sources_and_additions(tmp_path: Path) -> None:
+    """Visible on the site: the header block, the marked passages, the forms and the roles say what is added."""
+    from reportkit import reference_context
+
+    from qmskit.site import stage
+
+    stage(reference_context(), tmp_path / "staging")
+    docs = tmp_path / "staging" / "docs"
+    page = (docs / "labor-dispatch/LD-QM-01-quality-manual.md").read_text(encoding="utf-8")
+    assert "| 出处 | 2-labor-dispatch-iso9001.txt §1.1" in page
+    assert "| 本组织补充(原手册没有) | 各节标题后注明的 ISO 9001:2015 条款号" in page
+    assert page.count('!!! note "本组织补充') == addition_markers(documents()["LD-QM-01"][1]) >= 5
+    draft = (docs / "property/PM-REG-304.md").read_text(encoding="utf-8")
+    assert "| 出处 | 1-property-customer-service.txt §1.1, §2.1 第 1、9 条" in draft
+    rota = (docs / "records/shift_rota/ROT-2026-001.md").read_text(encoding="utf-8")
+    assert "本组织补充(原手册没有):表格编号 PM-FOR-2102 为本组织编制" in rota
+    register = (docs / "registers/shift_rota.md").read_text(encoding="utf-8")
+    assert "本组织补充(原手册没有):表格编号 PM-FOR-2102" in register
+    organization = (docs / "organization.md").read_text(encoding="utf-8")
+    assert re.search(r"\*\*招聘专员\*\* — .*本组织补充:原手册没有这一岗位", organization)
+    assert not re.search(r"\*\*客户服务经理\*\* — .*本组织补充", organization)  # a role of the source says nothing
