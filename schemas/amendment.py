@@ -12,4 +12,5 @@ class RecordAmendment(Amendment):
         id_pattern="AMD-{year}-{seq:03}",
         retention_years=10,
         date_field="approved",
+        additions=("本表格为本组织补充(原手册没有记录更正单);编号 LD-FOR-02-01 为本组织编制",),
     )

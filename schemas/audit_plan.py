@@ -18,6 +18,7 @@ class InternalAuditPlan(AuditPlan):
         retention_years=3,
         confidential=("auditors.auditor",),
         date_field="start",
+        additions=("表格编号 LD-FOR-09-01 为本组织编制(原手册称'审核实施计划',无编号)",),
     )
 
     basis: str | None = Field(default=None, description="策划依据 / what the plan is based on (上次内审、管理评审、外审结果 …)")

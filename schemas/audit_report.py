@@ -21,6 +21,7 @@ class InternalAuditReport(AuditReport):
         ),
         retention_years=5,
         date_field="opened",
+        additions=("表格编号 LD-FOR-09-02 为本组织编制(原手册称'审核报告',无编号)",),
     )
 
     leader: RoleRef = Field(description="审核组组长 / audit team leader")

@@ -17,6 +17,7 @@ class Assessment(CompetenceAssessment):
         retention_years=3,
         confidential=("person", "id_number"),
         date_field="assessed",
+        additions=("表格编号 LD-FOR-04-02 为本组织编制(原手册只规定'岗位能力考核',无表格)", "服务意识、服务态度按百分制评分为本组织规定",),
     )
 
     subject: Literal["staff", "dispatched_worker"] = Field(description="对象 / company staff or dispatched worker")

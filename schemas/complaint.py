@@ -21,6 +21,7 @@ class ComplaintRecord(Complaint):
         retention_years=3,
         confidential=("customer_name", "customer_phone"),
         date_field="received",
+        additions=("表格编号 LD-FOR-07-02 为本组织编制(原手册只规定处理和回复投诉,无表格)", "客户等级(tier,ABC)字段为本组织补充,依据 CS-REF-03 的 ABC 分类法",),
     )
 
     unit: Literal["labor-dispatch", "property", "hotel", "tax"] = Field(description="单位 / unit")
@@ -30,3 +31,5 @@ class ComplaintRecord(Complaint):
     handled_by: RoleRef = Field(description="受理人岗位 / received by (role)")
     reply: str | None = Field(default=None, description="回复内容 / reply")
     escalated: bool = Field(default=False, description="重要事件已向上级报告 / escalated to management")
+    tier: Literal["A", "B", "C"] | None = Field(
+        default=None, description="客户等级 / customer tier: ABC 分类法 (CS-REF-03)")

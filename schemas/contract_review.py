@@ -35,6 +35,7 @@ class ContractReview(RecordBase):
         retention_years=5,
         confidential=("contact_person", "contact_phone"),
         date_field="received",
+        additions=("表格编号 LD-FOR-10-01 为本组织编制(原手册只要求保存评审结果的有关记录,无表格)", "客户等级(tier,ABC)字段为本组织补充,依据 CS-REF-03 的 ABC 分类法",),
     )
 
     customer: str = Field(description="企业顾客 / enterprise customer")
@@ -49,3 +50,5 @@ class ContractReview(RecordBase):
     reviewed: dt.date | None = Field(default=None, description="评审日期 / reviewed on")
     signed: dt.date | None = Field(default=None, description="签约日期 / signed on")
     changes: list[str] = Field(default_factory=list, description="合同变更 / changes agreed with the customer")
+    tier: Literal["A", "B", "C"] | None = Field(
+        default=None, description="客户等级 / customer tier: ABC 分类法 (CS-REF-03)")

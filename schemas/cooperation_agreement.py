@@ -48,6 +48,7 @@ class CooperationAgreement(RecordBase):
         ),
         retention_years=10,
         date_field="signed",
+        additions=("表格编号 TX-FOR-02-01 为本组织编制(原手册无编号)",),
     )
 
     enterprise_group: str = Field(description="企业集团 / enterprise group")

@@ -15,6 +15,7 @@ class CorrectiveActionRecord(CorrectiveAction):
         workflow=CORRECTIVE_ACTION_WORKFLOW,
         retention_years=3,
         date_field="raised",
+        additions=("表格编号 LD-FOR-11-01 为本组织编制(原手册无编号)",),
     )
 
     cross_department: bool = Field(

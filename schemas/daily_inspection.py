@@ -27,6 +27,7 @@ class DailyInspection(RecordBase):
         id_pattern="DI-{year}-{seq:03}",
         retention_years=1,
         date_field="day",
+        additions=("表格编号 HE-FOR-04-01 为本组织编制(原手册称'巡检记录',无编号)", "水泵和灯具巡检合记于一表为本组织的安排",),
     )
 
     day: dt.date = Field(description="日期 / day")

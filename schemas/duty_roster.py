@@ -16,6 +16,7 @@ class DutyRoster(RecordBase):
         id_pattern="ROS-{year}-{month:02}",
         retention_years=1,
         date_field="submitted",
+        additions=("表格编号 HE-FOR-01-03 为本组织编制(原手册称'排班表',无编号)",),
     )
 
     month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="排班月份 / month the roster is for")

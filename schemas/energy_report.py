@@ -16,6 +16,7 @@ class EnergyReport(RecordBase):
         id_pattern="EN-{year}-{month:02}",
         retention_years=3,
         date_field="submitted",
+        additions=("表格编号 HE-FOR-02-01 为本组织编制(原手册称'能源消耗量统计表',无编号)",),
     )
 
     month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="统计月份 / month, YYYY-MM")

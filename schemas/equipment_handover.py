@@ -27,6 +27,7 @@ class EquipmentHandover(RecordBase):
         id_pattern="EHL-{year}-{seq:02}",
         retention_years=10,
         date_field="checked",
+        additions=("表格编号 PM-FOR-3104 为本组织编制(原手册称《设备移交清单》,未编号)",),
     )
 
     takeover: RecordRef("takeover_workflow") = Field(description="验收工作流程 / takeover")  # type: ignore[valid-type]

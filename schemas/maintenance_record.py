@@ -17,6 +17,7 @@ class MaintenanceRecord(RecordBase):
         id_pattern="MNT-{year}-{seq:04}",
         retention_years=2,
         date_field="done",
+        additions=("表格编号 HE-FOR-03-01 为本组织编制(原手册称'检修保养记录',无编号)",),
     )
 
     activity: Literal["dust_cleaning", "pipework", "hvac_service", "insulation_check", "furniture", "other"] = Field(

@@ -16,4 +16,5 @@ class ManagementReviewReport(ManagementReview):
         ),
         retention_years=10,
         date_field="held",
+        additions=("表格编号 LD-FOR-56-01 为本组织编制(原手册称《管理评审报告》,无编号)",),
     )

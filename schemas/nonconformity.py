@@ -18,6 +18,7 @@ class NonconformityReport(Nonconformity):
         workflow=NONCONFORMITY_WORKFLOW,
         retention_years=3,
         date_field="raised",
+        additions=("表格编号 LD-FOR-08-01 为本组织编制(原手册称'不符合报告',无编号)",),
     )
 
     unit: Literal["labor-dispatch", "property", "hotel", "tax"] = Field(description="单位 / unit")

@@ -16,6 +16,7 @@ class ObjectiveResult(RecordBase):
         id_pattern="OBJ-{year}-{seq:03}",
         retention_years=3,
         date_field="reported",
+        additions=("本表格为本组织补充(原手册只要求收集服务目标达成情况数据,8.4.1 C);编号 LD-FOR-54-01 为本组织编制",),
     )
 
     objective: str = Field(pattern=r"^OBJ-[A-Z]+-\d+$", description="目标编号 / objective id (manual/objectives.yml)")

@@ -22,6 +22,7 @@ class QmsRisk(Risk):
         ),
         retention_years=3,
         date_field="identified",
+        additions=("本表格为本组织补充(原手册没有风险和机遇登记,对应 ISO 9001:2015 6.1);编号 LD-FOR-61-01 为本组织编制", "可能性和影响按 1–5 分评分为本组织规定",),
     )
 
     type: Literal["risk", "opportunity"] = Field(description="类型 / risk or opportunity")

@@ -23,6 +23,7 @@ class RegisterVerification(RecordBase):
         retention_years=5,
         confidential=("verifier_phone",),
         date_field="code_preparation_done",
+        additions=("表格编号 TX-FOR-04-01 为本组织编制(原手册无编号)",),
     )
 
     year: int = Field(description="名册年度 / register year")

@@ -1,10 +1,27 @@
-"""风险评估报告 (TX-QP-03 3.2.2.3): enterprises scored on their risk points and ranked."""
+"""风险评估报告 (TX-QP-03 3.2.2.3): enterprises scored on their risk points and ranked.
+
+3.2.2.3 风险评价分析: "税务总局评价税收风险的严重程度以及发生的可能性,根据分析评估结果进行风险等级排序" — each risk
+point found in an enterprise may carry its severity and likelihood. The source names the two dimensions but no
+scale; the three levels 高/中/低 are this organization's (the words the source uses for enterprises' risk levels).
+"""
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from qmskit.forms import FormSpec, RecordBase, RecordRef, RoleRef, Workflow
+
+Level = Literal["high", "medium", "low"]
+
+
+class RiskEvaluation(BaseModel):
+    """风险评价分析 (3.2.2.3): how severe one risk point is for this enterprise, and how likely."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    risk: RecordRef("risk_feature") = Field(description="风险点 / risk feature")  # type: ignore[valid-type]
+    severity: Level = Field(description="严重程度 / severity: 高、中、低")
+    likelihood: Level = Field(description="发生的可能性 / likelihood: 高、中、低")
 
 
 class RankedEnterprise(BaseModel):
@@ -17,6 +34,19 @@ class RankedEnterprise(BaseModel):
     level: Literal["high", "medium", "low"] = Field(description="风险等级 / level")
     response: Literal["service", "self_review", "tax_audit", "anti_avoidance", "inspection"] = Field(
         description="应对措施 / response: 纳税服务、风险自查、税务审计、反避税、税务稽查")
+    evaluations: list[RiskEvaluation] = Field(
+        default_factory=list, description="风险评价分析 / severity and likelihood of each risk point (3.2.2.3)")
+
+    @model_validator(mode="after")
+    def _evaluates_its_own_risks(self) -> "RankedEnterprise":
+        evaluated = [e.risk for e in self.evaluations]
+        stray = sorted(set(evaluated) - set(self.risks))
+        if stray:
+            raise ValueError(f"{self.enterprise}: evaluations name {', '.join(stray)}, which are not among its risks")
+        twice = sorted({r for r in evaluated if evaluated.count(r) > 1})
+        if twice:
+            raise ValueError(f"{self.enterprise}: {', '.join(twice)} is evaluated more than once")
+        return self
 
 
 class RiskAssessment(RecordBase):
@@ -30,6 +60,8 @@ class RiskAssessment(RecordBase):
         workflow=Workflow.linear("collecting", "identified", "ranked", requires={"ranked": ("ranking", "reported")}),
         retention_years=10,
         date_field="started",
+        additions=("表格编号 TX-FOR-03-02 为本组织编制(原手册只称'风险评估报告')",
+                   "严重程度和可能性的三级(高、中、低)为本组织规定;原手册只写明评价这两方面"),
     )
 
     started: dt.date = Field(description="开始日期 / started")

@@ -15,6 +15,7 @@ class RiskFeature(RecordBase):
         procedure="TX-QP-03",
         id_pattern="RF-{seq:04}",
         retention_years=10,
+        additions=("表格编号 TX-FOR-03-01 为本组织编制(原手册无编号)", "分值范围 1–100 为本组织规定(原手册只列'分值')",),
     )
 
     tax_type: str = Field(description="税种 / tax")

@@ -41,6 +41,7 @@ class CustomerSatisfactionSurvey(SatisfactionSurvey):
         retention_years=3,
         confidential=("respondent", "phone", "customer"),
         date_field="surveyed",
+        additions=("表格编号 LD-FOR-07-01 为本组织编制(原手册只规定书面征询,无表格)", "按服务质量五维度(CS-REF-01)分别打期望分和感受分、1–7 分制,为本组织补充", "客户等级(tier,ABC)字段为本组织补充,依据 CS-REF-03 的 ABC 分类法",),
     )
 
     method: Literal["visit", "written", "forum", "online", "complaint_desk", "third_party"] = Field(
@@ -50,3 +51,5 @@ class CustomerSatisfactionSurvey(SatisfactionSurvey):
     phone: str | None = Field(default=None, description="联系电话 / phone")
     servqual: Servqual = Field(description="服务质量五维度 / the five service-quality dimensions")
     comments: str | None = Field(default=None, description="意见和建议 / comments")
+    tier: Literal["A", "B", "C"] | None = Field(
+        default=None, description="客户等级 / customer tier: ABC 分类法 (CS-REF-03)")

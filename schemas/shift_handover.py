@@ -18,6 +18,7 @@ class ShiftHandover(RecordBase):
         retention_years=1,
         confidential=("handed_by", "taken_by"),
         date_field="day",
+        additions=("表格编号 HE-FOR-01-02 为本组织编制(原手册称'交接班记录',无编号)",),
     )
 
     day: dt.date = Field(description="当班日期 / day")

@@ -26,6 +26,7 @@ class TaxRequest(RecordBase):
         retention_years=10,
         confidential=("contact_person", "contact_phone"),
         date_field="accepted",
+        additions=("表格编号 TX-FOR-01-01 为本组织编制(原手册无编号)",),
     )
 
     enterprise: str = Field(description="企业(集团或成员企业)/ enterprise")

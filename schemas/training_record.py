@@ -3,7 +3,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from qmskit.forms import FormSpec, TrainingRecord
+from qmskit.forms import FormSpec, RecordRef, TrainingRecord
 
 
 class Training(TrainingRecord):
@@ -17,6 +17,7 @@ class Training(TrainingRecord):
         retention_years=3,
         confidential=("trainer",),
         date_field="held",
+        additions=("表格编号 LD-FOR-04-01 为本组织编制(原手册称'教育培训的记录',无编号)",),
     )
 
     type: Literal["induction", "on_the_job", "promotion", "dispatched_workers"] = Field(
@@ -25,3 +26,5 @@ class Training(TrainingRecord):
         description="考核方式 / assessed by: 口试、笔试、操作考核、自我评价")
     passed: int = Field(ge=0, description="考核合格人数 / number who passed")
     material: str | None = Field(default=None, description="教材 / material (e.g. CS-REF-01)")
+    plan: RecordRef("training_plan") | None = Field(  # type: ignore[valid-type]
+        default=None, description="培训计划 / the training plan this course carries out")

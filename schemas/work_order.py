@@ -26,6 +26,7 @@ class WorkOrder(RecordBase):
         retention_years=2,
         confidential=("reporter_name", "reporter_phone"),
         date_field="reported",
+        additions=("表格编号 HE-FOR-01-01 为本组织编制(原手册称'维修工作单(报修单)',无编号)", "物业客户服务部的报修使用同一张单",),
     )
 
     unit: Literal["hotel", "property"] = Field(description="单位 / unit")

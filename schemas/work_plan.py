@@ -16,6 +16,7 @@ class WorkPlan(RecordBase):
         id_pattern="WP-{year}",
         retention_years=3,
         date_field="submitted",
+        additions=("表格编号 HE-FOR-01-04 为本组织编制(原手册称'工作计划',无编号)",),
     )
 
     plan_year: int = Field(description="计划年度 / the year planned")

@@ -728,6 +728,85 @@ def tax_records(w: Writer) -> None:
         w.write("register_verification", record)
 
 
+# --------------------------------------------------------------------------- forms added for fidelity (issue 10)
+def fidelity_forms(w: Writer) -> None:
+    """One small, consistent set of each form the manuals name and issue 10 added (rota, log, meeting, reports,
+    maintenance plan, work summary, duty and meter logs, recruitment and training plans).
+
+    Written last, so the rest of the year is unchanged; the year's full run of these records is for the
+    regenerated data to fill in.
+    """
+    staff = [("客户服务主任", w.name()), ("客户服务助理", w.name()), ("客户服务助理", w.name()),
+             ("前台接待员", w.name()), ("前台接待员", w.name()), ("夜班经理", w.name())]
+    pattern = {"客户服务主任": ("day", "day", "day", "day", "day", "rest", "rest"),
+               "客户服务助理": ("morning", "morning", "night", "rest", "day", "day", "morning"),
+               "前台接待员": ("morning", "day", "morning", "day", "rest", "morning", "day"),
+               "夜班经理": ("night", "night", "night", "night", "rest", "night", "night")}
+    start = D(2026, 11, 23)
+    assignments = []
+    for n, (role, person) in enumerate(staff):
+        shifts = pattern[role][n % 2:] + pattern[role][:n % 2]
+        for offset, shift in enumerate(shifts):
+            assignments.append({"day": start + dt.timedelta(days=offset), "shift": shift, "role": role, "staff": person})
+    w.write("shift_rota", {"id": "ROT-2026-001", "status": "reported", "start": start, "end": D(2026, 11, 29),
+                           "prepared_by": "客户服务经理", "prepared": D(2026, 11, 18),
+                           "assignments": sorted(assignments, key=lambda a: (a["day"], a["role"])),
+                           "reported": D(2026, 11, 19)})
+    w.write("management_log", {
+        "id": "LOG-2026-001", "status": "checked", "day": D(2026, 11, 24), "recorded_by": "客户服务助理",
+        "entries": [{"time": "09:10", "matter": "B 座 12 层走廊灯两盏不亮,已报工程部。", "follow_up": "工程部当日 15:00 更换。", "settled": True},
+                    {"time": "16:40", "matter": "地下车库入口积水,通知清洁主管安排清理。", "follow_up": "17:20 清理完毕。", "settled": True}],
+        "checks": [{"by": "客户服务主任", "on": D(2026, 11, 24)}, {"by": "客户服务经理", "on": D(2026, 11, 25)}]})
+    w.write("weekly_meeting", {
+        "id": "WM-2026-001", "held": D(2026, 11, 23), "chair": "客户服务经理",
+        "attendees": ["客户服务主任", "客户服务助理", "前台接待员", "客服文员", "清洁主管", "夜班经理"], "headcount": 9,
+        "topics": ["上周投诉和巡楼发现的问题", "本周轮更安排", "年末业户走访"],
+        "actions": [{"action": "年末走访重点业户并整理客户资料", "owner": "客户服务主任", "due": D(2026, 12, 11)}]})
+    w.write("department_report", {
+        "id": "DR-2026-01", "type": "annual", "period": "2025", "prepared_by": "客户服务经理", "submitted": D(2026, 1, 9),
+        "submitted_to": "物业总经理", "summary": "客户服务部 2025 年度工作总结:完成大厦接管验收,建立客户档案。",
+        "plan": "2026 年按制度开展巡楼、投诉处理和定期拜访。"})
+    w.write("department_report", {
+        "id": "DR-2026-02", "type": "monthly", "period": "2026-10", "prepared_by": "客户服务经理", "submitted": D(2026, 11, 5),
+        "submitted_to": "物业总经理", "summary": "10 月每日巡楼均有记录,受理投诉均已回复。",
+        "quality_analysis": "投诉集中在电梯厅清洁,占本月投诉的一半。", "rectification": "清洁主管每日两次检查电梯厅。"})
+    w.write("maintenance_plan", {
+        "id": "MP-2026-11", "status": "approved", "month": "2026-11", "prepared_by": "工程部领班", "prepared": D(2026, 10, 26),
+        "tasks": [{"system": "hvac", "equipment": "新风机组 1-4 号", "task": "清洗过滤网,检查皮带", "week": 1, "assigned_to": "空调工", "hours": 6},
+                  {"system": "plumbing", "equipment": "生活水泵", "task": "阀门保养,管道除锈", "week": 2, "assigned_to": "水暖工", "hours": 4},
+                  {"system": "electrical", "equipment": "配电室低压柜", "task": "检查绝缘情况,紧固接线", "week": 3, "assigned_to": "电工", "hours": 5}],
+        "approved_by": "工程部经理", "approved": D(2026, 10, 28)})
+    w.write("work_summary", {
+        "id": "WS-2026-01", "type": "monthly", "period": "2026-10", "written_by": "工程部经理", "submitted": D(2026, 11, 4),
+        "submitted_to": "酒店总经理", "summary": "10 月完成维修工作单和计划保养,设备运行正常。",
+        "energy_report": "EN-2026-10", "problems": ["客房报修个别未及时到场"], "next_steps": ["领班每日核对派工单"]})
+    w.write("duty_log", {
+        "id": "DL-2026-0001", "day": D(2026, 11, 24), "shift": "day", "post": "运行值班员", "on_duty": w.name(),
+        "readings": [{"time": "09:00", "equipment": "1 号变压器", "parameter": "温度", "value": 58.0, "unit": "℃"},
+                     {"time": "13:00", "equipment": "1 号变压器", "parameter": "温度", "value": 61.0, "unit": "℃"},
+                     {"time": "13:00", "equipment": "冷冻水系统", "parameter": "供水压力", "value": 0.45, "unit": "MPa"}],
+        "phone_messages": ["10:20 客房部报 1208 房空调不制冷,已转工程部领班。"]})
+    w.write("meter_reading", {
+        "id": "MTR-2026-0001", "day": D(2026, 11, 24), "read_by": "水暖工",
+        "readings": [{"meter": "总水表", "energy": "water", "reading": 18235.0, "used": 96.0},
+                     {"meter": "总电表", "energy": "electricity", "reading": 904512.0, "used": 6120.0}],
+        "filed_by": "工程部领班"})
+    w.write("recruitment_plan", {
+        "id": "RP-2026-001", "status": "approved", "type": "long_term", "period": "2026", "basis": "公司 2026 年业务计划",
+        "positions": [{"position": "普工", "headcount": 120, "requirements": "身体健康,遵守纪律"},
+                      {"position": "仓储管理员", "headcount": 15, "requirements": "有仓储工作经验"}],
+        "rules": "统一考核,合格者签订劳动合同(经公司批准)", "channels": ["合作学校", "人才市场"],
+        "prepared_by": "人力资源部经理", "prepared": D(2025, 12, 10), "reviewed_by": "管理者代表", "reviewed": D(2025, 12, 15),
+        "approved_by": "董事长", "approved": D(2025, 12, 18)})
+    w.write("training_plan", {
+        "id": "TP-2026-01", "status": "approved", "unit": "labor-dispatch", "period": "2026",
+        "courses": [{"type": "induction", "topic": "岗前培训:技术、纪律、卫生", "audience": "新招派遣人员", "department": "人力资源部", "assessment": "written"},
+                    {"type": "on_the_job", "topic": "客户服务意识", "audience": "客服部职员", "department": "客服部", "month": "2026-05",
+                     "assessment": "oral", "material": "CS-REF-05"}],
+        "prepared_by": "人力资源部经理", "prepared": D(2025, 12, 10), "reviewed_by": "管理者代表", "reviewed": D(2025, 12, 15),
+        "approved_by": "董事长", "approved": D(2025, 12, 18)})
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=Path("records"))
@@ -746,6 +825,7 @@ def main(argv: list[str] | None = None) -> int:
     property_records(w)
     hotel_records(w)
     tax_records(w)
+    fidelity_forms(w)
     total = sum(w.count.values())
     for kind, n in sorted(w.count.items()):
         print(f"{kind:24} {n:5}")

@@ -27,6 +27,33 @@ DOC_TYPES = {
 }
 DocType = Literal["QM", "QP", "WI", "FOR", "REG", "JD", "MAN", "REF"]
 DOC_ID = re.compile(r"[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+")
+ADDITION_MARKER = re.compile(
+    r"""^[ \t]*(?:!!!|\?\?\?\+?)[ \t]+[\w-]+(?:[ \t]+[\w-]+)*[ \t]+"[^"\n]*(?:本组织补充|organi[sz]ation's addition)[^"\n]*"[ \t]*$""",
+    re.M | re.I,
+)
+"""An admonition titled 本组织补充 / organization's addition: the visible marker of text the source does not have."""
+
+
+def addition_markers(body: str) -> int:
+    """How many passages of a document's text are marked as the organization's own addition."""
+    return len(ADDITION_MARKER.findall(body))
+
+
+class SourceRef(BaseModel):
+    """Where a document's text comes from: a source file and the sections of it used."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    file: str = Field(min_length=1, description="出处文件 / source file, e.g. 1-property-customer-service.txt")
+    sections: list[str] = Field(default_factory=list, description="章节 / sections used, e.g. 1.2.2, 2.2 第 15 条")
+
+    @field_validator("sections", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        return [value] if isinstance(value, str) else value
+
+    def cite(self) -> str:
+        return f"{self.file} §{', §'.join(self.sections)}" if self.sections else self.file
 
 
 class Document(BaseModel):
@@ -49,6 +76,12 @@ class Document(BaseModel):
     supersedes: list[str] = Field(default_factory=list, description="文件编号 replaced by this one")
     references: list[str] = Field(default_factory=list, description="引用文件 / documents referred to")
     unit: str | None = Field(default=None, description="单位 / organizational unit")
+    source: list[SourceRef] = Field(
+        default_factory=list, description="出处 / the source text this document carries: {file, sections}")
+    additions: list[str] = Field(
+        default_factory=list,
+        description="本组织补充 / what this document adds to its source; each added passage is marked in the text "
+                    "with an admonition titled 本组织补充")
 
     @field_validator("id")
     @classmethod
@@ -65,10 +98,15 @@ class Document(BaseModel):
                 raise ValueError(f"{value!r} is not an ISO 9001:2015 clause (4.1 … 10.3)")
         return [str(v) for v in values]
 
-    @field_validator("supersedes", "references", "forms", mode="before")
+    @field_validator("supersedes", "references", "forms", "additions", mode="before")
     @classmethod
     def _one_or_many(cls, value: object) -> object:
         return [value] if isinstance(value, str) else value
+
+    @field_validator("source", mode="before")
+    @classmethod
+    def _one_source_or_many(cls, value: object) -> object:
+        return [value] if isinstance(value, dict) else value
 
     def review_due(self) -> dt.date | None:
         """When the next periodic review falls, from the effective date."""
@@ -95,6 +133,8 @@ class Department(BaseModel):
     name: str = Field(description="部门名称 / department")
     unit: str | None = Field(default=None, description="所属单位 / unit")
     en: str | None = Field(default=None, description="English name")
+    addition: str | None = Field(
+        default=None, description="本组织补充 / why this department is named though the source does not name it")
 
 
 class Role(BaseModel):
@@ -106,6 +146,8 @@ class Role(BaseModel):
     en: str | None = Field(default=None, description="English name")
     certificates: list[str] = Field(default_factory=list, description="上岗证书 / certificates required")
     document: str | None = Field(default=None, description="岗位说明书 / job description document")
+    addition: str | None = Field(
+        default=None, description="本组织补充 / why this role is named though the source does not name it")
 
 
 class Unit(BaseModel):

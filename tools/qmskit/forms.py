@@ -118,7 +118,10 @@ class FormSpec:
 
     ``id_pattern`` uses ``{year}``, ``{month:02}`` and ``{seq:04}``
     placeholders; ``retention`` is in years; ``schedule`` is the id of a
-    recurring activity that produces this record, if any.
+    recurring activity that produces this record, if any. ``additions``
+    says what the form adds to the source it comes from (a form code the
+    source does not give, a rating scale), so that no reader takes it for
+    the source's own.
     """
 
     kind: str
@@ -131,6 +134,7 @@ class FormSpec:
     retention_years: int | None = None
     confidential: tuple[str, ...] = ()
     date_field: str | None = None
+    additions: tuple[str, ...] = ()
 
     def title(self, lang: str = "zh") -> str:
         return self.title_zh if lang == "zh" else self.title_en

@@ -158,6 +158,10 @@ def _spec_problems(model: type[RecordBase]) -> Iterator[str]:
             yield f"confidential field {name!r} is not a field of {model.__name__}"
     if spec.date_field and spec.date_field not in fields:
         yield f"date_field {spec.date_field!r} is not a field of {model.__name__}"
+    for key in ("confidential", "additions"):
+        value = getattr(spec, key)
+        if not isinstance(value, tuple) or not all(isinstance(v, str) for v in value):
+            yield f"{key} is a tuple of texts; write ('…',) with a trailing comma for one"
     workflow = spec.workflow
     if workflow is None:
         return

@@ -31,6 +31,8 @@ def json_schema(kind: Kind) -> dict[str, Any]:
         "retention_years": spec.retention_years,
         "confidential": list(spec.confidential),
     }
+    if spec.additions:
+        ordered["x-qms-form"]["additions"] = list(spec.additions)
     props = ordered.get("properties", {})
     props["id"] = {**props.get("id", {}), "pattern": "^" + kind.pattern.regex.pattern + "$"}
     if spec.workflow is not None:

@@ -5,7 +5,7 @@ import datetime as dt
 import re
 
 from .. import yamlio
-from ..documents import Organization
+from ..documents import Organization, addition_markers
 from ..issues import Issue
 from ..repository import ORGANIZATION_FILE
 from ..registry import Registry
@@ -48,6 +48,21 @@ def _check_one(
         for key in ("approved", "effective", "review_every"):
             if getattr(doc, key) is None:
                 add("status", "document-control", f"an effective document needs '{key}'; add it or set status: draft")
+    if doc.status == "draft":
+        dated = [key for key in ("approved", "effective") if getattr(doc, key) is not None]
+        if dated:
+            add(dated[0], "document-draft-dated",
+                f"a draft carries no approval or effective date, but this one has {' and '.join(repr(k) for k in dated)}; "
+                "remove them until the document is approved (then set status: effective with both dates)")
+    marked = addition_markers(df.body)
+    if doc.additions and not marked:
+        add("additions", "document-additions-marked",
+            f"the front matter lists {len(doc.additions)} addition(s) to the source, but the text marks none; "
+            'put each added passage in an admonition titled 本组织补充 (!!! note "本组织补充 / organization\'s addition")')
+    if marked and not doc.additions:
+        add("status", "document-additions-marked",
+            f"the text marks {marked} passage(s) as 本组织补充, but the front matter lists no 'additions'; "
+            "list what is added under 'additions:'")
     if doc.approved and doc.effective and doc.effective < doc.approved:
         add("effective", "document-control",
             f"effective {doc.effective} is before approved {doc.approved}: a document takes effect only once "

@@ -179,6 +179,9 @@ def record_register(ctx: Context, kind: Kind) -> Report:
     summary = report.section(tr("概要", "Summary"))
     counts = _status_counts(kind, recs)
     summary.add(Paragraph(tr(f"共 {len(recs)} 份记录。", f"{len(recs)} records.")))
+    if spec.additions:
+        summary.add(Paragraph(tr("本组织补充(原手册没有):", "The organization's additions (not in the source): ")
+                              + ";".join(spec.additions)))
     if spec.workflow:
         summary.add(Paragraph(tr("按状态:", "By status: ") + ", ".join(f"{tr.value(s)} {n}" for s, n in counts.items())))
     if "due" in kind.model.model_fields:

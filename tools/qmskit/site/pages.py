@@ -60,6 +60,11 @@ def document_page(ctx: Context, doc: Document, path: str, body: str, linker: Lin
         [tr("生效日期", "Effective"), str(doc.effective or "—")],
         [tr("下次评审", "Next review"), str(doc.review_due() or "—")],
     ])
+    if doc.source:
+        header.rows.append([tr("出处", "Source"), ";".join(ref.cite() for ref in doc.source)])
+    if doc.additions:
+        header.rows.append([tr("本组织补充(原手册没有)", "Organization's additions (not in the source)"),
+                            ";".join(doc.additions)])
     table = _table_md(header)
     for name in (doc.owner, doc.approver):
         table = table.replace(f"| {escape(name)} |", f"| {linker.name_link(name, page)} |", 1)
@@ -105,6 +110,9 @@ def record_page(ctx: Context, rec: Rec, linker: Linker, page: str) -> str:
     report.section(tr("内容", "Fields")).add(Table([tr("字段", "Field"), tr("值", "Value")], rows))
     if spec.confidential:
         report.sections[-1].add(Paragraph(tr("保密字段(个人信息)不在本站显示。", "Confidential fields (personal data) are not shown here.")))
+    if spec.additions:
+        report.sections[-1].add(Paragraph(tr("本组织补充(原手册没有):", "The organization's additions (not in the source): ")
+                                          + ";".join(spec.additions)))
     report.section(tr("修改历史", "Change history")).add(_history(ctx, rec))
     text = linker.link(render(report), page)
     for name, ref in refs.items():
@@ -139,7 +147,8 @@ def organization_page(ctx: Context) -> tuple[str, dict[str, str]]:
     for n, dept in enumerate(org.departments, 1):
         anchor = f"dept-{n}"
         anchors[dept.name] = f"organization.md#{anchor}"
-        lines.append(f'- <span id="{anchor}"></span>**{escape(dept.name)}** {escape(dept.en or "")}')
+        note = f"({tr('本组织补充:', 'organization’s addition: ')}{escape(dept.addition)})" if dept.addition else ""
+        lines.append(f'- <span id="{anchor}"></span>**{escape(dept.name)}** {escape(dept.en or "")}{note}')
     lines += ["", f"## {tr('岗位', 'Roles')}", ""]
     for n, role in enumerate(org.roles, 1):
         anchor = f"role-{n}"
@@ -151,5 +160,7 @@ def organization_page(ctx: Context) -> tuple[str, dict[str, str]]:
             extra.append(tr("证书:", "certificates: ") + escape("、".join(role.certificates)))
         if role.document:
             extra.append(role.document)
+        if role.addition:
+            extra.append(tr("本组织补充:", "organization's addition: ") + escape(role.addition))
         lines.append(f'- <span id="{anchor}"></span>**{escape(role.name)}** — ' + ";".join(e for e in extra if e))
     return "\n".join(lines) + "\n", anchors
