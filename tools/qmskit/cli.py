@@ -34,6 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--jobs", type=int, default=None, help="worker processes for large repositories (default: cores)")
     check.add_argument("--base", metavar="REV", help="pull-request check: compare with the merge base of REV")
     check.add_argument("--head", metavar="REV", help="with --base: check this revision instead of the working tree")
+    check.add_argument("--strict", action="store_true", help="fail on warnings too (contradictions in closed history)")
 
     diff = sub.add_parser("diff", help="Markdown summary of a change, for a pull-request comment")
     diff.add_argument("--base", metavar="REV", required=True, help="the branch the change goes into")
@@ -173,13 +174,18 @@ def cmd_check(args: argparse.Namespace) -> int:
     _print_issues(result.issues, args.format)
     if args.format == "text":
         summary = f"{result.documents} documents, {result.kinds} forms, {result.records} records checked"
-        if result.ok:
+        rules = ", ".join(f"{rule} {n}" for rule, n in sorted(result.counts.items()))
+        warned = len(result.warnings)
+        if not result.issues:
             print(f"{summary}: no problems.")
+        elif result.ok:
+            noun = "warning" if warned == 1 else "warnings"
+            print(f"{summary}: no errors, {warned} {noun} ({rules}){'' if args.strict else '; --strict fails on them'}.")
         else:
-            rules = ", ".join(f"{rule} {n}" for rule, n in sorted(result.counts.items()))
             noun = "problem" if len(result.issues) == 1 else "problems"
-            print(f"{summary}: {len(result.issues)} {noun} ({rules}).")
-    return 0 if result.ok else 1
+            also = f", {warned} of them warnings" if warned else ""
+            print(f"{summary}: {len(result.issues)} {noun}{also} ({rules}).")
+    return 0 if result.ok and not (args.strict and result.warnings) else 1
 
 
 def cmd_new(args: argparse.Namespace) -> int:
