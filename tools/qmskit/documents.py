@@ -49,6 +49,10 @@ class Document(BaseModel):
     supersedes: list[str] = Field(default_factory=list, description="文件编号 replaced by this one")
     references: list[str] = Field(default_factory=list, description="引用文件 / documents referred to")
     unit: str | None = Field(default=None, description="单位 / organizational unit")
+    training: Literal["required"] | None = Field(
+        default=None, description="培训要求 / 'required': people trained on an earlier revision are due for training again")
+    training_within_days: int | None = Field(
+        default=None, ge=1, le=365, description="新版本生效后多少天内完成再培训 / days after a new revision takes effect (default 30)")
 
     @field_validator("id")
     @classmethod
