@@ -4,7 +4,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from qmskit.forms import NONCONFORMITY_WORKFLOW, FormSpec, Nonconformity
+from qmskit.forms import NONCONFORMITY_CLOSURE, NONCONFORMITY_WORKFLOW, FormSpec, Nonconformity
 
 
 class NonconformityReport(Nonconformity):
@@ -18,6 +18,9 @@ class NonconformityReport(Nonconformity):
         workflow=NONCONFORMITY_WORKFLOW,
         retention_years=3,
         date_field="raised",
+        # closed as effective: its actions and complaints are closed, and the same requirement is not
+        # breached again within 180 days (the organization's own window, LD-QP-08 效果验证)
+        closure=NONCONFORMITY_CLOSURE.recurring_within(180),
     )
 
     unit: Literal["labor-dispatch", "property", "hotel", "tax"] = Field(description="单位 / unit")

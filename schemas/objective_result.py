@@ -3,7 +3,7 @@ import datetime as dt
 
 from pydantic import Field
 
-from qmskit.forms import DeptRef, FormSpec, RecordBase, RoleRef
+from qmskit.forms import Derived, DeptRef, FormSpec, RecordBase, Recount, RoleRef
 
 
 class ObjectiveResult(RecordBase):
@@ -16,6 +16,9 @@ class ObjectiveResult(RecordBase):
         id_pattern="OBJ-{year}-{seq:03}",
         retention_years=3,
         date_field="reported",
+        # the stated figures re-count from the records with the objective's rule, as of the day they were stated
+        derived=(Derived("numerator", Recount("numerator", as_of="reported")),
+                 Derived("denominator", Recount("denominator", as_of="reported"))),
     )
 
     objective: str = Field(pattern=r"^OBJ-[A-Z]+-\d+$", description="目标编号 / objective id (manual/objectives.yml)")

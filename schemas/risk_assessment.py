@@ -4,7 +4,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from qmskit.forms import FormSpec, RecordBase, RecordRef, RoleRef, Workflow
+from qmskit.forms import Derived, FormSpec, RecordBase, RecordRef, RoleRef, SumOf, Workflow
 
 
 class RankedEnterprise(BaseModel):
@@ -30,6 +30,8 @@ class RiskAssessment(RecordBase):
         workflow=Workflow.linear("collecting", "identified", "ranked", requires={"ranked": ("ranking", "reported")}),
         retention_years=10,
         date_field="started",
+        # 企业风险分值 = 所列风险特征分值之和 (TX-QP-03 3.2.2.3): the score is derived, never typed freely
+        derived=(Derived("ranking.*.score", SumOf("risks", "score")),),
     )
 
     started: dt.date = Field(description="开始日期 / started")
