@@ -74,7 +74,7 @@ class SumOf:
     field: str
 
     def describe(self) -> str:
-        return f"the sum of '{self.field}' over the records in '{self.refs}'"
+        return f"the sum of '{self.field}' of the records in '{self.refs}'"
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ class Recount:
     as_of: str | None = None
 
     def describe(self) -> str:
-        return f"the {self.part} re-counted with the objective's rule"
+        return f"re-counting with the objective's rule"
 
 
 @dataclass(frozen=True)

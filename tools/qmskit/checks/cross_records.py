@@ -145,6 +145,11 @@ class Pass:
     seen: set[tuple[Any, ...]] = field(default_factory=set)
     cache: dict[Any, Any] = field(default_factory=dict)  # built once per pass: back-references, recurrences
 
+    def title(self, fact: Fact) -> str:
+        """The form's English title, as a noun in a sentence: "nonconformity report"."""
+        kind = self.index.registry.get(fact.kind)
+        return kind.spec.title_en[:1].lower() + kind.spec.title_en[1:] if kind is not None else fact.kind
+
     def issue(self, fact: Fact, loc: Loc, rule: str, message: str, severity: Severity = Severity.ERROR) -> None:
         line, col = self.index.position(fact.id, loc)
         self.issues.append(Issue(fact.path, line, col, rule, message, severity))
@@ -228,11 +233,11 @@ def _date_order(run: Pass, fact: Fact, path: RefPath, ref: Ref) -> None:
                 continue
             run.seen.add(key)
             word = "before" if before else "after"
+            own_name = dotted(own_loc)
             run.issue(fact, own_loc, "date-order",
-                      f"{fact.id}: {dotted(own_loc)} {own} is {word} {order.theirs} {theirs} of {target.id} "
-                      f"({target.path}), which it names in '{dotted(loc)}'; a {fact.kind} cannot be dated "
-                      f"{word} the {target.kind} it follows from. Correct whichever date is wrong, "
-                      f"or name the right record")
+                      f"{fact.id}: {own_name} {own} is {word} {target.id}'s {order.theirs} {theirs} ({target.path}), "
+                      f"the {run.title(target)} it names in '{dotted(loc)}'; {own_name} may not be {word} it. "
+                      "Correct whichever date is wrong, or name the right record")
 
 
 # -- person-role -----------------------------------------------------------------------------------
@@ -258,15 +263,17 @@ def _person_role(run: Pass, fact: Fact, path: RefPath, ref: Ref) -> None:
                 and (not department or run.role_departments.get(str(r.get("role"))) == department)]
         if fits:
             continue
-        wanted = (f"the role {role}" if role else "") + (" " if role and department else "") + \
-            (f"a role of {department}" if department else "")
-        wanted = wanted or "any role (the person did not work here then)"
         when = f"on {day}" if day else "at any time"
         roles_then = ", ".join(sorted({str(r.get("role")) for r in held})) or "none"
+        if role or department:
+            wanted = " in ".join(w for w in (f"the role {role}" if role else "",
+                                             f"a role of {department}" if department else "") if w)
+            what = f"did not hold {wanted} {when} (roles held then: {roles_then})"
+        else:
+            what = f"held no role {when}: not working here then"
         run.issue(fact, loc, "person-role",
-                  f"{fact.id}: '{dotted(loc)}' names {person.id} ({person.path}), who did not hold {wanted} "
-                  f"{when} (roles held then: {roles_then}); name the person who did, or correct the roles "
-                  f"and dates in {person.id}")
+                  f"{fact.id}: '{dotted(loc)}' names {person.id} ({person.path}), who {what}; name the person "
+                  f"who did it, or correct the roles and dates in {person.id}")
 
 
 def _held(role: dict[str, Any], day: dt.date | None) -> bool:

@@ -68,10 +68,9 @@ def check_derived(run: Pass, fact: Fact, kind: Kind) -> None:
                 continue
             if expected is None or _equal(actual, expected.value):
                 continue
-            describe = derived.rule.describe()
             run.issue(fact, loc, "derived-value",
-                      f"{fact.id}: '{dotted(loc)}' is {actual}, but {describe} gives {expected.value} "
-                      f"(from {expected.sources}); write {expected.value}, or correct the records it is derived from")
+                      f"{fact.id}: '{dotted(loc)}' is {actual}, but {derived.rule.describe()} gives {expected.value} "
+                      f"({expected.sources}); write {expected.value}, or correct the records it is derived from")
 
 
 def _equal(actual: Any, expected: Any) -> bool:
@@ -88,7 +87,7 @@ def _expected(run: Pass, fact: Fact, loc: Loc, derived: Derived) -> Expected | N
         return _recount(run, fact, loc, rule)
     if isinstance(rule, Computed):
         value = rule.fn(RecordView(fact, loc, run.index), run.index)
-        return None if value is None else Expected(value, f"the records {fact.id} depends on ({rule.describe()})")
+        return None if value is None else Expected(value, f"{rule.describe()}, from the records {fact.id} depends on")
     raise TypeError(f"unknown derived rule {rule!r}")  # pragma: no cover - the registry refuses it
 
 
@@ -103,10 +102,10 @@ def _sum(run: Pass, fact: Fact, loc: Loc, rule: SumOf) -> Expected | None:
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             return None  # a missing or invalid record is reported by its own rule
         total += value
-        parts.append(f"{rid} {rule.field} {value}")
+        parts.append(f"{rid} {value}")
     if not parts:
         return None
-    return Expected(int(total) if float(total).is_integer() else total, ", ".join(parts))
+    return Expected(int(total) if float(total).is_integer() else total, " + ".join(parts))
 
 
 def _recount(run: Pass, fact: Fact, loc: Loc, rule: Recount) -> Expected | None:
@@ -129,9 +128,9 @@ def _recount(run: Pass, fact: Fact, loc: Loc, rule: Recount) -> Expected | None:
     value = count.numerator if rule.part == "numerator" else count.denominator
     missing = [i for i in count.measured if i not in count.meeting]
     shown = ", ".join(missing[:8]) + (f" … (+{len(missing) - 8})" if len(missing) > 8 else "")
-    scope = f"{objective.id} {period.label}" + (f" {split}" if split else " (all departments)")
-    return Expected(value, f"{count.numerator} of {count.denominator} {objective.rule.kind} records counted for "
-                           f"{scope} up to {as_of}; not meeting: {shown or 'none'}")
+    scope = f"{objective.id} {period.label}" + (f" {split}" if split else "")
+    return Expected(value, f"{scope}, {objective.rule.kind} records up to {as_of}: {count.numerator} of "
+                           f"{count.denominator} meet it; not meeting: {shown or 'none'}")
 
 
 class _Counting:

@@ -7,9 +7,9 @@ as-of day (the people register: records of a form built on
 - a certificate with an expiry date: overdue the day after it expires, due
   soon within :data:`CERTIFICATE_SOON_DAYS` days;
 - training on a document whose front matter says ``training: required``: a
-  person whose latest training record on it names an earlier revision is due
-  again, by ``training_within_days`` (default 30) after the current revision
-  took effect.
+  person whose latest training record on it, held before the current
+  revision took effect, names another revision is due again, by
+  ``training_within_days`` (default 30) after the current revision took effect.
 """
 from __future__ import annotations
 
@@ -66,8 +66,8 @@ def compute(ctx: Context) -> list[CompetenceItem]:
                 latest[(pid, doc_id)] = (held, str(revision), rec.id)
     for (pid, doc_id), (held, revision, rid) in sorted(latest.items()):
         doc = required[doc_id]
-        if pid not in working or revision == doc.revision:
-            continue
+        if pid not in working or revision == doc.revision or (doc.effective is not None and held >= doc.effective):
+            continue  # trained on the current revision, or on another after it took effect (a draft of the next)
         start = doc.effective or held
         due = start + dt.timedelta(days=doc.training_within_days or TRAINING_DAYS)
         items.append(CompetenceItem(pid, _name(working[pid]), "training", f"{doc_id} {doc.revision}", due,
