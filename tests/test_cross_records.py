@@ -453,7 +453,8 @@ def test_an_ncr_closed_effective_while_its_action_is_open_is_a_warning(qms: Path
     assert issue.path == NCR and issue.severity is Severity.WARNING
     assert issue.message == ("NCR-2026-0001 is closed as effective on 2026-04-25 while CA-2026-0001 "
                              "(records/corrective_action/CA-2026-0001.yaml), which it cites in 'actions[0]', is still "
-                             "'in_progress'; close CA-2026-0001 first, or re-open NCR-2026-0001 through an amendment")
+                             "'in_progress'; close CA-2026-0001 first, or re-open NCR-2026-0001 with an amendment "
+                             "record that amends it")
     assert check_repository(Repository(qms), AS_OF, jobs=1).ok  # history: qms check passes with a warning
 
 
@@ -494,6 +495,20 @@ def test_the_same_requirement_after_the_window_or_another_requirement_is_no_cont
     verified_action(qms)
     ncr(qms, "NCR-2026-0002", raised=D(2026, 7, 25))  # 91 days after
     ncr(qms, "NCR-2026-0003", raised=D(2026, 5, 1), requirement="QP-03")
+    assert check(qms) == []
+
+
+def test_an_amendment_of_the_closed_ncr_acknowledges_the_contradiction(qms: Path) -> None:
+    closed_ncr(qms, on=D(2026, 4, 25))
+    verified_action(qms)
+    ncr(qms, "NCR-2026-0002", raised=D(2026, 6, 1))
+    amendment = {"id": "AMD-2026-001", "amends": "NCR-2026-0001", "reason": "NCR-2026-0002 再次发生,验证结论不成立。",
+                 "change": "验证结论改为无效。", "approved_by": "管理者代表", "approved": D(2026, 5, 2)}
+    write_record(qms, "amendment", amendment)  # approved before the recurrence: it cannot speak of it
+    [issue] = of_rule(check(qms), "closure-contradiction")
+    assert "re-open NCR-2026-0001 with an amendment record that amends it (approved on or after 2026-06-01)" \
+        in issue.message
+    write_record(qms, "amendment", {**amendment, "approved": D(2026, 6, 1)})
     assert check(qms) == []
 
 

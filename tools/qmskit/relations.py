@@ -147,7 +147,9 @@ class Closure:
     reference field) must be closed too; and with ``within_days``, no later
     record of the same form may name the same ``same`` value (the requirement
     breached: document and section) within that many days of the ``closed``
-    date, counted by the later record's ``raised`` date.
+    date, counted by the later record's ``raised`` date. An amendment record
+    that amends the closed record (approved no earlier than the later record)
+    re-opens its claim, and the contradiction is no longer reported.
     """
 
     effective: tuple[str, Any] = ("verification.result", "effective")

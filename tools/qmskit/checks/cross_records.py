@@ -11,7 +11,9 @@ never by the name of a kind:
   its rule gives from the records it depends on;
 - ``closure-contradiction``: a record closed as effective while a record it
   cites, or that cites it, is still open, or while the same requirement is
-  breached again within the form's window (:class:`~qmskit.relations.Closure`).
+  breached again within the form's window (:class:`~qmskit.relations.Closure`);
+  an amendment record that amends the closed record acknowledges it (the one
+  way to re-open what is closed).
 
 They run after the per-record pass, on a :class:`~qmskit.recordindex.RecordIndex`
 of the valid records that keeps only the fields some declaration names
@@ -29,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..documents import Organization
-from ..forms import Ref
+from ..forms import Amendment, Ref
 from ..issues import Issue, Severity
 from ..plans import OBJECTIVES_FILE, Objective, ObjectivesFile
 from ..recordindex import Fact, Loc, RecordIndex, beside, dotted, values_at
@@ -108,6 +110,8 @@ def plan_for(repo: Repository, organization: Organization | None = None) -> Cros
                         add(target.name, *fields)
         if spec.closure is not None:
             add(kind.name, *spec.closure.fields())
+            for amendment in registry.extending(Amendment):  # an amendment acknowledges a contradiction
+                add(amendment.name, "amends", "approved")
             for name in spec.closure.cites:
                 ref = ref_at(kind, (name,))
                 for target in _targets(registry, ref.kind) if ref is not None else []:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..recordindex import Fact, Loc, RecordIndex, at, beside, container_loc, dotted, lookup, values_at
+from ..forms import Amendment
 from ..registry import Kind
 from ..relations import Closure, Computed, Derived, Recount, SumOf
 
@@ -158,7 +159,8 @@ def closed_effective(run: Pass, fact: Fact, closure: Closure) -> bool:
 
 
 def check_closure(run: Pass, fact: Fact, kind: Kind, closure: Closure) -> None:
-    if closed_effective(run, fact, closure):
+    """A record closed as effective against the records around it; an amendment of it acknowledges a contradiction."""
+    if closed_effective(run, fact, closure) and not _amended(run, fact.id):
         closed = fact.get(closure.closed)
         for loc, other, how in _linked(run, fact, kind, closure):
             if _final(run, other):
@@ -166,21 +168,40 @@ def check_closure(run: Pass, fact: Fact, kind: Kind, closure: Closure) -> None:
             run.issue(fact, loc, "closure-contradiction",
                       f"{fact.id} is closed as effective{f' on {closed}' if closed else ''} while {other.id} "
                       f"({other.path}), {how}, is still '{other.status}'; close {other.id} first, or re-open "
-                      f"{fact.id} through an amendment", run.closure_severity)
+                      f"{fact.id} with an amendment record that amends it", run.closure_severity)
     if closure.same and closure.within_days:
         for earlier, later, days in _recurrences(run, kind, closure):
+            if _amended(run, earlier.id, on_or_after=later.get(closure.raised)):
+                continue
+            window = f"(the form allows no recurrence within {closure.within_days} days)"
+            fix = (f"re-open {earlier.id} with an amendment record that amends it (approved on or after "
+                   f"{later.get(closure.raised)}) and carry its cause into {later.id}")
             if later.id == fact.id:
                 run.issue(fact, (closure.same,), "closure-contradiction",
                           f"{later.id} breaches {later.get(closure.same)} again {days} days after {earlier.id} "
-                          f"({earlier.path}) was closed as effective on {earlier.get(closure.closed)} (the form allows "
-                          f"no recurrence within {closure.within_days} days); re-open {earlier.id}'s verification "
-                          f"through an amendment and carry its cause into {later.id}", run.closure_severity)
+                          f"({earlier.path}) was closed as effective on {earlier.get(closure.closed)} {window}; {fix}",
+                          run.closure_severity)
             elif earlier.id == fact.id and later.id not in run.subjects:
                 run.issue(fact, (closure.closed,), "closure-contradiction",
                           f"{earlier.id} is closed as effective on {earlier.get(closure.closed)}, but {later.id} "
                           f"({later.path}) breaches the same requirement {earlier.get(closure.same)} {days} days later "
-                          f"(the form allows no recurrence within {closure.within_days} days); re-open "
-                          f"{earlier.id}'s verification through an amendment", run.closure_severity)
+                          f"{window}; {fix}", run.closure_severity)
+
+
+def _amended(run: Pass, rid: str, on_or_after: Any = None) -> bool:
+    """Whether an amendment record amends ``rid`` (approved on or after a day, when one is given)."""
+    key = ("amended",)
+    if key not in run.cache:
+        found: dict[str, list[dt.date]] = {}
+        for amendment in run.index.of_base(Amendment):
+            target, approved = amendment.get("amends"), amendment.get("approved")
+            if isinstance(target, str) and isinstance(approved, dt.date):
+                found.setdefault(target, []).append(approved)
+        run.cache[key] = found
+    days = run.cache[key].get(rid, [])
+    if not isinstance(on_or_after, dt.date):
+        return bool(days)
+    return any(day >= on_or_after for day in days)
 
 
 def _linked(run: Pass, fact: Fact, kind: Kind, closure: Closure) -> Iterator[tuple[Loc, Fact, str]]:
