@@ -86,7 +86,7 @@ def section(ctx: Context, items: list[CompetenceItem], report: Report) -> None:
     rows = []
     for i in items:
         if i.trained is None:
-            detail = tr("有效期至期限日", "valid until the due day")
+            detail = tr(f"有效期至 {i.due}", f"valid until {i.due}")
         else:
             revision, rid, held = i.trained
             detail = tr(f"曾于 {held} 培训 {revision} 版({rid})", f"trained on {revision} on {held} ({rid})")
