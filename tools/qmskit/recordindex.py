@@ -107,6 +107,14 @@ def beside(data: Mapping[str, Any], loc: Loc, name: str) -> tuple[Loc, Any]:
     return tuple(found_loc), at(data, tuple(found_loc))
 
 
+def _named(fact: Fact, name: str) -> list[str]:
+    """The ids a field names (a reference or a list of them)."""
+    found = []
+    for _, value in values_at(fact.data, tuple(name.split("."))):
+        found.extend(v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str))
+    return found
+
+
 def dotted(loc: Loc) -> str:
     """A location as people write it: ``auditors[1].person``."""
     text = ""
@@ -135,6 +143,7 @@ class RecordIndex:
     _kinds_read: set[str] = field(default_factory=set)
     _models: dict[str, RecordBase | None] = field(default_factory=dict)
     _positions: dict[str, yamlio.Loaded | None] = field(default_factory=dict)
+    _citing: dict[tuple[str, str], dict[str, list[Fact]]] = field(default_factory=dict)
 
     # -- building ----------------------------------------------------------
 
@@ -162,14 +171,41 @@ class RecordIndex:
         self.facts[rid] = fact
         return fact
 
-    def of_kind(self, name: str) -> list[Fact]:
-        """Every valid record of a kind, by id."""
+    def of_kind(self, name: str, containing: str | None = None) -> list[Fact]:
+        """Every valid record of a kind, by id.
+
+        ``containing`` is a promise by the caller that it only wants records
+        whose file holds that text (an id they name): a lazy index then reads
+        only those files, so a pull-request check looking for the complaints
+        that name one NCR does not parse every complaint. Others already read
+        may be returned too; the caller still compares the field itself.
+        """
         if not self.complete and name not in self._kinds_read:
-            for rid, kind in self.files.items():
-                if kind == name:
-                    self.get(rid)
-            self._kinds_read.add(name)
+            if containing is None:
+                for rid, kind in self.files.items():
+                    if kind == name:
+                        self.get(rid)
+                self._kinds_read.add(name)
+            else:
+                needle = containing.encode("utf-8")
+                for rid, kind in self.files.items():
+                    if kind == name and rid not in self.facts and needle in self._raw(rid):
+                        self.get(rid)
         return sorted((f for f in self.facts.values() if f is not None and f.kind == name), key=lambda f: f.id)
+
+    def citing(self, base: type[RecordBase] | str, name: str, rid: str) -> list[Fact]:
+        """Records of the forms built on ``base`` whose field ``name`` names ``rid`` (a back-reference)."""
+        key = (str(base), name)
+        if self.complete:
+            if key not in self._citing:
+                found: dict[str, list[Fact]] = {}
+                for fact in self.of_base(base):
+                    for target in _named(fact, name):
+                        found.setdefault(target, []).append(fact)
+                self._citing[key] = found
+            return self._citing[key].get(rid, [])
+        return [f for kind in self.kinds_for(base) for f in self.of_kind(kind.name, containing=rid)
+                if rid in _named(f, name)]
 
     def of_base(self, base: type[RecordBase] | str) -> list[Fact]:
         """Every valid record of the forms built on ``base`` (a class or a kind/base name)."""
@@ -207,6 +243,13 @@ class RecordIndex:
         if rid not in self._positions:  # only records with a problem get here: few, so kept
             self._positions[rid] = self._read(rid)
         return self._positions[rid]
+
+    def _raw(self, rid: str) -> bytes:
+        try:
+            with open(self.root / self.path_of(rid), "rb") as handle:
+                return handle.read()
+        except OSError:
+            return b""
 
     def _read(self, rid: str) -> yamlio.Loaded | None:
         try:

@@ -208,11 +208,16 @@ def check_repository(
 def _cross(
     facts: RecordIndex, plan: CrossPlan, checked: list[RecordFile], as_of: dt.date, organization: Organization | None
 ) -> list[Issue]:
-    """The rules across records, on the records this check validated (closure contradictions as warnings)."""
+    """The rules across records, on the records this check validated.
+
+    Closure contradictions are warnings in a full check (they are history);
+    a pull-request check (``facts`` not complete) leaves them to
+    :func:`check_changed_records`, which reports those the change creates as errors.
+    """
     if not plan.any_rule:
         return []
     subjects = [rf.id for rf in checked if rf.path.endswith(".yaml")]
-    return check_cross_records(facts, plan, subjects, as_of, organization)
+    return check_cross_records(facts, plan, subjects, as_of, organization, closure=facts.complete)
 
 
 def check_pull_request(
@@ -240,5 +245,5 @@ def check_pull_request(
             extra += check_changed_records(head_repo, as_of, [c.path for c in changes.record_changes if c.status != "D"])
     finally:
         git.close()
-    result.issues = sorted(set(extra) | set(result.issues))  # a change's errors outrank the same issue as history
+    result.issues = sorted(set(result.issues) | set(extra))
     return result

@@ -170,7 +170,7 @@ def check_closure(run: Pass, fact: Fact, kind: Kind, closure: Closure) -> None:
                       f"({other.path}), {how}, is still '{other.status}'; close {other.id} first, or re-open "
                       f"{fact.id} with an amendment record that amends it", run.closure_severity)
     if closure.same and closure.within_days:
-        for earlier, later, days in _recurrences(run, kind, closure):
+        for earlier, later, days in _recurrences(run, kind, closure, fact):
             if _amended(run, earlier.id, on_or_after=later.get(closure.raised)):
                 continue
             window = f"(the form allows no recurrence within {closure.within_days} days)"
@@ -216,51 +216,45 @@ def _linked(run: Pass, fact: Fact, kind: Kind, closure: Closure) -> Iterator[tup
                     yield loc, other, f"which it cites in '{dotted(loc)}'"
     for cited_by in closure.cited_by:
         base, _, name = cited_by.partition(".")
-        for other in _citing(run, base, name).get(fact.id, []):
+        for other in run.index.citing(base, name, fact.id):
             yield ("status",), other, f"which names it in '{name}'"
-
-
-def _citing(run: Pass, base: str, name: str) -> dict[str, list[Fact]]:
-    """Records of forms built on ``base`` by the id their field ``name`` names (built once per pass)."""
-    key = ("citing", base, name)
-    cache = run.cache
-    if key not in cache:
-        found: dict[str, list[Fact]] = {}
-        for other in run.index.of_base(base):
-            for _, value in values_at(other.data, tuple(name.split("."))):
-                for rid in value if isinstance(value, list) else [value]:
-                    if isinstance(rid, str):
-                        found.setdefault(rid, []).append(other)
-        cache[key] = found
-    return cache[key]
 
 
 def _norm(value: Any) -> str:
     return re.sub(r"\s+", " ", str(value)).strip()
 
 
-def _recurrences(run: Pass, kind: Kind, closure: Closure) -> list[tuple[Fact, Fact, int]]:
-    """(closed-effective record, later record of the same form and requirement, days after) within the window."""
-    key = ("recurrence", kind.name)
-    cache = run.cache
-    if key in cache:
-        return cache[key]
+def _recurrences(run: Pass, kind: Kind, closure: Closure, fact: Fact) -> list[tuple[Fact, Fact, int]]:
+    """(closed-effective record, later record of the same form and requirement, days after) within the window,
+    for the pairs ``fact`` is part of."""
     assert closure.same and closure.within_days
-    groups: dict[str, list[Fact]] = {}
-    for other in run.index.of_kind(kind.name):
-        if other.get(closure.same) is not None:
-            groups.setdefault(_norm(other.get(closure.same)), []).append(other)
+    same = fact.get(closure.same)
+    if same is None:
+        return []
+    group = [f for f in _same_group(run, kind, closure, str(same)) if _norm(f.get(closure.same)) == _norm(same)]
     found = []
-    for group in groups.values():
-        for earlier in group:
-            closed = earlier.get(closure.closed)
-            if not isinstance(closed, dt.date) or not closed_effective(run, earlier, closure):
-                continue
-            for later in group:
-                raised = later.get(closure.raised)
-                if later.id != earlier.id and isinstance(raised, dt.date) and \
-                        closed < raised <= closed + dt.timedelta(days=closure.within_days):
-                    found.append((earlier, later, (raised - closed).days))
-    cache[key] = sorted(found, key=lambda t: (t[1].id, t[0].id))
-    return cache[key]
+    for earlier in group:
+        closed = earlier.get(closure.closed)
+        if not isinstance(closed, dt.date) or not closed_effective(run, earlier, closure):
+            continue
+        for later in group:
+            raised = later.get(closure.raised)
+            if fact.id in (earlier.id, later.id) and later.id != earlier.id and isinstance(raised, dt.date) and \
+                    closed < raised <= closed + dt.timedelta(days=closure.within_days):
+                found.append((earlier, later, (raised - closed).days))
+    return sorted(found, key=lambda t: (t[1].id, t[0].id))
 
+
+def _same_group(run: Pass, kind: Kind, closure: Closure, same: str) -> list[Fact]:
+    """Records of the kind that may name the same value: all of them, read once; lazily, those whose file holds it."""
+    assert closure.same
+    if not run.index.complete:
+        return run.index.of_kind(kind.name, containing=same.split()[0] if same.split() else same)
+    key = ("same", kind.name)
+    if key not in run.cache:
+        groups: dict[str, list[Fact]] = {}
+        for other in run.index.of_kind(kind.name):
+            if other.get(closure.same) is not None:
+                groups.setdefault(_norm(other.get(closure.same)), []).append(other)
+        run.cache[key] = groups
+    return run.cache[key].get(_norm(same), [])
