@@ -328,6 +328,16 @@ def test_a_person_reference_to_a_record_that_is_no_person_is_a_reference_error(q
     assert [i.rule for i in issues] == ["ref-record"] and "a Person record is expected" in issues[0].message
 
 
+def test_trainees_must_exist_but_need_hold_no_role(qms: Path) -> None:
+    person(qms, "EMP-0009", [], name="派遣人员")  # a dispatched worker trained before starting: no role yet
+    training = {"id": "TRN-2026-001", "held": D(2026, 2, 1), "topic": "岗前培训", "trainer": "王芳",
+                "department": "质量部", "attendees": 1, "trainees": ["EMP-0009"]}
+    write_record(qms, "training_record", training)
+    assert check(qms) == []
+    write_record(qms, "training_record", {**training, "trainees": ["EMP-0010"]})
+    assert [i.rule for i in check(qms)] == ["ref-record"]
+
+
 # -- derived-value ------------------------------------------------------------------------------------
 
 

@@ -93,10 +93,12 @@ def PersonRef(  # noqa: N802 - reads as a type
     ``PersonRef(role_field="by", date_field="on")``: the person held the role
     written in ``by`` on the day in ``on``. See :class:`~qmskit.relations.Holds`.
     """
-    holds = Holds(role, role_field, department, department_field, date_field)
+    holds: Holds | None = Holds(role, role_field, department, department_field, date_field)
     extra: dict[str, Any] = {"x-qms-ref": "person"}
-    if holds.as_json():
+    if holds is not None and holds.as_json():
         extra["x-qms-holds"] = holds.as_json()
+    else:
+        holds = None  # PersonRef(): the person must exist, whatever they held (trainees, visitors)
     return Annotated[str, Ref("record", "Person", holds=holds), Field(json_schema_extra=extra)]
 
 
