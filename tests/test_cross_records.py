@@ -541,6 +541,41 @@ def test_closing_an_ncr_in_a_pull_request_while_its_action_is_open_is_an_error(q
     assert check_pull_request(Repository(qms), "main", AS_OF, jobs=1).ok
 
 
+def _many_complaints(root: Path) -> None:
+    for n in range(2, 30):  # complaints that name no nonconformity: a lazy index need not read them
+        complaint(root, f"CMP-2026-{n:04d}", nonconformity=None)
+
+
+def test_a_pull_request_adding_a_recurrence_is_an_error(qms: Path) -> None:
+    g = GitRepo(qms)
+    closed_ncr(qms, on=D(2026, 4, 25))
+    verified_action(qms)
+    _many_complaints(qms)
+    g.commit("记录", "王芳", "2026-04-26T09:00:00+08:00")
+    g.git("checkout", "-q", "-b", "again")
+    ncr(qms, "NCR-2026-0002", raised=D(2026, 6, 1))  # the same requirement, 37 days after the closure
+    result = check_pull_request(Repository(qms), "main", AS_OF, jobs=1)
+    [issue] = of_rule(result.issues, "closure-contradiction")
+    assert (issue.path, issue.severity) == ("records/nonconformity/NCR-2026-0002.yaml", Severity.ERROR)
+    ncr(qms, "NCR-2026-0002", raised=D(2026, 6, 1), requirement="QP-03")
+    assert check_pull_request(Repository(qms), "main", AS_OF, jobs=1).ok
+
+
+def test_a_pull_request_closing_an_ncr_finds_the_open_complaint_naming_it(qms: Path) -> None:
+    g = GitRepo(qms)
+    ncr(qms, status="verification", root_cause="表格缺少必填提示。", correction="补齐记录。", actions=["CA-2026-0001"])
+    verified_action(qms)
+    _many_complaints(qms)
+    complaint(qms, "CMP-2026-0030", status="replied", closed=None, feedback=None)
+    g.commit("记录", "王芳", "2026-04-20T09:00:00+08:00")
+    g.git("checkout", "-q", "-b", "close")
+    closed_ncr(qms)
+    [issue] = of_rule(check_pull_request(Repository(qms), "main", AS_OF, jobs=1).issues, "closure-contradiction")
+    assert issue.severity is Severity.ERROR and "CMP-2026-0030 (records/complaint/CMP-2026-0030.yaml)" in issue.message
+    complaint(qms, "CMP-2026-0030")  # closed in the same change
+    assert check_pull_request(Repository(qms), "main", AS_OF, jobs=1).ok
+
+
 def test_a_pull_request_check_judges_a_changed_record_against_unchanged_ones(qms: Path) -> None:
     g = GitRepo(qms)
     audit(qms, opened=D(2026, 3, 12))
