@@ -3,7 +3,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from qmskit.forms import Complaint, FormSpec, RoleRef, Workflow
+from qmskit.forms import Complaint, FormSpec, PersonRef, RoleRef, Workflow
 
 
 class ComplaintRecord(Complaint):
@@ -29,6 +29,8 @@ class ComplaintRecord(Complaint):
     customer_name: str | None = Field(default=None, description="投诉人 / complainant")
     customer_phone: str | None = Field(default=None, description="联系电话 / phone")
     handled_by: RoleRef = Field(description="受理人岗位 / received by (role)")
+    handled_by_person: PersonRef(role_field="handled_by", date_field="received") | None = Field(  # type: ignore[valid-type]
+        default=None, description="受理人 / received by (person, holding the role in 'handled_by' that day)")
     reply: str | None = Field(default=None, description="回复内容 / reply")
     escalated: bool = Field(default=False, description="重要事件已向上级报告 / escalated to management")
     tier: Literal["A", "B", "C"] | None = Field(

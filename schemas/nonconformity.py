@@ -4,7 +4,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from qmskit.forms import NONCONFORMITY_WORKFLOW, FormSpec, Nonconformity
+from qmskit.forms import NONCONFORMITY_CLOSURE, NONCONFORMITY_WORKFLOW, FormSpec, Nonconformity
 
 
 class NonconformityReport(Nonconformity):
@@ -18,7 +18,11 @@ class NonconformityReport(Nonconformity):
         workflow=NONCONFORMITY_WORKFLOW,
         retention_years=3,
         date_field="raised",
-        additions=("表格编号 LD-FOR-08-01 为本组织编制(原手册称'不符合报告',无编号)",),
+        additions=("表格编号 LD-FOR-08-01 为本组织编制(原手册称'不符合报告',无编号)",
+                   "关闭后 180 天内同一要求再次不符合视为重复发生:期限为本组织规定"),
+        # closed as effective: its actions and complaints are closed, and the same requirement is not
+        # breached again within 180 days (the organization's own window, LD-QP-08 效果验证)
+        closure=NONCONFORMITY_CLOSURE.recurring_within(180),
     )
 
     unit: Literal["labor-dispatch", "property", "hotel", "tax"] = Field(description="单位 / unit")

@@ -3,7 +3,7 @@ import datetime as dt
 
 from pydantic import Field
 
-from qmskit.forms import DeptRef, FormSpec, RecordBase, RoleRef
+from qmskit.forms import Derived, DeptRef, FormSpec, RecordBase, Recount, RoleRef
 
 
 class ObjectiveResult(RecordBase):
@@ -17,6 +17,9 @@ class ObjectiveResult(RecordBase):
         retention_years=3,
         date_field="reported",
         additions=("本表格为本组织补充(原手册只要求收集服务目标达成情况数据,8.4.1 C);编号 LD-FOR-54-01 为本组织编制",),
+        # the stated figures re-count from the records with the objective's rule, as of the day they were stated
+        derived=(Derived("numerator", Recount("numerator", as_of="reported")),
+                 Derived("denominator", Recount("denominator", as_of="reported"))),
     )
 
     objective: str = Field(pattern=r"^OBJ-[A-Z]+-\d+$", description="目标编号 / objective id (manual/objectives.yml)")

@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from qmskit.forms import FormSpec, RecordBase, RecordRef, RoleRef, Workflow
+from qmskit.forms import Derived, FormSpec, RecordBase, RecordRef, RoleRef, SumOf, Workflow
 
 Level = Literal["high", "medium", "low"]
 
@@ -62,6 +62,8 @@ class RiskAssessment(RecordBase):
         date_field="started",
         additions=("表格编号 TX-FOR-03-02 为本组织编制(原手册只称'风险评估报告')",
                    "严重程度和可能性的三级(高、中、低)为本组织规定;原手册只写明评价这两方面"),
+        # 企业风险分值 = 所列风险特征分值之和 (TX-QP-03 3.2.2.3): the score is derived, never typed freely
+        derived=(Derived("ranking.*.score", SumOf("risks", "score")),),
     )
 
     started: dt.date = Field(description="开始日期 / started")

@@ -680,11 +680,13 @@ def tax_records(w: Writer) -> None:
         ("企业所得税", "industry", "银行业贷款损失准备金扣除超标", "税前扣除", "超比例计提未调增"),
     ]
     ids = []
+    scores: dict[str, int] = {}
     for n, (tax, cat, name, domain, desc) in enumerate(features, 1):
+        scores[f"RF-{n:04d}"] = w.rng.randint(20, 90)
         ids.append(w.write("risk_feature", {
             "id": f"RF-{n:04d}", "tax_type": tax, "category": cat, "name": name, "domain": domain, "period": "2023-2025 年度",
             "description": desc + "。", "identification": "申报数据与财务报表比对;案头审计。",
-            "basis": "企业所得税法及其实施条例等相关规定。", "score": w.rng.randint(20, 90),
+            "basis": "企业所得税法及其实施条例等相关规定。", "score": scores[f"RF-{n:04d}"],
             "accounts": w.rng.sample(["管理费用", "研发支出", "应交税费", "其他应收款", "营业收入", "长期股权投资", "预计负债"], 2),
             "strategy": w.rng.choice(["纳税评估", "风险自查", "税务审计"]),
         }))
@@ -693,7 +695,8 @@ def tax_records(w: Writer) -> None:
     ranked = []
     for member in members:
         picks = w.rng.sample(ids, w.rng.randint(1, 3))
-        ranked.append({"enterprise": member, "risks": picks, "score": w.rng.randint(30, 180)})
+        w.rng.randint(30, 180)  # once the score itself; still drawn so that every later record stays as it was
+        ranked.append({"enterprise": member, "risks": picks, "score": sum(scores[p] for p in picks)})
     ranked.sort(key=lambda r: -r["score"])
     for n, item in enumerate(ranked, 1):
         item["rank"] = n
@@ -805,6 +808,27 @@ def fidelity_forms(w: Writer) -> None:
                      "assessment": "oral", "material": "CS-REF-05"}],
         "prepared_by": "人力资源部经理", "prepared": D(2025, 12, 10), "reviewed_by": "管理者代表", "reviewed": D(2025, 12, 15),
         "approved_by": "董事长", "approved": D(2025, 12, 18)})
+# A first few entries of the people register (issue 10); the full register comes with the regenerated year.
+# Written without the random generator, so the records above stay as they were.
+PEOPLE = [
+    {"id": "EMP-0001", "name": "周立新", "department": "总经办", "unit": "labor-dispatch",
+     "roles": [{"role": "总经理", "from": D(2021, 3, 1)}, {"role": "管理者代表", "from": D(2023, 1, 1)}],
+     "id_number": "110101197503120000", "phone": "13900000001"},
+    {"id": "EMP-0002", "name": "陈静", "department": "总经办", "unit": "labor-dispatch",
+     "roles": [{"role": "客服专员", "from": D(2022, 7, 1), "to": D(2025, 5, 31)}, {"role": "内审员", "from": D(2025, 6, 1)}],
+     "certificates": [{"name": "ISO 9001 内审员培训合格证", "number": "QMS-IA-2025-0117", "issued": D(2025, 5, 20)}],
+     "id_number": "110101199002140000", "phone": "13900000002"},
+    {"id": "EMP-0003", "name": "王建国", "department": "工程部", "unit": "hotel",
+     "roles": [{"role": "电工", "from": D(2019, 4, 15)}],
+     "certificates": [{"name": "高压电工操作证", "number": "T110101198204150000", "issued": D(2021, 4, 10),
+                       "expires": D(2027, 4, 9)}],
+     "id_number": "110101198204150000", "phone": "13900000003"},
+]
+
+
+def people_register(w: Writer) -> None:
+    for person in PEOPLE:
+        w.write("person", person)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -826,6 +850,7 @@ def main(argv: list[str] | None = None) -> int:
     hotel_records(w)
     tax_records(w)
     fidelity_forms(w)
+    people_register(w)
     total = sum(w.count.values())
     for kind, n in sorted(w.count.items()):
         print(f"{kind:24} {n:5}")

@@ -55,6 +55,7 @@ def test_a_draft_needs_no_approval(repo: Path) -> None:
 
 def test_a_drafts_text_may_change_without_a_new_approval(git_repo: GitRepo) -> None:
     git_repo.edit(QP01, "status: effective", "status: draft")
+    drop_lines(git_repo.root, QP01, "approved:", "effective:")  # a draft carries no approval (document-draft-dated)
     git_repo.commit("draft again", "王芳", "2026-01-06T09:00:00+08:00")
     git_repo.git("checkout", "-q", "-b", "change")
     git_repo.edit(QP01, "revision: A/0", "revision: A/1")

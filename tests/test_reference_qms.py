@@ -39,16 +39,32 @@ def shared(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+# Contradictions in the current reference year that are history, reported as warnings: the same requirement
+# breached again within the nonconformity form's 180-day window after an NCR was closed as effective.
+# The regenerated year of issue 10 is to have none; this list then becomes empty.
+KNOWN_WARNINGS = {
+    ("records/nonconformity/NCR-2026-0004.yaml", "NCR-2026-0001"),
+    ("records/nonconformity/NCR-2026-0013.yaml", "NCR-2026-0007"),
+    ("records/nonconformity/NCR-2026-0014.yaml", "NCR-2026-0010"),
+    ("records/nonconformity/NCR-2026-0016.yaml", "NCR-2026-0003"),
+}
+
+
 def test_reference_passes_qms_check(reference: Repository) -> None:
     result = check_repository(reference, AS_OF)
-    assert result.issues == [], "\n".join(i.format() for i in result.issues[:20])
+    assert result.errors == [], "\n".join(i.format() for i in result.errors[:20])
     assert result.records >= 300
+    assert {i.rule for i in result.warnings} <= {"closure-contradiction"}
+    assert {(i.path, re.search(r"after (NCR-\d{4}-\d{4})", i.message).group(1)) for i in result.warnings} == KNOWN_WARNINGS
 
 
 def test_installed_command_on_this_repository() -> None:
     result = run_qms("check", "--as-of", AS_OF.isoformat(), cwd=ROOT / "records" / "complaint")
     assert result.returncode == 0, result.stdout[-2000:]
-    assert result.stdout.strip().endswith("no problems.")
+    assert result.stdout.strip().endswith(f"no problems, {len(KNOWN_WARNINGS)} warnings (closure-contradiction "
+                                          f"{len(KNOWN_WARNINGS)}); --strict fails on warnings.")
+    strict = run_qms("check", "--strict", "--as-of", AS_OF.isoformat(), cwd=ROOT)
+    assert strict.returncode == 1
 
 
 def test_every_form_code_of_the_seeds_is_a_form(reference: Repository) -> None:
@@ -224,8 +240,11 @@ PERSONAL = ("phone", "_name", "id_number", "person", "respondent", "handed_by", 
 def _personal_fields(model, prefix: str = ""):  # type: ignore[no-untyped-def]
     from qmskit.registry import _submodel
 
+    from qmskit.registry import reference_paths
+
+    refs = {path[0] for path, ref in reference_paths(model) if ref.target == "record"}
     for name, info in model.model_fields.items():
-        if name.endswith(PERSONAL):
+        if name.endswith(PERSONAL) and name not in refs:  # a PersonRef holds a register id, not personal data
             yield prefix + name
         inner = _submodel(info.annotation)
         if inner is not None:
@@ -260,7 +279,7 @@ def test_auditor_may_not_audit_own_department(tmp_path: Path) -> None:
     assert first_own is not None
     broken = text.replace(f"  audits:\n  - {first_own.group(2)}", f"  audits:\n  - {first_own.group(1)}", 1)
     plan.write_text(broken, encoding="utf-8")
-    issues = check_repository(Repository(target), AS_OF, jobs=1).issues
+    issues = check_repository(Repository(target), AS_OF, jobs=1).errors
     assert [(i.path, i.rule) for i in issues] == [("records/audit_plan/IAP-2026-01.yaml", "schema")]
     assert "may not audit their own department" in issues[0].message
 
@@ -273,7 +292,7 @@ def test_risk_ranking_must_follow_the_scores(tmp_path: Path) -> None:
     assert first > second
     text = path.read_text(encoding="utf-8").replace(f"score: {first}\n", f"score: {second - 1}\n", 1)
     path.write_text(text, encoding="utf-8")
-    issues = check_repository(Repository(target), AS_OF, jobs=1).issues
+    issues = check_repository(Repository(target), AS_OF, jobs=1).errors
     assert len(issues) == 1 and "higher scores first" in issues[0].message
 
 

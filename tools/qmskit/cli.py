@@ -43,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--jobs", type=int, default=None, help="worker processes for large repositories (default: cores)")
     check.add_argument("--base", metavar="REV", help="pull-request check: compare with the merge base of REV")
     check.add_argument("--head", metavar="REV", help="with --base: check this revision instead of the working tree")
+    check.add_argument("--strict", action="store_true", help="fail on warnings too (contradictions in closed history)")
 
     diff = sub.add_parser("diff", help="Markdown summary of a change, for a pull-request comment")
     diff.add_argument("--base", metavar="REV", required=True, help="the branch the change goes into")
@@ -207,13 +208,14 @@ def cmd_check(args: argparse.Namespace) -> int:
         summary = f"{result.documents} documents, {result.kinds} forms, {result.records} records checked"
         if not result.issues:
             print(f"{summary}: no problems.")
-        else:  # warnings (rules-changed: a code owner reviews) are counted apart and leave the exit code 0
+        else:  # warnings (rules-changed, contradictions in closed history) are counted apart
             rules = ", ".join(f"{rule} {n}" for rule, n in sorted(result.counts.items()))
             errors, warnings = len(result.errors), len(result.warnings)
             said = [f"{errors} {'problem' if errors == 1 else 'problems'}" if errors else "no problems"]
             said += [f"{warnings} {'warning' if warnings == 1 else 'warnings'}"] if warnings else []
-            print(f"{summary}: {', '.join(said)} ({rules}).")
-    return 0 if result.ok else 1
+            hint = "; --strict fails on warnings" if warnings and not errors and not args.strict else ""
+            print(f"{summary}: {', '.join(said)} ({rules}){hint}.")
+    return 0 if result.ok and not (args.strict and result.warnings) else 1
 
 
 def cmd_new(args: argparse.Namespace) -> int:

@@ -82,6 +82,10 @@ class Document(BaseModel):
         default_factory=list,
         description="本组织补充 / what this document adds to its source; each added passage is marked in the text "
                     "with an admonition titled 本组织补充")
+    training: Literal["required"] | None = Field(
+        default=None, description="培训要求 / 'required': people trained on an earlier revision are due for training again")
+    training_within_days: int | None = Field(
+        default=None, ge=1, le=365, description="新版本生效后多少天内完成再培训 / days after a new revision takes effect (default 30)")
 
     @field_validator("id")
     @classmethod

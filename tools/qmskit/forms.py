@@ -5,51 +5,23 @@ and a :class:`FormSpec`. Reports ask the registry for "the form that extends
 :class:`Nonconformity`", never for a file name, so the fields defined here
 are the contract between an organization's forms and the engine.
 
-References are typed with :data:`DocRef`, :data:`RoleRef`, :data:`DeptRef`
-and :func:`RecordRef`; the checker resolves them without knowing the form.
+References are typed with :data:`DocRef`, :data:`RoleRef`, :data:`DeptRef`,
+:func:`RecordRef` and :func:`PersonRef`; the checker resolves them without
+knowing the form. A reference may also declare how the two records agree
+(dates in causal order, the role a person held that day), and a
+:class:`FormSpec` the values derived from other records and what closing a
+record claims: see :mod:`qmskit.relations`.
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Annotated, Any, ClassVar, Literal
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-
-@dataclass(frozen=True)
-class Ref:
-    """Marks a string field as a reference that must resolve.
-
-    ``target`` is ``document``, ``role``, ``department`` or ``record``; for a
-    record, ``kind`` is a kind name or a base form class, and any record whose
-    form is (or extends) it satisfies the reference.
-    """
-
-    target: Literal["document", "role", "department", "record"]
-    kind: str | type | None = None
-
-    def describe(self) -> str:
-        if self.target != "record":
-            return self.target
-        if self.kind is None:
-            return "record"
-        name = self.kind if isinstance(self.kind, str) else getattr(self.kind, "__name__", str(self.kind))
-        return f"{name} record"
-
-
-DocRef = Annotated[str, Ref("document"), Field(json_schema_extra={"x-qms-ref": "document"})]
-"""A controlled document id, optionally followed by a section: ``LD-QP-03 §7.3``."""
-RoleRef = Annotated[str, Ref("role"), Field(json_schema_extra={"x-qms-ref": "role"})]
-"""A job role (岗位) defined in the manual's organization file."""
-DeptRef = Annotated[str, Ref("department"), Field(json_schema_extra={"x-qms-ref": "department"})]
-"""A department defined in the manual's organization file."""
-
-
-def RecordRef(kind: str | type | None = None) -> Any:  # noqa: N802 - reads as a type
-    """A record id that must exist, of ``kind`` (a kind name or base form)."""
-    label = kind if isinstance(kind, str) or kind is None else kind.__name__
-    return Annotated[str, Ref("record", kind), Field(json_schema_extra={"x-qms-ref": f"record:{label or '*'}"})]
+from .refs import DeptRef, DocRef, PersonRef, RecordRef, Ref, RoleRef
+from .relations import Closure, Computed, DateOrder, Derived, Holds, Recount, SumOf
 
 
 @dataclass(frozen=True)
@@ -122,6 +94,10 @@ class FormSpec:
     says what the form adds to the source it comes from (a form code the
     source does not give, a rating scale), so that no reader takes it for
     the source's own.
+    recurring activity that produces this record, if any. ``derived`` names
+    fields whose values follow from other records (rule ``derived-value``);
+    ``closure`` what closing a record as effective claims about the records
+    around it (rule ``closure-contradiction``).
     """
 
     kind: str
@@ -135,6 +111,8 @@ class FormSpec:
     confidential: tuple[str, ...] = ()
     date_field: str | None = None
     additions: tuple[str, ...] = ()
+    derived: tuple[Derived, ...] = ()
+    closure: Closure | None = None
 
     def title(self, lang: str = "zh") -> str:
         return self.title_zh if lang == "zh" else self.title_en
@@ -161,6 +139,8 @@ class Verification(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     by: RoleRef = Field(description="验证人 / verified by (role)")
+    by_person: PersonRef(role_field="by", date_field="on") | None = Field(  # type: ignore[valid-type]
+        default=None, description="验证人 / verified by (person, holding the role in 'by' that day)")
     on: dt.date = Field(description="验证日期 / verification date")
     result: Literal["effective", "not_effective"] = Field(description="验证结论 / result")
     note: str | None = None
@@ -201,11 +181,17 @@ class Nonconformity(RecordBase):
     grade: Grade = Field(description="等级 / grade")
     department: DeptRef = Field(description="责任部门 / department")
     owner: RoleRef = Field(description="负责人 / owner (role)")
+    owner_person: PersonRef(role_field="owner", date_field="raised") | None = Field(  # type: ignore[valid-type]
+        default=None, description="负责人 / owner (person, holding the role in 'owner')")
     due: dt.date = Field(description="完成期限 / due date")
-    audit: RecordRef("AuditReport") | None = Field(default=None, description="审核报告 / audit that found it")  # type: ignore[valid-type]
+    audit: RecordRef("AuditReport", own="raised", not_before="opened") | None = Field(  # type: ignore[valid-type]
+        default=None, description="审核报告 / audit that found it (raised no earlier than it opened)")
     root_cause: str | None = Field(default=None, description="原因分析 / root cause")
     correction: str | None = Field(default=None, description="纠正 / correction")
-    actions: list[RecordRef("CorrectiveAction")] = Field(default_factory=list, description="纠正措施 / corrective actions")  # type: ignore[valid-type]
+    actions: list[RecordRef("CorrectiveAction", order=(  # type: ignore[valid-type]
+        DateOrder("raised", "not_after", "raised"), DateOrder("verification.on", "not_before", "done")))] = Field(
+        default_factory=list,
+        description="纠正措施 / corrective actions (raised no earlier than this; verified no earlier than done)")
     verification: Verification | None = Field(default=None, description="验证 / verification")
     closed: dt.date | None = Field(default=None, description="关闭日期 / closed on")
 
@@ -215,9 +201,12 @@ class CorrectiveAction(RecordBase):
 
     type: Literal["corrective", "preventive", "improvement"] = Field(description="类型 / type")
     raised: dt.date = Field(description="提出日期 / raised on")
-    nonconformity: RecordRef("Nonconformity") | None = Field(default=None, description="来源不符合 / nonconformity")  # type: ignore[valid-type]
+    nonconformity: RecordRef("Nonconformity", own="raised", not_before="raised") | None = Field(  # type: ignore[valid-type]
+        default=None, description="来源不符合 / nonconformity (raised no later than this action)")
     action: str = Field(description="措施 / action")
     owner: RoleRef = Field(description="负责人 / owner (role)")
+    owner_person: PersonRef(role_field="owner", date_field="raised") | None = Field(  # type: ignore[valid-type]
+        default=None, description="负责人 / owner (person, holding the role in 'owner')")
     due: dt.date = Field(description="完成期限 / due date")
     done: dt.date | None = Field(default=None, description="完成日期 / completed on")
     verification: Verification | None = Field(default=None, description="效果验证 / verification")
@@ -229,6 +218,8 @@ class AuditorAssignment(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     auditor: str = Field(description="审核员 / auditor (name)")
+    person: PersonRef(role_field="role", date_field="start") | None = Field(  # type: ignore[valid-type]
+        default=None, description="审核员 / auditor (person, holding 'role' when the audit starts)")
     role: RoleRef = Field(description="岗位 / role")
     department: DeptRef = Field(description="审核员所在部门 / auditor's own department")
     audits: list[DeptRef] = Field(min_length=1, description="负责审核的部门 / departments this auditor audits")
@@ -250,6 +241,8 @@ class AuditPlan(RecordBase):
     scope: list[DeptRef] = Field(description="审核范围 / departments audited")
     criteria: list[DocRef] = Field(description="审核准则 / criteria (documents)")
     leader: RoleRef = Field(description="审核组组长 / audit team leader")
+    leader_person: PersonRef(role_field="leader", date_field="start") | None = Field(  # type: ignore[valid-type]
+        default=None, description="审核组组长 / audit team leader (person)")
     auditors: list[AuditorAssignment] = Field(default_factory=list, description="审核组 / audit team")
     start: dt.date = Field(description="开始日期 / start")
     end: dt.date = Field(description="结束日期 / end")
@@ -258,13 +251,15 @@ class AuditPlan(RecordBase):
 class AuditReport(RecordBase):
     """内部审核报告 (9.2.2 c-f): what was audited, found and reported."""
 
-    plan: RecordRef("AuditPlan") | None = Field(default=None, description="审核计划 / audit plan")  # type: ignore[valid-type]
+    plan: RecordRef("AuditPlan", own="opened", not_before="start") | None = Field(  # type: ignore[valid-type]
+        default=None, description="审核计划 / audit plan (opened no earlier than the plan's start)")
     opened: dt.date = Field(description="首次会议 / opening meeting")
     closed_meeting: dt.date | None = Field(default=None, description="末次会议 / closing meeting")
     scope: list[DeptRef] = Field(description="审核范围 / departments audited")
     criteria: list[DocRef] = Field(description="审核准则 / criteria")
     summary: str | None = Field(default=None, description="审核结论 / conclusion")
-    nonconformities: list[RecordRef("Nonconformity")] = Field(default_factory=list, description="不符合 / findings")  # type: ignore[valid-type]
+    nonconformities: list[RecordRef("Nonconformity", own="opened", not_after="raised")] = Field(  # type: ignore[valid-type]
+        default_factory=list, description="不符合 / findings (raised no earlier than the audit opened)")
 
 
 class ReviewAction(BaseModel):
@@ -285,8 +280,11 @@ class ManagementReview(RecordBase):
 
     held: dt.date = Field(description="评审日期 / held on")
     chair: RoleRef = Field(description="主持 / chaired by")
+    chair_person: PersonRef(role_field="chair", date_field="held") | None = Field(  # type: ignore[valid-type]
+        default=None, description="主持 / chaired by (person)")
     attendees: list[RoleRef] = Field(default_factory=list, description="参加人员 / attendees (roles)")
-    previous: RecordRef("ManagementReview") | None = Field(default=None, description="上次评审 / previous review")  # type: ignore[valid-type]
+    previous: RecordRef("ManagementReview", own="held", not_before="held") | None = Field(  # type: ignore[valid-type]
+        default=None, description="上次评审 / previous review")
     inputs: dict[str, str] = Field(default_factory=dict, description="评审输入 / inputs, keyed a … f (9.3.2)")
     minutes: str | None = Field(default=None, description="会议纪要 / minutes")
     outputs: list[ReviewAction] = Field(default_factory=list, description="评审输出 / outputs")
@@ -304,7 +302,8 @@ class Complaint(RecordBase):
     replied: dt.date | None = Field(default=None, description="回复日期 / replied on")
     closed: dt.date | None = Field(default=None, description="关闭日期 / closed on")
     feedback: Literal["satisfied", "neutral", "dissatisfied"] | None = Field(default=None, description="顾客反馈 / customer feedback")
-    nonconformity: RecordRef("Nonconformity") | None = Field(default=None, description="不符合 / nonconformity raised")  # type: ignore[valid-type]
+    nonconformity: RecordRef("Nonconformity", own="received", not_after="raised") | None = Field(  # type: ignore[valid-type]
+        default=None, description="不符合 / nonconformity raised (no earlier than the complaint was received)")
 
 
 class SatisfactionSurvey(RecordBase):
@@ -325,6 +324,16 @@ class TrainingRecord(RecordBase):
     department: DeptRef = Field(description="部门 / department")
     attendees: int = Field(ge=0, description="参加人数 / number attending")
     effective: bool | None = Field(default=None, description="培训有效 / judged effective")
+    document: DocRef | None = Field(default=None, description="培训文件 / document trained on")
+    revision: str | None = Field(default=None, description="文件版本 / revision of that document trained on")
+    trainees: list[PersonRef()] = Field(  # type: ignore[valid-type]
+        default_factory=list, description="受训人员 / persons trained (a later revision makes them due again)")
+
+    @model_validator(mode="after")
+    def _revision_of_a_document(self) -> TrainingRecord:
+        if self.revision is not None and self.document is None:
+            raise ValueError("'revision' is the revision of 'document': name the document trained on")
+        return self
 
 
 class CompetenceAssessment(RecordBase):
@@ -334,6 +343,10 @@ class CompetenceAssessment(RecordBase):
     role: RoleRef = Field(description="岗位 / role")
     result: Literal["competent", "needs_training", "not_competent"] = Field(description="结论 / result")
     assessor: RoleRef = Field(description="考核人 / assessor")
+    assessee: PersonRef(role_field="role", date_field="assessed") | None = Field(  # type: ignore[valid-type]
+        default=None, description="被考核人 / person assessed (holding 'role' that day)")
+    assessor_person: PersonRef(role_field="assessor", date_field="assessed") | None = Field(  # type: ignore[valid-type]
+        default=None, description="考核人 / assessor (person)")
 
 
 class Risk(RecordBase):
@@ -362,19 +375,83 @@ class Amendment(RecordBase):
     reason: str = Field(description="更正原因 / why")
     change: str = Field(description="更正内容 / what was changed")
     approved_by: RoleRef = Field(description="批准 / approved by")
+    approved_by_person: PersonRef(role_field="approved_by", date_field="approved") | None = Field(  # type: ignore[valid-type]
+        default=None, description="批准 / approved by (person)")
     approved: dt.date = Field(description="批准日期 / approved on")
+
+
+class RoleHeld(BaseModel):
+    """A role a person held, from a day until a day (or still)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    role: RoleRef = Field(description="岗位 / role")
+    from_: dt.date = Field(alias="from", description="任职起 / from")
+    to: dt.date | None = Field(default=None, description="任职止 / until (blank: still held)")
+
+    def held_on(self, day: dt.date) -> bool:
+        return self.from_ <= day and (self.to is None or day <= self.to)
+
+    @model_validator(mode="after")
+    def _in_order(self) -> RoleHeld:
+        if self.to is not None and self.to < self.from_:
+            raise ValueError(f"role {self.role}: 'to' ({self.to}) is before 'from' ({self.from_})")
+        return self
+
+
+class Certificate(BaseModel):
+    """A certificate a person holds (上岗证、操作证), with its number and expiry."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(description="证书名称 / certificate")
+    number: str = Field(description="证书编号 / number")
+    issued: dt.date | None = Field(default=None, description="发证日期 / issued on")
+    expires: dt.date | None = Field(default=None, description="有效期至 / valid until (blank: no expiry)")
+
+
+class Person(RecordBase):
+    """人员 (7.1.2, 7.2): a person, the roles held and when, and the certificates held.
+
+    Records that name who did something name a person by this record's id
+    (:func:`PersonRef`); ``qms check`` holds them to the roles listed here.
+    """
+
+    name: str = Field(description="姓名 / name")
+    department: DeptRef = Field(description="部门 / department")
+    roles: list[RoleHeld] = Field(default_factory=list, description="岗位任职 / roles held, with from/to dates")
+    certificates: list[Certificate] = Field(default_factory=list, description="证书 / certificates held")
+
+    def roles_on(self, day: dt.date) -> list[str]:
+        """The roles held on ``day``."""
+        return [r.role for r in self.roles if r.held_on(day)]
+
+
+NONCONFORMITY_CLOSURE = Closure(
+    effective=("verification.result", "effective"),
+    cites=("actions",),
+    cited_by=("Complaint.nonconformity",),
+    same="requirement",
+)
+"""An NCR closed as effective: its actions and the complaints naming it are closed too.
+
+A form adds a window for the same requirement breached again with
+``NONCONFORMITY_CLOSURE.recurring_within(days)``.
+"""
 
 
 BASE_FORMS: tuple[type[RecordBase], ...] = (
     Nonconformity, CorrectiveAction, AuditPlan, AuditReport, ManagementReview,
-    Complaint, SatisfactionSurvey, TrainingRecord, CompetenceAssessment, Risk, Amendment,
+    Complaint, SatisfactionSurvey, TrainingRecord, CompetenceAssessment, Risk, Amendment, Person,
 )
 """The base forms, in the order ISO 9001 meets them in a year's work."""
 
 
 __all__ = [
-    "BASE_FORMS", "CORRECTIVE_ACTION_WORKFLOW", "NONCONFORMITY_WORKFLOW", "Amendment", "AuditPlan", "AuditReport", "AuditorAssignment", "Complaint", "CompetenceAssessment",
-    "CorrectiveAction", "DeptRef", "DocRef", "FormSpec", "ManagementReview",
-    "Nonconformity", "RecordBase", "RecordRef", "Ref", "ReviewAction", "Risk", "RoleRef",
-    "SatisfactionSurvey", "TrainingRecord", "Verification", "Workflow",
+    "BASE_FORMS", "CORRECTIVE_ACTION_WORKFLOW", "NONCONFORMITY_CLOSURE", "NONCONFORMITY_WORKFLOW", "Amendment",
+    "AuditPlan", "AuditReport", "AuditorAssignment", "Certificate", "Closure", "Complaint", "CompetenceAssessment",
+    "Computed", "CorrectiveAction", "DateOrder", "DeptRef", "Derived", "DocRef", "FormSpec", "Holds",
+    "ManagementReview", "Nonconformity", "Person", "PersonRef", "RecordBase", "RecordRef", "Recount", "Ref",
+    "ReviewAction", "Risk", "RoleHeld", "RoleRef", "SatisfactionSurvey", "SumOf", "TrainingRecord", "Verification",
+    "Workflow",
 ]

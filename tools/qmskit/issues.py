@@ -30,7 +30,8 @@ class Issue:
     severity: Severity = field(default=Severity.ERROR, compare=False)
 
     def format(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.rule}: {self.message}"
+        rule = self.rule if self.severity is Severity.ERROR else f"{self.rule} ({self.severity.value})"
+        return f"{self.path}:{self.line}:{self.col}: {rule}: {self.message}"
 
     def as_dict(self) -> dict[str, object]:
         return {

@@ -162,6 +162,7 @@ def _spec_problems(model: type[RecordBase]) -> Iterator[str]:
         value = getattr(spec, key)
         if not isinstance(value, tuple) or not all(isinstance(v, str) for v in value):
             yield f"{key} is a tuple of texts; write ('…',) with a trailing comma for one"
+    yield from _declaration_problems(model)
     workflow = spec.workflow
     if workflow is None:
         return
@@ -175,6 +176,107 @@ def _spec_problems(model: type[RecordBase]) -> Iterator[str]:
         for name in needed:
             if name not in fields:
                 yield f"workflow status {status!r} requires {name!r}, which is not a field"
+
+
+def _plain(path: str) -> str:
+    return ".".join(p for p in path.split(".") if p != "*")
+
+
+def beside_or_top(model: type[BaseModel], ref_path: RefPath, name: str) -> bool:
+    """Whether ``name`` is a field beside the field at ``ref_path``, or of the record itself."""
+    parent = ".".join(p for p in ref_path[:-1] if p != "*")
+    return (bool(parent) and field_exists(model, f"{parent}.{_plain(name)}")) or field_exists(model, _plain(name))
+
+
+def _base_named(name: str) -> type[BaseModel] | None:
+    from .forms import BASE_FORMS
+
+    return next((b for b in BASE_FORMS if b.__name__ == name), None)
+
+
+def _declaration_problems(model: type[RecordBase]) -> Iterator[str]:
+    """Declarations across records that name fields the form does not have (checked before any record is)."""
+    from .relations import Computed, Recount, SumOf
+
+    spec = model.form
+    for path, ref in reference_paths(model):
+        where = ".".join(p for p in path if p != "*")
+        for order in ref.order:
+            if not beside_or_top(model, path, order.own):
+                yield f"'{where}': date order names {order.own!r}, which is not a field beside it or of the form"
+            target = ref.kind if isinstance(ref.kind, type) else _base_named(ref.kind) if isinstance(ref.kind, str) else None
+            if target is not None and not field_exists(target, _plain(order.theirs)):
+                yield f"'{where}': date order names {order.theirs!r}, which {target.__name__} has not"
+        if ref.holds is not None:
+            for name in ref.holds.fields():
+                if not beside_or_top(model, path, name):
+                    yield f"'{where}': PersonRef names {name!r}, which is not a field beside it or of the form"
+    for derived in spec.derived:
+        if not field_exists(model, _plain(derived.field)):
+            yield f"derived field {derived.field!r} is not a field of {model.__name__}"
+            continue
+        rule = derived.rule
+        names: tuple[str, ...] = ()
+        if isinstance(rule, SumOf):
+            names = (rule.refs,)
+        elif isinstance(rule, Recount):
+            names = tuple(n for n in (rule.objective, rule.period, rule.department, rule.as_of) if n)
+        elif not isinstance(rule, Computed):
+            yield f"derived field {derived.field!r}: the rule must be SumOf, Recount or Computed, not {type(rule).__name__}"
+        for name in names:
+            if not beside_or_top(model, tuple(derived.field.split(".")), name):
+                yield f"derived field {derived.field!r}: {name!r} is not a field beside it or of {model.__name__}"
+    closure = spec.closure
+    if closure is not None:
+        for name in closure.fields():
+            if not field_exists(model, _plain(name)):
+                yield f"closure names {name!r}, which is not a field of {model.__name__}"
+        for cited_by in closure.cited_by:
+            if "." not in cited_by:
+                yield f"closure cited_by {cited_by!r} must be 'Kind.field' (e.g. 'Complaint.nonconformity')"
+        if closure.within_days is not None and not closure.same:
+            yield "closure within_days needs 'same': the field naming the requirement breached"
+
+
+def _target_problems(kinds: dict[str, Kind]) -> Iterator[tuple[Kind, str]]:
+    """Date orders and sums that name a field of a target kind that the kind has not (known once all are loaded)."""
+    from .relations import SumOf
+
+    for kind in kinds.values():
+        for path, ref in kind.refs:
+            targets = [k for k in kinds.values() if k.is_a(ref.kind)] if isinstance(ref.kind, str) else []
+            for order in ref.order:
+                for target in targets:
+                    if not field_exists(target.model, _plain(order.theirs)):
+                        yield kind, (f"'{'.'.join(p for p in path if p != '*')}': date order names {order.theirs!r}, "
+                                     f"which the {target.name} form has not")
+        for derived in kind.spec.derived:
+            if not isinstance(derived.rule, SumOf):
+                continue
+            ref = ref_at(kind, sum_refs_path(kind.model, derived.field, derived.rule.refs))
+            if ref is None or ref.target != "record":
+                yield kind, (f"derived field {derived.field!r}: {derived.rule.refs!r} is not a list of record "
+                             "references (RecordRef) to sum over")
+                continue
+            for target in (k for k in kinds.values() if k.is_a(ref.kind)):
+                if not field_exists(target.model, _plain(derived.rule.field)):
+                    yield kind, (f"derived field {derived.field!r}: the {target.name} records it sums have "
+                                 f"no field {derived.rule.field!r}")
+
+
+def sum_refs_path(model: type[BaseModel], field_path: str, refs: str) -> tuple[str, ...]:
+    """Where a sum's references stand: beside the derived field if they are there, else from the top."""
+    parent = tuple(field_path.split(".")[:-1])
+    plain_parent = _plain(".".join(parent))
+    if parent and field_exists(model, f"{plain_parent}.{_plain(refs)}"):
+        return parent + tuple(refs.split("."))
+    return tuple(refs.split("."))
+
+
+def ref_at(kind: Kind, path: tuple[str, ...]) -> Ref | None:
+    """The reference marker at a field path (``*`` for list items optional)."""
+    wanted = tuple(p for p in path if p != "*")
+    return next((ref for p, ref in kind.refs if tuple(x for x in p if x != "*") == wanted), None)
 
 
 def load_registry(schemas_dir: Path, root: Path) -> Registry:
@@ -223,6 +325,9 @@ def load_registry(schemas_dir: Path, root: Path) -> Registry:
                 continue
             codes[model.form.code] = model.form.kind
             kinds[model.form.kind] = Kind(model.form.kind, model, rel, pattern, tuple(reference_paths(model)))
+    for kind, problem in _target_problems(kinds):
+        issues.append(Issue(kind.module_path, _class_line(root / kind.module_path, kind.model.__name__), 1,
+                            "schema-spec", f"{kind.model.__name__}: {problem}"))
     return Registry(kinds, issues)
 
 

@@ -3,6 +3,9 @@
 Per-record work (parse, validate, resolve references) needs only the
 file and a small index built from file names and the manual, so it can be
 spread over processes; the index is built once, before any worker starts.
+Each worker also hands back, for every valid record, the few fields the
+rules across records read (:mod:`.cross_records`); those rules run once the
+per-record pass is over, on all of them together.
 """
 from __future__ import annotations
 
@@ -15,8 +18,10 @@ from pathlib import Path
 
 from ..documents import Organization
 from ..issues import Issue, Severity
+from ..recordindex import Fact, RecordIndex
 from ..registry import Registry
 from ..repository import Config, DocumentFile, RecordFile, Repository
+from .cross_records import CrossPlan, check_changed_records, check_cross_records, lazy_index, plan_for
 from .documents import check_documents, check_form_procedures, check_organization
 from .jsonschema_drift import check_json_schemas
 from .plans import check_plans
@@ -43,11 +48,11 @@ class CheckResult:
 
     @property
     def errors(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity == Severity.ERROR]
+        return [i for i in self.issues if i.severity is Severity.ERROR]
 
     @property
     def warnings(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity != Severity.ERROR]
+        return [i for i in self.issues if i.severity is Severity.WARNING]
 
     @property
     def counts(self) -> dict[str, int]:
@@ -98,22 +103,37 @@ def check_one(rf: RecordFile, root: Path, registry: Registry, config: Config, in
     return issues
 
 
+def _fact(rf: RecordFile, registry: Registry, facts: RecordIndex) -> Fact | None:
+    """The fields the rules across records keep of a valid record (None for an invalid one)."""
+    kind = registry.get(rf.kind)
+    if kind is None or rf.record is None or rf.issues or rf.kind not in facts.needs:
+        return None
+    return facts.fact_of(rf.id, kind, rf.path, rf.record)
+
+
 # State handed to forked workers: set before the pool starts, read-only after.
-_WORKER: tuple[Path, Registry, Config, Index] | None = None
+_WORKER: tuple[Path, Registry, Config, Index, RecordIndex] | None = None
 
 
-def _check_chunk(chunk: list[tuple[str, str, str]]) -> list[Issue]:
+def _check_chunk(chunk: list[tuple[str, str, str]]) -> tuple[list[Issue], list[Fact]]:
     assert _WORKER is not None
-    root, registry, config, index = _WORKER
+    root, registry, config, index, facts = _WORKER
     issues: list[Issue] = []
+    kept: list[Fact] = []
     for path, kind, record_id in chunk:
-        issues.extend(check_one(RecordFile(path, kind, record_id), root, registry, config, index))
-    return issues
+        rf = RecordFile(path, kind, record_id)
+        issues.extend(check_one(rf, root, registry, config, index))
+        fact = _fact(rf, registry, facts)
+        if fact is not None:
+            kept.append(fact)
+    return issues, kept
 
 
 def _check_records(
-    repo: Repository, record_files: list[RecordFile], index: Index, jobs: int, progress: Progress | None
+    repo: Repository, record_files: list[RecordFile], index: Index, facts: RecordIndex, jobs: int,
+    progress: Progress | None,
 ) -> list[Issue]:
+    """The per-record rules; the valid records' facts go into ``facts`` for the rules across records."""
     global _WORKER
     registry, config = repo.registry, repo.config
     total = len(record_files)
@@ -121,10 +141,14 @@ def _check_records(
         issues: list[Issue] = []
         for n, rf in enumerate(record_files, 1):
             issues.extend(check_one(rf, repo.root, registry, config, index))
+            fact = _fact(rf, registry, facts)
+            if fact is not None:
+                facts.add(fact)
+            rf.data = rf.record = rf.loaded = None  # the fact is all that is kept
             if progress and n % 1000 == 0:
                 progress(n, total)
         return issues
-    _WORKER = (repo.root, registry, config, index)
+    _WORKER = (repo.root, registry, config, index, facts)
     chunks = [
         [(rf.path, rf.kind, rf.id) for rf in record_files[i:i + CHUNK]] for i in range(0, total, CHUNK)
     ]
@@ -132,8 +156,10 @@ def _check_records(
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             done = 0
-            for found in pool.imap(_check_chunk, chunks):
+            for found, kept in pool.imap(_check_chunk, chunks):
                 issues.extend(found)
+                for fact in kept:
+                    facts.add(fact)
                 done += CHUNK
                 if progress:
                     progress(min(done, total), total)
@@ -175,9 +201,27 @@ def check_repository(
     issues.extend(check_unique_ids(record_files, {df.doc.id: df.path for df in docs if df.doc}))
     issues.extend(check_record_folders(record_files, registry))
     to_check = record_files if only is None else [rf for rf in record_files if rf.path in only]
-    issues.extend(_check_records(repo, to_check, index, jobs or os.cpu_count() or 1, progress))
+    plan = plan_for(repo)
+    facts = lazy_index(repo, plan, index.records, complete=only is None)
+    issues.extend(_check_records(repo, to_check, index, facts, jobs or os.cpu_count() or 1, progress))
+    issues.extend(_cross(facts, plan, to_check, as_of, loaded.organization))
     issues = sorted(set(issues))
     return CheckResult(issues, len(to_check), sum(1 for d in docs if d.doc), len(registry.kinds))
+
+
+def _cross(
+    facts: RecordIndex, plan: CrossPlan, checked: list[RecordFile], as_of: dt.date, organization: Organization | None
+) -> list[Issue]:
+    """The rules across records, on the records this check validated.
+
+    Closure contradictions are warnings in a full check (they are history);
+    a pull-request check (``facts`` not complete) leaves them to
+    :func:`check_changed_records`, which reports those the change creates as errors.
+    """
+    if not plan.any_rule:
+        return []
+    subjects = [rf.id for rf in checked if rf.path.endswith(".yaml")]
+    return check_cross_records(facts, plan, subjects, as_of, organization, closure=facts.complete)
 
 
 def check_pull_request(

@@ -21,6 +21,7 @@ from ..repository import CONFIG_FILE, Repository
 from ..sandbox import Request, run_sandbox
 from . import CheckResult, Progress, build_index, check_repository
 from .changes import ChangeSet, Sides, affected_records, check_changes, collect
+from .cross_records import check_changed_records
 from .rules_changed import forms_changed_findings, rules_changed
 from .sides import BaseRules, HeadFiles, JudgedRepository, TreeFiles, load_base_rules, read_config
 
@@ -63,6 +64,9 @@ def _judge(repo: Repository, git: Git, cs: ChangeSet, rules: BaseRules, folder: 
     forms_changed = any(p.startswith("schemas/") for p in cs.paths())
     result = check_repository(judged, as_of, jobs=jobs, progress=progress, only=only, untrusted_forms=forms_changed)
     issues = set(result.issues) | set(files.problems()) | set(check_changes(cs, git, files, rules))
+    # a closure the change contradicts is an error here, not the warning the full check gives history
+    created = set(check_changed_records(judged, as_of, [c.path for c in cs.record_changes if c.status != "D"]))
+    issues = (issues - created) | created
     head_config = read_config(files.read(CONFIG_FILE, rules.config.max_file_bytes))
     issues |= set(rules_changed(cs, sides, head_config))
     if forms_changed:  # last: the change's own code runs after every trusted read of the head

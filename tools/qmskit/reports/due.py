@@ -1,10 +1,12 @@
 """``qms due``: what is due and what is overdue, as of a day.
 
-Four sources, one list: the recurring activities of ``manual/schedule.yml``
+Five sources, one list: the recurring activities of ``manual/schedule.yml``
 (last done, next due, missing occurrences, gaps longer than allowed, and
 deadlines counted from another date on a record), nonconformities and
 actions open past their due date, management-review outputs not done by
-theirs, and documents past their periodic review. A date is overdue on the
+theirs, documents past their periodic review, and the competence of people
+(certificates expiring, training gone stale when a document moves to a new
+revision: :mod:`.competence`). A date is overdue on the
 day *after* it falls, never on the day itself. ``overdue_count`` in the
 report's data makes ``qms due`` exit 1, so CI can gate on it.
 """
@@ -18,6 +20,7 @@ from ..documents import add_months
 from ..forms import CorrectiveAction, ManagementReview, Nonconformity
 from ..plans import Activity, Interval
 from ..report import Paragraph, Report, Table
+from . import competence
 from .context import Context, Rec
 from .periods import Period, months_between
 
@@ -88,6 +91,10 @@ class DueList:
     deadlines: list[Deadline]
     open_items: list[OpenItem]
     documents: list[tuple[str, str, dt.date]]  # (document id, title, review due)
+    people: list[competence.CompetenceItem] = field(default_factory=list)
+
+    def overdue_people(self) -> list[competence.CompetenceItem]:
+        return [p for p in self.people if p.overdue(self.as_of)]
 
     def overdue_items(self) -> list[OpenItem]:
         return [i for i in self.open_items if i.due < self.as_of]
@@ -98,7 +105,7 @@ class DueList:
     def overdue_count(self) -> int:
         return (sum(1 for a in self.activities if a.overdue)
                 + sum(1 for d in self.deadlines if d.overdue(self.as_of))
-                + len(self.overdue_items()) + len(self.overdue_documents()))
+                + len(self.overdue_items()) + len(self.overdue_documents()) + len(self.overdue_people()))
 
 
 # -- recurring activities -----------------------------------------------------
@@ -280,7 +287,7 @@ def compute(ctx: Context, since: dt.date | None = None) -> DueList:
     activities = ctx.schedule.activities if ctx.schedule else []
     states = [activity_state(ctx, a, since) for a in activities if a.every is not None]
     found = [d for a in activities for d in deadlines(ctx, a, since)]
-    return DueList(ctx.as_of, since, states, found, open_items(ctx), review_dates(ctx))
+    return DueList(ctx.as_of, since, states, found, open_items(ctx), review_dates(ctx), competence.compute(ctx))
 
 
 # -- the report ---------------------------------------------------------------------
@@ -369,15 +376,18 @@ def build(ctx: Context, since: dt.date | None = None) -> Report:
     report.section(tr("概要", "Summary")).add(Paragraph(tr(
         f"逾期 {due.overdue_count()} 项:周期性工作 {sum(1 for a in due.activities if a.overdue)} 项,"
         f"记录期限 {sum(1 for d in due.deadlines if d.overdue(ctx.as_of))} 项,"
-        f"不符合、措施和评审输出 {len(due.overdue_items())} 项,文件评审 {len(due.overdue_documents())} 项。",
+        f"不符合、措施和评审输出 {len(due.overdue_items())} 项,文件评审 {len(due.overdue_documents())} 项,"
+        f"人员证书与培训 {len(due.overdue_people())} 项。",
         f"{due.overdue_count()} overdue: {sum(1 for a in due.activities if a.overdue)} recurring activities, "
         f"{sum(1 for d in due.deadlines if d.overdue(ctx.as_of))} record deadlines, "
         f"{len(due.overdue_items())} nonconformities, actions and review outputs, "
-        f"{len(due.overdue_documents())} document reviews."), "warning" if due.overdue_count() else "normal"))
+        f"{len(due.overdue_documents())} document reviews, {len(due.overdue_people())} certificates and training."),
+        "warning" if due.overdue_count() else "normal"))
     _activities_section(ctx, due, report)
     _deadlines_section(ctx, due, report)
     _open_section(ctx, due, report)
     _documents_section(ctx, due, report)
+    competence.section(ctx, due.people, report)
     report.data = {"report": "due", "since": due.since, "overdue_count": due.overdue_count(), **_data(due)}
     return ctx.stamp(report)
 
@@ -395,4 +405,5 @@ def _data(due: DueList) -> dict[str, Any]:
         "open_items": [{"id": i.id, "what": i.what, "owner": i.owner, "due": i.due, "status": i.status,
                         "overdue": i.due < due.as_of} for i in due.open_items],
         "document_reviews": [{"document": d, "title": t, "due": w, "overdue": w < due.as_of} for d, t, w in due.documents],
+        "competence": competence.data(due.people, due.as_of),
     }

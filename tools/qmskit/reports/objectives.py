@@ -9,8 +9,9 @@ difference.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from ..plans import Objective
 from ..report import BulletList, Figure, Paragraph, Report, Series, Table
@@ -106,8 +107,28 @@ def _matches(rec: Rec, where: dict[str, Any]) -> bool:
     return all(rec.get(name) == value for name, value in where.items())
 
 
-def count(ctx: Context, objective: Objective, period: Period, department: str | None = None) -> Count:
-    """Apply the objective's rule to the records of one period (and one split value)."""
+class Counted(Protocol):
+    """A record as :func:`count` reads it: an id and fields by name (a report's ``Rec``, a check's ``Fact``)."""
+
+    id: str
+
+    def get(self, name: str, default: Any = None) -> Any: ...
+
+
+class Counting(Protocol):
+    """What :func:`count` reads of its context: the as-of day and the records of a kind."""
+
+    as_of: dt.date
+
+    def of_kind(self, name: str) -> Sequence[Counted]: ...
+
+
+def count(ctx: Context | Counting, objective: Objective, period: Period, department: str | None = None) -> Count:
+    """Apply the objective's rule to the records of one period (and one split value).
+
+    ``qms objectives`` counts over a report context; ``qms check`` (rule
+    ``derived-value``) over its index of records, with this same function.
+    """
     rule = objective.rule
     result = Count()
     last_day = min(period.end, ctx.as_of)
@@ -126,6 +147,22 @@ def count(ctx: Context, objective: Objective, period: Period, department: str | 
         if meets:
             result.meeting.append(rec.id)
     return result
+
+
+def comparable_count(
+    ctx: Context | Counting, objective: Objective, period: Period, department: str | None
+) -> tuple[Count, str | None]:
+    """The count a figure stated for ``department`` is set against, and the split value it is.
+
+    A department's own count when the objective is split by department and
+    the department has records in the period; otherwise the objective as a
+    whole (the same pairing :func:`evaluate` makes).
+    """
+    if department is not None and objective.rule.split_by:
+        own = count(ctx, objective, period, department)
+        if own.denominator:
+            return own, department
+    return count(ctx, objective, period), None
 
 
 def _split_values(ctx: Context, objective: Objective, period: Period) -> list[str]:

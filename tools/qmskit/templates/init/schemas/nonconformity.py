@@ -1,5 +1,5 @@
 """不符合报告 / Nonconformity report."""
-from qmskit.forms import NONCONFORMITY_WORKFLOW, FormSpec, Nonconformity
+from qmskit.forms import NONCONFORMITY_CLOSURE, NONCONFORMITY_WORKFLOW, FormSpec, Nonconformity
 
 
 class NonconformityReport(Nonconformity):
@@ -13,4 +13,7 @@ class NonconformityReport(Nonconformity):
         workflow=NONCONFORMITY_WORKFLOW,
         retention_years=3,
         date_field="raised",
+        # closed as effective: its actions and the complaints naming it are closed,
+        # and the same requirement is not breached again within 90 days
+        closure=NONCONFORMITY_CLOSURE.recurring_within(90),
     )

@@ -1,0 +1,292 @@
+"""Rules across records: what the forms declare about each other, checked on every valid record.
+
+Four rules, each driven by declarations on the forms (``qmskit.relations``),
+never by the name of a kind:
+
+- ``date-order``: a reference's :class:`~qmskit.relations.DateOrder` pairs
+  (an NCR is not raised before the audit it cites was opened);
+- ``person-role``: a :func:`~qmskit.forms.PersonRef` names a person who held
+  the role it asks for on the day it names;
+- ``derived-value``: a :class:`~qmskit.relations.Derived` field equals what
+  its rule gives from the records it depends on;
+- ``closure-contradiction``: a record closed as effective while a record it
+  cites, or that cites it, is still open, or while the same requirement is
+  breached again within the form's window (:class:`~qmskit.relations.Closure`);
+  an amendment record that amends the closed record acknowledges it (the one
+  way to re-open what is closed).
+
+They run after the per-record pass, on a :class:`~qmskit.recordindex.RecordIndex`
+of the valid records that keeps only the fields some declaration names
+(:func:`plan_for` works out which). ``check_repository`` calls
+:func:`check_cross_records`; a pull-request check also calls
+:func:`check_changed_records`, which reports closure contradictions that the
+change itself creates as errors (in the full check they are history, and
+warnings).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..documents import Organization
+from ..forms import Amendment, Ref
+from ..issues import Issue, Severity
+from ..plans import OBJECTIVES_FILE, Objective, ObjectivesFile
+from ..recordindex import Fact, Loc, RecordIndex, beside, dotted, values_at
+from ..registry import Kind, Registry, RefPath, ref_at, sum_refs_path
+from ..relations import Computed, Recount, SumOf, top
+from ..repository import Repository
+from ..validation import load_model
+from .cross_values import check_closure, check_derived
+
+__all__ = ["CrossPlan", "check_changed_records", "check_cross_records", "lazy_index", "plan_for"]
+
+
+@dataclass
+class CrossPlan:
+    """Which fields of which kinds the rules read, and the declarations per kind."""
+
+    needs: dict[str, frozenset[str] | None]
+    objectives: dict[str, Objective]
+    organization: Organization | None = None
+
+    @property
+    def any_rule(self) -> bool:
+        return bool(self.needs)
+
+
+def _targets(registry: Registry, target: str | type | None) -> list[Kind]:
+    return [k for k in registry.kinds.values() if k.is_a(target)]
+
+
+def plan_for(repo: Repository, organization: Organization | None = None) -> CrossPlan:
+    """The fields to keep of each kind, from every declaration of every form (and the objectives)."""
+    registry = repo.registry
+    objectives: dict[str, Objective] = {}
+    path = repo.root / OBJECTIVES_FILE
+    if path.exists():
+        loaded, _, _ = load_model(path, OBJECTIVES_FILE, ObjectivesFile, "plan-schema")
+        if isinstance(loaded, ObjectivesFile):
+            objectives = {o.id: o for o in loaded.objectives}
+    needs: dict[str, set[str] | None] = {}
+    full = False
+
+    def add(kind: str, *names: str) -> None:
+        if needs.get(kind, set()) is None:
+            return
+        needs.setdefault(kind, set()).update(top(n) for n in names if n)  # type: ignore[union-attr]
+
+    for kind in registry.kinds.values():
+        for path_, ref in kind.refs:
+            if ref.order:
+                add(kind.name, path_[0], *(o.own for o in ref.order))
+                for target in _targets(registry, ref.kind):
+                    add(target.name, *(o.theirs for o in ref.order))
+            if ref.holds is not None:
+                add(kind.name, path_[0], *ref.holds.fields())
+                for target in _targets(registry, ref.kind):
+                    add(target.name, "roles")
+        spec = kind.spec
+        for derived in spec.derived:
+            add(kind.name, derived.field)
+            rule = derived.rule
+            if isinstance(rule, SumOf):
+                add(kind.name, rule.refs)
+                for target in _sum_targets(kind, derived.field, rule, registry):
+                    add(target.name, rule.field)
+            elif isinstance(rule, Recount):
+                add(kind.name, rule.objective, rule.period, rule.department or "", rule.as_of or "")
+                for objective in objectives.values():
+                    r = objective.rule
+                    add(r.kind, r.date_field, r.field, r.split_by or "", *r.where)
+            elif isinstance(rule, Computed):
+                needed = rule.needed()
+                if needed is None:
+                    full = True
+                for name, fields in (needed or {}).items():
+                    for target in _targets(registry, name):
+                        add(target.name, *fields)
+        if spec.closure is not None:
+            add(kind.name, *spec.closure.fields())
+            for amendment in registry.extending(Amendment):  # an amendment acknowledges a contradiction
+                add(amendment.name, "amends", "approved")
+            for name in spec.closure.cites:
+                ref = ref_at(kind, (name,))
+                for target in _targets(registry, ref.kind) if ref is not None else []:
+                    add(target.name)  # its status is all the rule reads
+            for cited_by in spec.closure.cited_by:
+                base, _, name = cited_by.partition(".")
+                for target in _targets(registry, base):
+                    add(target.name, name)
+    if full:  # a rule that did not say what it reads gets every field of every record
+        needs = {name: None for name in registry.kinds}
+    frozen = {k: (frozenset(v) if v is not None else None) for k, v in needs.items()}
+    return CrossPlan(frozen, objectives)
+
+
+def _sum_targets(kind: Kind, field_path: str, rule: SumOf, registry: Registry) -> list[Kind]:
+    """The kinds the references summed over may name."""
+    ref = ref_at(kind, sum_refs_path(kind.model, field_path, rule.refs))
+    return _targets(registry, ref.kind) if ref is not None else []
+
+
+# -- the pass ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Pass:
+    """One run of the rules over some subjects: what they read and what they found."""
+
+    index: RecordIndex
+    plan: CrossPlan
+    as_of: dt.date
+    subjects: set[str]
+    closure_severity: Severity = Severity.WARNING
+    role_departments: dict[str, str | None] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+    seen: set[tuple[Any, ...]] = field(default_factory=set)
+    cache: dict[Any, Any] = field(default_factory=dict)  # built once per pass: back-references, recurrences
+
+    def title(self, fact: Fact) -> str:
+        """The form's English title, as a noun in a sentence: "nonconformity report"."""
+        kind = self.index.registry.get(fact.kind)
+        return kind.spec.title_en[:1].lower() + kind.spec.title_en[1:] if kind is not None else fact.kind
+
+    def issue(self, fact: Fact, loc: Loc, rule: str, message: str, severity: Severity = Severity.ERROR) -> None:
+        line, col = self.index.position(fact.id, loc)
+        self.issues.append(Issue(fact.path, line, col, rule, message, severity))
+
+
+def lazy_index(repo: Repository, plan: CrossPlan, files: dict[str, str], *, complete: bool = False) -> RecordIndex:
+    """An index over the records named in ``files`` (id → kind), read from disk when first asked for."""
+    return RecordIndex(repo.root, repo.registry, files, plan.needs, complete=complete,
+                       max_bytes=repo.config.max_file_bytes, max_depth=repo.config.max_depth)
+
+
+def check_cross_records(
+    index: RecordIndex, plan: CrossPlan, subjects: Iterable[str], as_of: dt.date,
+    organization: Organization | None, *, closure_severity: Severity = Severity.WARNING, closure: bool = True,
+) -> list[Issue]:
+    """Every rule across records, for each subject (a record id) that passed its form.
+
+    ``closure=False`` leaves closure contradictions out: a pull-request check
+    judges them on the changed records alone (:func:`check_changed_records`).
+    """
+    run = Pass(index, plan, as_of, set(subjects), closure_severity,
+               {r.name: r.department for r in organization.roles} if organization else {})
+    registry = index.registry
+    for rid in sorted(run.subjects):
+        fact = index.get(rid)
+        kind = registry.get(fact.kind) if fact is not None else None
+        if fact is None or kind is None:
+            continue
+        for path, ref in kind.refs:
+            if ref.order:
+                _date_order(run, fact, path, ref)
+            if ref.holds is not None:
+                _person_role(run, fact, path, ref)
+        if kind.spec.derived:
+            check_derived(run, fact, kind)
+        if closure and kind.spec.closure is not None:
+            check_closure(run, fact, kind, kind.spec.closure)
+    return run.issues
+
+
+def check_changed_records(repo: Repository, as_of: dt.date, paths: Iterable[str]) -> list[Issue]:
+    """Closure contradictions a pull request creates in the records it changes: errors, not warnings."""
+    registry = repo.registry
+    closing = {p for p in paths if p.endswith(".yaml") and p.count("/") == 2}
+    kinds = {p.split("/")[1] for p in closing}
+    if not any((k := registry.get(name)) is not None and k.spec.closure is not None for name in kinds):
+        return []
+    organization = repo.load_organization()[0]
+    plan = plan_for(repo)
+    files = {rf.id: rf.kind for rf in repo.record_files() if rf.path.endswith(".yaml")}
+    index = lazy_index(repo, plan, files)
+    subjects = [p.rsplit("/", 1)[1][:-5] for p in closing]
+    run = Pass(index, plan, as_of, set(subjects), Severity.ERROR,
+               {r.name: r.department for r in organization.roles} if organization else {})
+    for rid in sorted(run.subjects):
+        fact = index.get(rid)
+        kind = registry.get(fact.kind) if fact is not None else None
+        if fact is not None and kind is not None and kind.spec.closure is not None:
+            check_closure(run, fact, kind, kind.spec.closure)
+    return run.issues
+
+
+# -- date-order ------------------------------------------------------------------------------------
+
+
+def _date_order(run: Pass, fact: Fact, path: RefPath, ref: Ref) -> None:
+    for loc, value in values_at(fact.data, path):
+        if not isinstance(value, str) or not value:
+            continue
+        target = run.index.get(value)
+        if target is None:
+            continue  # ref-record reports a reference that does not resolve
+        for order in ref.order:
+            own_loc, own = beside(fact.data, loc, order.own)
+            theirs = target.get(order.theirs)
+            if not isinstance(own, dt.date) or not isinstance(theirs, dt.date):
+                continue
+            before = order.relation == "not_before"
+            if (own >= theirs) if before else (own <= theirs):
+                continue
+            earlier, later = ((target.id, order.theirs), (fact.id, dotted(own_loc))) if before else \
+                ((fact.id, dotted(own_loc)), (target.id, order.theirs))
+            key = ("date-order", earlier, later)
+            if key in run.seen:
+                continue
+            run.seen.add(key)
+            word = "before" if before else "after"
+            own_name = dotted(own_loc)
+            run.issue(fact, own_loc, "date-order",
+                      f"{fact.id}: {own_name} {own} is {word} {target.id}'s {order.theirs} {theirs} ({target.path}), "
+                      f"the {run.title(target)} it names in '{dotted(loc)}'; {own_name} may not be {word} it. "
+                      "Correct whichever date is wrong, or name the right record")
+
+
+# -- person-role -----------------------------------------------------------------------------------
+
+
+def _person_role(run: Pass, fact: Fact, path: RefPath, ref: Ref) -> None:
+    holds = ref.holds
+    assert holds is not None
+    for loc, value in values_at(fact.data, path):
+        if not isinstance(value, str) or not value:
+            continue
+        person = run.index.get(value)
+        if person is None or "roles" not in person.data:
+            continue  # ref-record reports a missing person, or a record that is not a person
+        day = beside(fact.data, loc, holds.date_field)[1] if holds.date_field else None
+        role = holds.role or (beside(fact.data, loc, holds.role_field)[1] if holds.role_field else None)
+        department = holds.department or (
+            beside(fact.data, loc, holds.department_field)[1] if holds.department_field else None)
+        if holds.date_field and not isinstance(day, dt.date):
+            continue  # no day to judge on: the form's own rules ask for the date
+        held = [r for r in person.data.get("roles") or [] if isinstance(r, dict) and _held(r, day)]
+        fits = [r for r in held if (not role or r.get("role") == role)
+                and (not department or run.role_departments.get(str(r.get("role"))) == department)]
+        if fits:
+            continue
+        when = f"on {day}" if day else "at any time"
+        roles_then = ", ".join(sorted({str(r.get("role")) for r in held})) or "none"
+        if role or department:
+            wanted = " in ".join(w for w in (f"the role {role}" if role else "",
+                                             f"a role of {department}" if department else "") if w)
+            what = f"did not hold {wanted} {when} (roles held then: {roles_then})"
+        else:
+            what = f"held no role {when}: not working here then"
+        run.issue(fact, loc, "person-role",
+                  f"{fact.id}: '{dotted(loc)}' names {person.id} ({person.path}), who {what}; name the person "
+                  f"who did it, or correct the roles and dates in {person.id}")
+
+
+def _held(role: dict[str, Any], day: dt.date | None) -> bool:
+    start, end = role.get("from_"), role.get("to")
+    if day is None:
+        return True
+    return isinstance(start, dt.date) and start <= day and (not isinstance(end, dt.date) or day <= end)
+

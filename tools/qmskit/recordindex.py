@@ -1,0 +1,260 @@
+"""A read-only index of the valid records, keeping only the fields the rules across records read.
+
+Rules that compare records with each other (``checks/cross_records``) and a
+form's own :class:`~qmskit.relations.Computed` rule read other records through
+:class:`RecordIndex`. It holds one :class:`Fact` per valid record: its id,
+kind, path, status and the top-level fields some declaration needs, as plain
+values (dates, strings, lists, dicts). A whole record is read again from its
+file only when asked for (:meth:`RecordIndex.model`), so a check of 100,000
+records keeps a few fields of each, not every model.
+
+The index may be *complete* (every valid record already in it: the full
+check) or *lazy* (a pull-request check that validated a few records: the
+others are read from their files the first time they are asked for).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from . import yamlio
+from .forms import RecordBase
+from .registry import Kind, Registry
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One valid record, reduced to the fields the rules need."""
+
+    id: str
+    kind: str
+    path: str
+    status: str | None
+    data: Mapping[str, Any]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """A field by dotted path (``verification.on``); ``default`` when absent or blank."""
+        value = lookup(self.data, name)
+        return default if value is None else value
+
+
+def lookup(data: Any, dotted: str) -> Any:
+    """``verification.on`` in nested mappings; None when a step is missing."""
+    for part in dotted.split("."):
+        if isinstance(data, Mapping):
+            data = data.get(part)
+        else:
+            return None
+    return data
+
+
+def values_at(data: Any, path: tuple[str, ...], loc: Loc = ()) -> Iterator[tuple[Loc, Any]]:
+    """Every value at a path where ``*`` stands for each item of a list, with its location."""
+    if not path:
+        yield loc, data
+        return
+    head, rest = path[0], path[1:]
+    if head == "*":
+        if isinstance(data, list):
+            for n, item in enumerate(data):
+                yield from values_at(item, rest, loc + (n,))
+    elif isinstance(data, Mapping) and head in data:
+        yield from values_at(data[head], rest, loc + (head,))
+
+
+def container_loc(loc: Loc) -> Loc:
+    """Where the field at ``loc`` stands: ``("auditors", 1, "person")`` → ``("auditors", 1)``."""
+    parts = list(loc)
+    while parts and isinstance(parts[-1], int):
+        parts.pop()
+    if parts:
+        parts.pop()
+    return tuple(parts)
+
+
+def at(data: Any, loc: Loc) -> Any:
+    for part in loc:
+        if isinstance(part, int):
+            data = data[part] if isinstance(data, list) and part < len(data) else None
+        else:
+            data = data.get(part) if isinstance(data, Mapping) else None
+    return data
+
+
+def beside(data: Mapping[str, Any], loc: Loc, name: str) -> tuple[Loc, Any]:
+    """The value a declaration names, looked up beside the field at ``loc`` first, then from the top.
+
+    From the top, each ``*`` in ``name`` takes the list index of ``loc`` in
+    turn, so ``ranking.*.risks`` seen from ``ranking[2].score`` is ``ranking[2].risks``.
+    Returns the value's location (for messages) and the value.
+    """
+    where = container_loc(loc)
+    container = at(data, where)
+    first = name.split(".", 1)[0]
+    if where and isinstance(container, Mapping) and first in container:
+        found = where + tuple(name.split("."))
+        return found, lookup(container, name)
+    indices = iter(p for p in loc if isinstance(p, int))
+    found_loc: list[str | int] = []
+    for part in name.split("."):
+        found_loc.append(next(indices, 0) if part == "*" else part)
+    return tuple(found_loc), at(data, tuple(found_loc))
+
+
+def _named(fact: Fact, name: str) -> list[str]:
+    """The ids a field names (a reference or a list of them)."""
+    found = []
+    for _, value in values_at(fact.data, tuple(name.split("."))):
+        found.extend(v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str))
+    return found
+
+
+def dotted(loc: Loc) -> str:
+    """A location as people write it: ``auditors[1].person``."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def project(record: RecordBase, keys: frozenset[str] | None) -> dict[str, Any]:
+    """The record's fields as plain values (field names, not aliases); only ``keys`` when given."""
+    return record.model_dump(include=set(keys) if keys is not None else None, exclude_none=False)
+
+
+@dataclass
+class RecordIndex:
+    """Valid records by id and by kind, read-only for rules; lazy when not ``complete``."""
+
+    root: Path
+    registry: Registry
+    files: Mapping[str, str]  # id -> kind, from file names (every record, valid or not)
+    needs: Mapping[str, frozenset[str] | None]  # kind -> top-level fields kept (None: all)
+    facts: dict[str, Fact | None] = field(default_factory=dict)  # None: read, and not valid
+    complete: bool = False
+    max_bytes: int = yamlio.DEFAULT_MAX_BYTES
+    max_depth: int = yamlio.DEFAULT_MAX_DEPTH
+    _kinds_read: set[str] = field(default_factory=set)
+    _models: dict[str, RecordBase | None] = field(default_factory=dict)
+    _positions: dict[str, yamlio.Loaded | None] = field(default_factory=dict)
+    _citing: dict[tuple[str, str], dict[str, list[Fact]]] = field(default_factory=dict)
+
+    # -- building ----------------------------------------------------------
+
+    def fact_of(self, rid: str, kind: Kind, path: str, record: RecordBase) -> Fact:
+        """The fact kept for a record validated elsewhere (the per-record pass)."""
+        keys = self.needs.get(kind.name, frozenset())
+        return Fact(rid, kind.name, path, record.status, project(record, keys))
+
+    def add(self, fact: Fact) -> None:
+        self.facts[fact.id] = fact
+
+    # -- reading -----------------------------------------------------------
+
+    def get(self, rid: str) -> Fact | None:
+        """The record with this id, if it exists and passes its form."""
+        if rid in self.facts:
+            return self.facts[rid]
+        if self.complete or rid not in self.files:
+            return None
+        model = self.model(rid)
+        kind = self.registry.get(self.files[rid])
+        fact = None
+        if model is not None and kind is not None:
+            fact = self.fact_of(rid, kind, self.path_of(rid), model)
+        self.facts[rid] = fact
+        return fact
+
+    def of_kind(self, name: str, containing: str | None = None) -> list[Fact]:
+        """Every valid record of a kind, by id.
+
+        ``containing`` is a promise by the caller that it only wants records
+        whose file holds that text (an id they name): a lazy index then reads
+        only those files, so a pull-request check looking for the complaints
+        that name one NCR does not parse every complaint. Others already read
+        may be returned too; the caller still compares the field itself.
+        """
+        if not self.complete and name not in self._kinds_read:
+            if containing is None:
+                for rid, kind in self.files.items():
+                    if kind == name:
+                        self.get(rid)
+                self._kinds_read.add(name)
+            else:
+                needle = containing.encode("utf-8")
+                for rid, kind in self.files.items():
+                    if kind == name and rid not in self.facts and needle in self._raw(rid):
+                        self.get(rid)
+        return sorted((f for f in self.facts.values() if f is not None and f.kind == name), key=lambda f: f.id)
+
+    def citing(self, base: type[RecordBase] | str, name: str, rid: str) -> list[Fact]:
+        """Records of the forms built on ``base`` whose field ``name`` names ``rid`` (a back-reference)."""
+        key = (str(base), name)
+        if self.complete:
+            if key not in self._citing:
+                found: dict[str, list[Fact]] = {}
+                for fact in self.of_base(base):
+                    for target in _named(fact, name):
+                        found.setdefault(target, []).append(fact)
+                self._citing[key] = found
+            return self._citing[key].get(rid, [])
+        return [f for kind in self.kinds_for(base) for f in self.of_kind(kind.name, containing=rid)
+                if rid in _named(f, name)]
+
+    def of_base(self, base: type[RecordBase] | str) -> list[Fact]:
+        """Every valid record of the forms built on ``base`` (a class or a kind/base name)."""
+        return [f for kind in self.kinds_for(base) for f in self.of_kind(kind.name)]
+
+    def kinds_for(self, target: type[RecordBase] | str | None) -> list[Kind]:
+        return [k for k in self.registry.kinds.values() if k.is_a(target)]
+
+    def path_of(self, rid: str) -> str:
+        fact = self.facts.get(rid)
+        return fact.path if fact is not None else f"records/{self.files.get(rid, '?')}/{rid}.yaml"
+
+    def model(self, rid: str) -> RecordBase | None:
+        """The whole validated record, read from its file (cached); None if it does not pass its form."""
+        if rid in self._models:
+            return self._models[rid]
+        kind = self.registry.get(self.files.get(rid, ""))
+        model = None
+        if kind is not None:
+            loaded = self._read(rid)
+            if loaded is not None and isinstance(loaded.data, dict):
+                try:
+                    model = kind.model.model_validate(loaded.data)
+                except ValidationError:
+                    model = None
+        self._models[rid] = model
+        return model
+
+    def position(self, rid: str, loc: Loc) -> tuple[int, int]:
+        """Line and column of a field of a record, for a message (read again only when needed)."""
+        loaded = self._load(rid)
+        return loaded.position(loc) if loaded is not None else (1, 1)
+
+    def _load(self, rid: str) -> yamlio.Loaded | None:
+        if rid not in self._positions:  # only records with a problem get here: few, so kept
+            self._positions[rid] = self._read(rid)
+        return self._positions[rid]
+
+    def _raw(self, rid: str) -> bytes:
+        try:
+            with open(self.root / self.path_of(rid), "rb") as handle:
+                return handle.read()
+        except OSError:
+            return b""
+
+    def _read(self, rid: str) -> yamlio.Loaded | None:
+        try:
+            return yamlio.load_file(self.root / self.path_of(rid), max_bytes=self.max_bytes, max_depth=self.max_depth)
+        except (yamlio.YamlError, OSError):
+            return None
+
+__all__ = ["Fact", "RecordIndex", "at", "beside", "container_loc", "dotted", "lookup", "project", "values_at"]
