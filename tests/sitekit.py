@@ -172,20 +172,12 @@ def make_planted_copy(root: Path) -> Planted:
     changes) see the planted values as a change, as they would in real use.
     The helpers are those of the report leak test (tests/test_report_confidential.py).
     """
-    from test_report_confidential import COPIED, canary, plant, takes_text
+    from test_report_confidential import canary, copy_reference, plant, takes_text
 
     from qmskit import Repository
     from qmskit.yamlio import dumps, loads
 
-    root.mkdir(parents=True)
-    for name in COPIED:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-        elif source.exists():
-            shutil.copy2(source, root / name)
-    git = GitRepo(root)
-    git.commit("参考体系", "王芳", "2026-01-05T09:00:00+08:00")
+    git = copy_reference(root)
 
     repo = Repository(root)
     counts: dict[str, int] = {}

@@ -68,11 +68,9 @@ def plant(data: dict[str, Any], path: list[str], value: str) -> int:
     return sum(plant(item, rest, value) for item in items if isinstance(item, dict))
 
 
-@pytest.fixture(scope="module")
-def planted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
-    """The reference QMS with a canary in every confidential field: (root, kind → values planted)."""
-    root = tmp_path_factory.mktemp("canary") / "qms"
-    root.mkdir()
+def copy_reference(root: Path) -> GitRepo:
+    """A committed copy of the reference QMS (its manual, forms, records and settings) in ``root``."""
+    root.mkdir(parents=True, exist_ok=True)
     for name in COPIED:
         source = ROOT / name
         if source.is_dir():
@@ -81,6 +79,14 @@ def planted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, i
             shutil.copy2(source, root / name)
     git = GitRepo(root)
     git.commit("参考体系", "王芳", "2026-01-05T09:00:00+08:00")
+    return git
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
+    """The reference QMS with a canary in every confidential field: (root, kind → values planted)."""
+    root = tmp_path_factory.mktemp("canary") / "qms"
+    git = copy_reference(root)
 
     repo = Repository(root)
     counts: dict[str, int] = {}
