@@ -9,6 +9,7 @@ from typing import Any
 from ..forms import Ref
 from ..issues import Issue
 from ..masking import is_confidential
+from ..recordindex import values_at
 from ..registry import Kind, Registry, RefPath
 from ..repository import RecordFile
 
@@ -29,19 +30,6 @@ def document_id(value: str) -> str:
     """``LD-QP-03 §7.3.3`` → ``LD-QP-03``."""
     match = _DOC_ID.match(value.strip())
     return match.group(0) if match else value
-
-
-def _values(data: Any, path: RefPath, loc: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Any]]:
-    if not path:
-        yield loc, data
-        return
-    head, rest = path[0], path[1:]
-    if head == "*":
-        if isinstance(data, list):
-            for index, item in enumerate(data):
-                yield from _values(item, rest, loc + (index,))
-    elif isinstance(data, dict) and head in data:
-        yield from _values(data[head], rest, loc + (head,))
 
 
 def check_unique_ids(records: list[RecordFile], document_ids: dict[str, str]) -> list[Issue]:
@@ -87,7 +75,7 @@ def check_references(rf: RecordFile, kind: Kind, index: Index, registry: Registr
     if rf.data is None:
         return issues
     for path, ref in kind.refs:
-        for loc, value in _values(rf.data, path):
+        for loc, value in values_at(rf.data, path):
             if not isinstance(value, str) or not value:
                 continue
             problem = _resolve(value, ref, index, registry)
