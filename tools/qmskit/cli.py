@@ -1,4 +1,4 @@
-"""The ``qms`` command: argument parsing and exit codes, nothing else.
+"""The ``qms`` command: argument parsing, output formats and exit codes, nothing else.
 
 Exit codes: 0 clean, 1 problems found, 2 the command could not run as asked,
 3 an internal error (a bug in qmskit; never reported as 0).
@@ -10,10 +10,51 @@ import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .issues import Issue, QmsError
+from .suggest import did_you_mean
+
+if TYPE_CHECKING:
+    from .git import Git
+    from .report import Report
+    from .repository import Repository
+
+# user-facing sentences the command itself writes, by the repository's language (qms.yml ``lang``)
+_TEXT = {
+    "en": {
+        "since_after_until": "--since {since} is after --until {until}: no day is in that period; "
+                             "swap them (--since {until} --until {since})",
+        "dates_or_revs": "give dates (--since/--until) or revisions (--from/--to), not both",
+        "log_title_dates": "变更记录 / Changes authored {since} – {until}",
+        "log_title_revs": "变更记录 / Changes {from_rev}..{to_rev}",
+        "log_note": "By the date each change was made (git author date), newest first; "
+                    "a change merged later keeps the day it was made.",
+        "head_without_base": "--head goes with --base: qms check --base main --head my-branch",
+        "checked": "checked {done}/{total} records",
+        "new_blank": "{rel} is a blank form: fill in the fields above, then run 'qms check'.",
+        "created": "created {rel}",
+    },
+    "zh": {
+        "since_after_until": "--since {since} 晚于 --until {until}:这段时间不含任何一天;"
+                             "请对调两者(--since {until} --until {since})",
+        "dates_or_revs": "请给出日期(--since/--until)或版本(--from/--to),不要同时给出",
+        "log_title_dates": "变更记录 / Changes authored {since} – {until}",
+        "log_title_revs": "变更记录 / Changes {from_rev}..{to_rev}",
+        "log_note": "按每项修改的完成日期(git 作者日期)排列,最新在前;稍后合并的修改仍按其完成日期列出。",
+        "head_without_base": "--head 须与 --base 同用:qms check --base main --head my-branch",
+        "checked": "已检查 {done}/{total} 条记录",
+        "new_blank": "{rel} 是空白表单:请填写上面列出的字段,然后运行 'qms check'。",
+        "created": "已创建 {rel}",
+    },
+}
+
+
+def _text(lang: str, key: str, **values: object) -> str:
+    return _TEXT.get(lang, _TEXT["en"])[key].format(**values)
 
 
 def _date(text: str) -> dt.date:
@@ -29,38 +70,115 @@ EXIT_CODES = """exit codes:
   2  the command could not run as asked (usage, no repository, a git error); the message says what to do
   3  internal error: a bug in qmskit (rerun with QMS_DEBUG=1 and report it); never 0"""
 
+# each command's --help ends with these, then the exit codes
+EXAMPLES = {
+    "": ["qms check", "qms new nonconformity --set grade=minor", "qms show NCR-2026-0007", "qms COMMAND --help"],
+    "check": ["qms check", "qms check --as-of 2026-12-31", "qms check --format json",
+              "qms check --base main                 # a pull request against main",
+              "qms check --base main --head feature  # a committed branch instead of the working tree"],
+    "diff": ["qms diff --base main", "qms diff --base main --head feature", "qms diff --base main --format json"],
+    "show": ["qms show NCR-2026-0007", "qms show ncr-2026-0007 --format json", "qms show LD-QP-09   # a document",
+             "qms show NCR-2026-0007 --format md > trail.md"],
+    "log": ["qms log --since 2026-01-01 --until 2026-03-31", "qms log --from v1.0 --to HEAD",
+            "qms log --since 2026-11-01 --format json"],
+    "history": ["qms history LD-QP-09", "qms history ld-qp-09 --format md"],
+    "new": ["qms new nonconformity --set grade=minor --set due=2026-07-31", "qms new complaint --base main"],
+    "schema": ["qms schema export"], "schema export": ["qms schema export"],
+    "init": ["qms init my-qms && cd my-qms && qms check"],
+    "seal": ["qms seal -m 'internal audit IA-2026-02 closed'"],
+    "objectives": ["qms objectives --period 2026-Q2", "qms objectives --format json --out build/reports"],
+    "due": ["qms due", "qms due --as-of 2026-12-31 --format md"],
+    "checklist": ["qms checklist IAP-2026-01", "qms checklist --scope 人力资源部 --scope LD-QP-03"],
+    "ncr": ["qms ncr NCR-2026-0007", "qms ncr --status open"],
+    "review": ["qms review --since 2026-01-01 --until 2026-11-30"],
+    "coverage": ["qms coverage --lang en"],
+    "register": ["qms register documents", "qms register nonconformity --format md"],
+    "reports": ["qms reports", "qms reports --format md --format json"],
+    "site": ["qms site build", "qms site serve --address 127.0.0.1:8000"],
+    "site build": ["qms site build --out build/site"], "site serve": ["qms site serve"],
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, answering a misspelt command or choice with the nearest ones."""
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        if action.choices is not None and value not in action.choices:
+            choices = [str(c) for c in action.choices]
+            raise argparse.ArgumentError(action, f"invalid choice: {value!r} (choose from {', '.join(choices)})"
+                                                 + did_you_mean(str(value), choices))
+
+
+def _version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("qmskit")
+    except metadata.PackageNotFoundError:  # run from a source tree (PYTHONPATH=tools)
+        from . import __version__
+        return __version__
+
+
+def _finish(parser: argparse.ArgumentParser, name: str) -> None:
+    """Every parser: examples and exit codes after its help, -q/-v after the command too; then its subcommands."""
+    examples = EXAMPLES.get(name, [])
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = (("examples:\n" + "\n".join(f"  {e}" for e in examples) + "\n\n") if examples else "") + EXIT_CODES
+    if name:  # the top parser has them with defaults; a command's copy only sets them when given
+        parser.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+                            help="print only problems and errors")
+        parser.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS,
+                            help="say more: the repository, timings")
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child, sub in action.choices.items():
+                _finish(sub, f"{name} {child}".strip())
+
+
+def _view_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("table", "md", "json"), default=None,
+                        help="table (on a terminal, the default there), md (Markdown: the default when piped) or json")
+
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="qms", description="Quality management system kept as code.",
-                                     epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = _Parser(prog="qms", description="Quality management system kept as code.")
+    parser.add_argument("--version", action="version", version=f"qms (qmskit) {_version()}")
     parser.add_argument("--root", type=Path, help="the QMS repository (default: the folder with qms.yml at or above here)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only problems and errors")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="say more: the repository, timings")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.required = True
 
     check = sub.add_parser("check", help="check documents, forms and records")
     check.add_argument("--as-of", type=_date, default=None, help="date for date-dependent rules (default: today)")
-    check.add_argument("--format", choices=("text", "json", "github"), default="text")
+    check.add_argument("--format", choices=("text", "json", "github"), default="text",
+                       help="text (path:line:col: rule: message), json (summary and issues) or github (annotations)")
     check.add_argument("--jobs", type=int, default=None, help="worker processes for large repositories (default: cores)")
     check.add_argument("--base", metavar="REV", help="pull-request check: compare with the merge base of REV")
     check.add_argument("--head", metavar="REV", help="with --base: check this revision instead of the working tree")
     check.add_argument("--strict", action="store_true", help="fail on warnings too (contradictions in closed history)")
 
-    diff = sub.add_parser("diff", help="Markdown summary of a change, for a pull-request comment")
+    diff = sub.add_parser("diff", help="summary of a change (Markdown for a pull-request comment)")
     diff.add_argument("--base", metavar="REV", required=True, help="the branch the change goes into")
-    diff.add_argument("--head", metavar="REV", help="a revision instead of the working tree")
+    diff.add_argument("--head", metavar="REV", help="a committed revision instead of the working tree")
+    _view_option(diff)
 
-    show = sub.add_parser("show", help="a record and its audit trail")
-    show.add_argument("id", help="record id, e.g. NCR-2026-0007")
+    show = sub.add_parser("show", help="a record and its audit trail, or a document's control block")
+    show.add_argument("id", help="record id or document number, any case, e.g. NCR-2026-0007 or LD-QP-09")
     show.add_argument("--reveal", action="store_true", help="show confidential fields (personal data)")
+    _view_option(show)
 
-    log = sub.add_parser("log", help="every change to documents and records in a period")
-    log.add_argument("--since", type=_date, help="first day (YYYY-MM-DD)")
-    log.add_argument("--until", type=_date, help="last day (YYYY-MM-DD)")
+    log = sub.add_parser("log", help="every change to documents and records in a period, by the day it was made",
+                         description="Every change to documents and records, newest first. Dates are the day each "
+                                     "change was made (git's author date), not the day it was merged.")
+    log.add_argument("--since", type=_date, help="first day the change was made (author date, YYYY-MM-DD)")
+    log.add_argument("--until", type=_date, help="last day the change was made (author date, YYYY-MM-DD)")
     log.add_argument("--from", dest="from_rev", metavar="REV", help="changes after this revision …")
     log.add_argument("--to", dest="to_rev", metavar="REV", default="HEAD", help="… up to this one (default HEAD)")
+    _view_option(log)
 
     hist = sub.add_parser("history", help="a document's revision history from git")
-    hist.add_argument("doc_id", help="document number, e.g. LD-QP-09")
+    hist.add_argument("doc_id", help="document number, any case, e.g. LD-QP-09")
+    _view_option(hist)
 
     new = sub.add_parser("new", help="create the next record of a kind")
     new.add_argument("kind")
@@ -83,6 +201,7 @@ def _parser() -> argparse.ArgumentParser:
     seal.add_argument("--message", "-m", help="why: e.g. 'internal audit IA-2026-02 closed'")
     seal.add_argument("--as-of", type=_date, default=None, help="the date in the tag name (default: today)")
     _report_parsers(sub)
+    _finish(parser, "")
     return parser
 
 
@@ -150,13 +269,59 @@ def _report_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[ty
             q.add_argument("--address", default="127.0.0.1:8000", help="host:port to serve on")
 
 
-def _repo(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _repo(args: argparse.Namespace) -> Repository:
     from .repository import Repository, find_root
 
     root = args.root if args.root else find_root(Path.cwd())
     if args.root and not (root / "qms.yml").is_file():
         raise QmsError(f"{root} has no qms.yml; pass the folder of a QMS repository, or create one with 'qms init'")
-    return Repository(root)
+    repo = Repository(root)
+    _detail(args, f"repository: {repo.root}")
+    return repo
+
+
+@contextmanager
+def _repo_and_git(args: argparse.Namespace) -> Iterator[tuple[Repository, Git]]:
+    """The repository and its git history: what show, history, log and diff all start from."""
+    from .git import Git
+
+    repo = _repo(args)
+    with Git(repo.root) as git:
+        git.require_root()
+        yield repo, git
+
+
+def _emit(args: argparse.Namespace, report: Report) -> None:
+    """A report as asked: a table on a terminal, Markdown when piped or with --format md, or JSON."""
+    fmt = args.format or ("table" if sys.stdout.isatty() else "md")
+    if fmt == "json":
+        from .termout import report_json
+
+        print(json.dumps(report_json(report), ensure_ascii=False, indent=2))
+    elif fmt == "table":
+        from .termout import render_terminal
+
+        render_terminal(report, sys.stdout)
+    else:
+        from .render.markdown import render
+
+        print(render(report), end="")
+
+
+def _quiet(args: argparse.Namespace) -> bool:
+    return bool(getattr(args, "quiet", False))
+
+
+def _info(args: argparse.Namespace, text: str) -> None:
+    """A line that tells what was done (not a problem): left out with -q."""
+    if not _quiet(args):
+        print(text)
+
+
+def _detail(args: argparse.Namespace, text: str) -> None:
+    """A line for -v only, on stderr so that it never mixes with a format meant for a program."""
+    if getattr(args, "verbose", 0) and not _quiet(args):
+        print(f"qms: {text}", file=sys.stderr)
 
 
 def _github_data(text: str) -> str:
@@ -175,36 +340,64 @@ def _printable(text: str) -> str:
 
 
 def _print_issues(issues: Sequence[Issue], fmt: str) -> None:
-    if fmt == "json":
-        print(json.dumps([i.as_dict() for i in issues], ensure_ascii=False, indent=2))
-    elif fmt == "github":
+    if fmt == "github":
         for i in issues:
             print(f"::{i.severity.value} file={_github_property(i.path)},line={i.line},col={i.col},"
                   f"title={_github_property(i.rule)}::{_github_data(i.message)}")
     else:
+        from .termout import colour_wanted, paint
+
+        on = colour_wanted(sys.stdout)
         for i in issues:
-            print(_printable(i.format()))
+            line = _printable(i.format())
+            if on:  # path bold, rule red (yellow for a warning); the words as they are
+                where, _, rest = line.partition(": ")
+                rule, _, message = rest.partition(": ")
+                line = f"{paint(where, 'bold', on)}: {paint(rule, 'red' if i.severity.value == 'error' else 'yellow', on)}: {message}"
+            print(line)
+
+
+def check_summary(result: Any) -> dict[str, Any]:
+    """``check --format json``: counts by severity and by rule, then every issue."""
+    by_rule: dict[str, dict[str, int]] = {}
+    for issue in result.issues:
+        counts = by_rule.setdefault(issue.rule, {"error": 0, "warning": 0})
+        counts[issue.severity.value] = counts.get(issue.severity.value, 0) + 1
+    return {
+        "ok": result.ok,
+        "checked": {"documents": result.documents, "forms": result.kinds, "records": result.records},
+        "counts": {"error": len(result.errors), "warning": len(result.warnings)},
+        "rules": {rule: {k: v for k, v in counts.items() if v} for rule, counts in sorted(by_rule.items())},
+        "issues": [i.as_dict() for i in result.issues],
+    }
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    import time
+
     from .checks import check_pull_request, check_repository
     from .seal import check_seals
+    from .termout import progress_line
 
     repo = _repo(args)
-    progress = None
-    if sys.stderr.isatty():
-        def progress(done: int, total: int) -> None:
-            print(f"\rchecked {done}/{total} records", end="" if done < total else "\n", file=sys.stderr)
+    lang = repo.config.lang
     as_of = args.as_of or dt.date.today()
     if args.head and not args.base:
-        raise QmsError("--head goes with --base: qms check --base main --head my-branch")
-    if args.base:
-        result = check_pull_request(repo, args.base, as_of, head=args.head, jobs=args.jobs, progress=progress)
+        raise QmsError(_text(lang, "head_without_base"))
+    started = time.monotonic()
+    with progress_line(sys.stderr, lambda done, total: _text(lang, "checked", done=done, total=total),
+                       show=not _quiet(args)) as progress:
+        if args.base:
+            result = check_pull_request(repo, args.base, as_of, head=args.head, jobs=args.jobs, progress=progress)
+        else:
+            result = check_repository(repo, as_of, jobs=args.jobs, progress=progress)
+        result.issues = sorted(set(result.issues) | set(check_seals(repo.root, args.base or "HEAD")))
+    _detail(args, f"checked in {time.monotonic() - started:.2f} s")
+    if args.format == "json":
+        print(json.dumps(check_summary(result), ensure_ascii=False, indent=2))
     else:
-        result = check_repository(repo, as_of, jobs=args.jobs, progress=progress)
-    result.issues = sorted(set(result.issues) | set(check_seals(repo.root, args.base or "HEAD")))
-    _print_issues(result.issues, args.format)
-    if args.format == "text":
+        _print_issues(result.issues, args.format)
+    if args.format == "text" and not _quiet(args):
         summary = f"{result.documents} documents, {result.kinds} forms, {result.records} records checked"
         if not result.issues:
             print(f"{summary}: no problems.")
@@ -222,13 +415,15 @@ def cmd_new(args: argparse.Namespace) -> int:
     from .newrecord import create_record, ids_on_branch, parse_assignments
 
     repo = _repo(args)
+    lang = repo.config.lang
+    values = parse_assignments(args.set)
     taken = ids_on_branch(repo, args.kind, args.base)
-    created = create_record(repo, args.kind, parse_assignments(args.set), args.as_of or dt.date.today(), taken)
+    created = create_record(repo, args.kind, values, args.as_of or dt.date.today(), taken)
     rel = created.path.relative_to(repo.root).as_posix()
-    print(f"created {rel}")
+    print(_text(lang, "created", rel=rel))  # even with -q: the one thing the command made
     if created.issues:
         _print_issues(created.issues, "text")
-        print(f"{rel} is a blank form: fill in the fields above, then run 'qms check'.")
+        _info(args, _text(lang, "new_blank", rel=rel))
         return 1
     return 0
 
@@ -237,67 +432,71 @@ def cmd_diff(args: argparse.Namespace) -> int:
     import tempfile
 
     from .checks.changes import collect
-    from .checks.sides import JudgedRepository, load_base_rules
-    from .git import Git
-    from .render.markdown import render
+    from .checks.sides import JudgedRepository, TreeFiles, load_base_rules
     from .trail import change_report
 
-    repo = _repo(args)
-    with Git(repo.root) as git, tempfile.TemporaryDirectory(prefix="qms-diff-") as folder:
-        git.require_root()
-        if args.head:
-            raise QmsError("qms diff summarizes the working tree against --base; check out the branch first")
-        cs = collect(git, args.base, None)
+    with _repo_and_git(args) as (repo, git), tempfile.TemporaryDirectory(prefix="qms-diff-") as tmp:
+        cs = collect(git, args.base, args.head)
+        folder = Path(tmp)
         # the base's forms and limits: the change's own form modules never run in the process that writes the comment
-        judged = JudgedRepository(repo.root, load_base_rules(git, cs.merge_base, Path(folder)))
-        print(render(change_report(judged, cs, git)), end="")
+        rules = load_base_rules(git, cs.merge_base, folder / "base")
+        if args.head:  # the head's files from git blobs, laid out aside: the working tree is not the change
+            tree = TreeFiles(git, git.rev(args.head), folder / "head")
+            tree.lay_out_rules()
+            tree.lay_out(cs.paths())
+            judged = JudgedRepository(tree.root, rules, tree.record_paths())
+        else:
+            judged = JudgedRepository(repo.root, rules)
+        _emit(args, change_report(judged, cs, git))
     return 0
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from .git import Git
     from .history import HistoryIndex
-    from .render.markdown import render
+    from .lookup import document_report, find
     from .trail import record_report
 
-    repo = _repo(args)
-    with Git(repo.root) as git:
-        git.require_root()
-        print(render(record_report(repo, HistoryIndex(git), args.id, reveal=args.reveal)), end="")
+    with _repo_and_git(args) as (repo, git):
+        found = find(repo, args.id)
+        index = HistoryIndex(git)
+        if found.what == "document":
+            _emit(args, document_report(repo, index, found))
+        else:
+            _emit(args, record_report(repo, index, found.id, reveal=args.reveal))
     return 0
 
 
 def cmd_log(args: argparse.Namespace) -> int:
-    from .git import Git
     from .history import HistoryIndex, changes_in_range
-    from .render.markdown import render
+    from .report import Paragraph
     from .trail import activity_report
 
-    repo = _repo(args)
-    if args.from_rev and (args.since or args.until):
-        raise QmsError("give dates (--since/--until) or revisions (--from/--to), not both")
-    with Git(repo.root) as git:
-        git.require_root()
+    with _repo_and_git(args) as (repo, git):
+        lang = repo.config.lang
+        if args.from_rev and (args.since or args.until):
+            raise QmsError(_text(lang, "dates_or_revs"))
+        if args.since and args.until and args.since > args.until:
+            raise QmsError(_text(lang, "since_after_until", since=args.since, until=args.until))
         if args.from_rev:
             versions = list(changes_in_range(git, args.from_rev, args.to_rev))
-            title = f"变更记录 / Changes {args.from_rev}..{args.to_rev}"
+            title = _text(lang, "log_title_revs", from_rev=args.from_rev, to_rev=args.to_rev)
         else:
             versions = list(HistoryIndex(git).changes_between(args.since, args.until))
-            title = f"变更记录 / Changes {args.since or '…'} – {args.until or '…'}"
-        print(render(activity_report(versions, title)), end="")
+            title = _text(lang, "log_title_dates", since=args.since or "…", until=args.until or "…")
+        report = activity_report(versions, title)
+        report.sections[0].blocks.insert(0, Paragraph(_text(lang, "log_note"), style="note"))
+        _emit(args, report)
     return 0
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from .git import Git
     from .history import HistoryIndex
-    from .render.markdown import render
+    from .lookup import find
     from .trail import document_history_report
 
-    repo = _repo(args)
-    with Git(repo.root) as git:
-        git.require_root()
-        print(render(document_history_report(repo, HistoryIndex(git), args.doc_id)), end="")
+    with _repo_and_git(args) as (repo, git):
+        found = find(repo, args.doc_id, want="document")
+        _emit(args, document_history_report(repo, HistoryIndex(git), found.id))
     return 0
 
 
@@ -471,7 +670,11 @@ INTERNAL_ERROR = 3
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and turn what happened into an exit code; only a clean result is 0."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:  # bare 'qms': what it can do, and no command ran
+        parser.print_help()
+        return 2
     try:
         return COMMANDS[args.command](args)
     except QmsError as exc:

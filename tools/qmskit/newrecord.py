@@ -8,17 +8,45 @@ empty record behind.
 from __future__ import annotations
 
 import datetime as dt
+import typing
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from . import fileio, yamlio
 from .issues import Issue, QmsError
 from .registry import Kind
 from .repository import Repository
+from .suggest import did_you_mean
 
 MAX_TRIES = 100
+
+# user-facing sentences, by the repository's language (qms.yml ``lang``)
+_TEXT = {
+    "en": {
+        "no_kind": "no record kind {kind!r}{hint}; the kinds are: {known}",
+        "no_field": "--set {name}: the {kind} form has no such field{hint}; its fields are: {fields}",
+        "bad_value": "--set {name}={value}: the {kind} form does not accept this value ({why}){allowed}{hint}; "
+                     "nothing was written",
+        "allowed": "; allowed: {values}",
+        "bad_status": "--set status={value}: {kind} has no status {value!r}{hint}; its statuses are: {values}; "
+                      "nothing was written",
+    },
+    "zh": {
+        "no_kind": "没有记录类别 {kind!r}{hint};现有类别:{known}",
+        "no_field": "--set {name}:{kind} 表单没有此字段(no such field){hint};其字段为:{fields}",
+        "bad_value": "--set {name}={value}:{kind} 表单不接受此值({why}){allowed}{hint};未写入任何文件",
+        "allowed": ";允许的值:{values}",
+        "bad_status": "--set status={value}:{kind} 没有状态 {value!r}{hint};其状态为:{values};未写入任何文件",
+    },
+}
+
+
+def _text(lang: str, key: str, **values: object) -> str:
+    return _TEXT.get(lang, _TEXT["en"])[key].format(**values)
 
 
 @dataclass
@@ -70,14 +98,18 @@ def create_record(
     taken: Iterable[str] = (),
 ) -> NewRecord:
     """Write the next record of ``kind_name``; ``taken`` adds ids used elsewhere (another branch)."""
+    lang = repo.config.lang
     kind = repo.registry.get(kind_name)
     if kind is None:
         known = ", ".join(sorted(repo.registry.kinds)) or "none; see schemas/"
-        raise QmsError(f"no record kind {kind_name!r}; the kinds are: {known}")
+        hint = did_you_mean(kind_name, repo.registry.kinds, lang)
+        raise QmsError(_text(lang, "no_kind", kind=kind_name, hint=hint, known=known))
+    fields = kind.model.model_fields
     for name in values:
-        if name not in kind.model.model_fields:
-            raise QmsError(f"--set {name}: the {kind.name} form has no such field; its fields are: "
-                           + ", ".join(kind.model.model_fields))
+        if name not in fields:
+            raise QmsError(_text(lang, "no_field", name=name, kind=kind.name, hint=did_you_mean(name, fields, lang),
+                                 fields=", ".join(fields)))
+    check_values(kind, values, lang)
     folder = repo.root / "records" / kind.name
     try:
         fileio.check_parents(repo.root, folder / "new.yaml")
@@ -99,6 +131,44 @@ def create_record(
             continue
         return NewRecord(path, record_id, _validate(repo, path))
     raise QmsError(f"could not find a free id for {kind.name} after {MAX_TRIES} tries; check records/{kind.name}/")
+
+
+def check_values(kind: Kind, values: dict[str, Any], lang: str = "en") -> None:
+    """Refuse, before anything is written, a ``--set`` value the form itself rejects.
+
+    The form's own validation judges each given field (fields left blank
+    are not its concern here); an enumerated field's message lists the
+    values it allows and the nearest one.
+    """
+    workflow = kind.spec.workflow
+    if "status" in values and workflow is not None and values["status"] not in workflow.statuses:
+        value = str(values["status"])
+        raise QmsError(_text(lang, "bad_status", value=value, kind=kind.name, values=", ".join(workflow.statuses),
+                             hint=did_you_mean(value, workflow.statuses, lang)))
+    try:
+        kind.model.model_validate({"id": "new", **values})
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = error.get("loc") or ()
+            if not loc or loc[0] not in values or error["type"] == "missing":
+                continue
+            name = str(loc[0])
+            allowed = allowed_values(kind.model.model_fields[name].annotation) if len(loc) == 1 else []
+            text = yamlio.dump_scalar(values[name]) if not isinstance(values[name], str) else values[name]
+            raise QmsError(_text(
+                lang, "bad_value", name=name, value=text, kind=kind.name, why=error["msg"],
+                allowed=_text(lang, "allowed", values=", ".join(allowed)) if allowed else "",
+                hint=did_you_mean(str(text), allowed, lang) if allowed else "")) from None
+
+
+def allowed_values(annotation: Any) -> list[str]:
+    """The values an enumerated field (``Literal[...]``, optional or not) allows; [] for any other type."""
+    if typing.get_origin(annotation) is typing.Literal:
+        return [str(a) for a in typing.get_args(annotation)]
+    found: list[str] = []
+    for arg in typing.get_args(annotation):
+        found += [a for a in allowed_values(arg) if a not in found]
+    return found
 
 
 def ids_on_branch(repo: Repository, kind_name: str, base: str | None) -> set[str]:

@@ -1,0 +1,36 @@
+"""Names as users type them: ids found whatever their case, and a "did you mean" for a near miss.
+
+A quality manager types ``ncr-2026-0007`` or ``departmnet``; the tool
+should find the first and name the second's fix rather than just refuse.
+"""
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+def close_matches(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
+    """The choices nearest ``word`` (case ignored), best first; none when nothing is close."""
+    by_folded: dict[str, str] = {}
+    for choice in choices:
+        by_folded.setdefault(choice.casefold(), choice)
+    found = difflib.get_close_matches(word.casefold(), list(by_folded), n=n, cutoff=0.6)
+    return [by_folded[f] for f in found]
+
+
+def did_you_mean(word: str, choices: Iterable[str], lang: str = "en") -> str:
+    """``"; did you mean 'department'?"`` (or the Chinese), or "" when no choice is close."""
+    found = close_matches(word, choices)
+    if not found:
+        return ""
+    names = ", ".join(f"'{f}'" for f in found)
+    return f";您是否要输入 {names}?" if lang == "zh" else f"; did you mean {names}?"
+
+
+def find_ignoring_case(word: str, choices: Iterable[str]) -> str | None:
+    """``word`` as spelt among ``choices``: exact first, then the one choice equal but for case."""
+    pool = list(choices)
+    if word in pool:
+        return word
+    folded = [c for c in pool if c.casefold() == word.casefold()]
+    return folded[0] if len(folded) == 1 else None

@@ -1,0 +1,168 @@
+"""What a terminal shows: colour only where it helps, a progress line that cleans up after itself,
+and reports as tables made for a terminal.
+
+Colour follows the conventions users of ruff and git expect: on a terminal
+only, never when ``NO_COLOR`` is set (no-color.org), always when
+``FORCE_COLOR`` is (CI logs that render ANSI). Reports are drawn with rich,
+which wraps table cells by display width, so Chinese text (two columns a
+character) lines up; rich is imported only when a table is drawn.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import IO, Any
+
+from .report import BulletList, Figure, Paragraph, Report, Table
+
+_ANSI = {"bold": "1", "dim": "2", "red": "31", "yellow": "33", "green": "32", "cyan": "36"}
+
+
+def colour_wanted(stream: IO[str]) -> bool:
+    """Colour on ``stream``: NO_COLOR wins, then FORCE_COLOR, then whether it is a terminal."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return _is_terminal(stream) and os.environ.get("TERM") != "dumb"
+
+
+def _is_terminal(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def paint(text: str, style: str, on: bool) -> str:
+    """``text`` in an ANSI style (``"bold red"``) when ``on``; unchanged otherwise."""
+    if not on or not style:
+        return text
+    codes = ";".join(_ANSI[s] for s in style.split())
+    return f"\x1b[{codes}m{text}\x1b[0m"
+
+
+ProgressFn = Callable[[int, int], None]
+
+
+@contextmanager
+def progress_line(stream: IO[str], label: Callable[[int, int], str], show: bool) -> Iterator[ProgressFn | None]:
+    """A one-line counter redrawn in place on a terminal, erased when the work ends.
+
+    Erased (not ended with a newline) so that what follows, problems and the
+    summary, starts at the left margin on a clean line. Redrawn at most ten
+    times a second: a terminal is slow next to a check of 100,000 records.
+    """
+    if not show or not _is_terminal(stream):
+        yield None
+        return
+    state = {"shown": False, "last": 0.0}
+
+    def update(done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - state["last"] < 0.1:
+            return
+        state["last"], state["shown"] = now, True
+        stream.write("\r\x1b[K" + label(done, total))
+        stream.flush()
+
+    try:
+        yield update
+    finally:
+        if state["shown"]:
+            stream.write("\r\x1b[K")
+            stream.flush()
+
+
+def _plain(text: str) -> str:
+    """Text for a terminal: Markdown code marks dropped, control characters (but line breaks) escaped."""
+    text = str(text).replace("`", "")
+    return "".join(c if c == "\n" or not (c < " " or "\x7f" <= c <= "\x9f") else f"\\x{ord(c):02x}" for c in text)
+
+
+def render_terminal(report: Report, stream: IO[str] | None = None, colour: bool | None = None,
+                    width: int | None = None) -> None:
+    """Draw ``report`` with rich: headings, then each table boxed, cells wrapped by display width.
+
+    Every piece of record text goes in as :class:`rich.text.Text`, never as
+    markup, so a record cannot style or hide what the terminal shows.
+    """
+    from rich.console import Console
+    from rich.table import Table as RichTable
+    from rich.text import Text
+
+    from .render.markdown import figure_table
+
+    stream = stream or sys.stdout
+    on = colour_wanted(stream) if colour is None else colour
+    console = Console(file=stream, width=width, no_color=not on, color_system="auto" if on else None,
+                      force_terminal=on, highlight=False, emoji=False, markup=False, soft_wrap=False)
+
+    def table(block: Table) -> None:
+        if block.caption:
+            console.print(Text(_plain(block.caption), style="bold"))
+        if not block.rows:
+            console.print(Text(_plain(block.empty), style="dim"))
+            return
+        multiline = any("\n" in cell for row in block.rows for cell in row)  # rules between rows only then
+        grid = RichTable(show_header=True, header_style="bold", expand=False, show_lines=multiline)
+        for column in block.columns:
+            grid.add_column(Text(_plain(column)), overflow="fold")
+        for row in block.rows:
+            grid.add_row(*(Text(_plain(cell)) for cell in row))
+        console.print(grid)
+
+    console.print(Text(_plain(report.title), style="bold"))
+    if report.notice:
+        console.print(Text("! " + _plain(report.notice), style="bold yellow"))
+    if report.subtitle:
+        console.print(Text(_plain(report.subtitle), style="dim"))
+    for section in report.sections:
+        console.print()
+        console.print(Text(_plain(section.title), style="bold cyan" if section.level <= 2 else "bold"))
+        for block in section.blocks:
+            if isinstance(block, Table):
+                table(block)
+            elif isinstance(block, Figure):
+                table(figure_table(block))
+            elif isinstance(block, BulletList):
+                for item in block.items:
+                    console.print(Text("• " + _plain(item)))
+            elif isinstance(block, Paragraph):
+                style = {"warning": "bold yellow", "note": "dim"}.get(block.style, "")
+                console.print(Text(_plain(block.text), style=style))
+
+
+def _key(column: str) -> str:
+    """A JSON key for a bilingual column heading: its English half (``"日期 / date"`` → ``"date"``)."""
+    return column.rsplit(" / ", 1)[-1].strip() or column
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    """The report as data for scripts: each table's rows as objects keyed by the English column names."""
+    from .render.markdown import figure_table
+
+    sections = []
+    for section in report.sections:
+        tables, text = [], []
+        for block in section.blocks:
+            if isinstance(block, Figure):
+                block = figure_table(block)
+            if isinstance(block, Table):
+                keys = [_key(c) for c in block.columns]
+                tables.append({"caption": block.caption, "columns": block.columns,
+                               "rows": [dict(zip(keys, row, strict=False)) for row in block.rows]})
+            elif isinstance(block, Paragraph):
+                text.append(block.text)
+            elif isinstance(block, BulletList):
+                text.extend(block.items)
+        sections.append({"title": section.title, "tables": tables, "text": text})
+    out: dict[str, Any] = {"title": report.title, "subtitle": report.subtitle, "sections": sections}
+    if report.notice:
+        out["notice"] = report.notice
+    if report.data:
+        out["data"] = report.data
+    return out
