@@ -80,7 +80,7 @@ def test_check_reports_every_broken_file(repo: Path) -> None:
 
 def test_json_and_github_formats(repo: Path) -> None:
     _break(repo)
-    as_json = json.loads(run_qms("check", "--format", "json", cwd=repo).stdout)
+    as_json = json.loads(run_qms("check", "--format", "json", cwd=repo).stdout)["issues"]
     text = run_qms("check", cwd=repo).stdout.splitlines()[:-1]
     assert [f"{i['path']}:{i['line']}:{i['col']}: {i['rule']}: {i['message']}" for i in as_json] == text
     github = run_qms("check", "--format", "github", cwd=repo).stdout.splitlines()

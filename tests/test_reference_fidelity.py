@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import TODAY
+from conftest import SHARED, TODAY, require_shared
 
 from qmskit import Repository, check_repository
 from qmskit.documents import addition_markers
 from qmskit.issues import Issue
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = SHARED / "seeds"
 QP03 = "manual/QP-03-complaints.md"
 DRAFT = """---
 id: QP-09
@@ -126,10 +126,7 @@ def test_the_marker_is_an_admonition_title() -> None:
 # -- the reference QMS, held to the seeds --------------------------------------------------------------------
 
 def seed(name: str) -> str:
-    path = SEEDS / name
-    if not path.exists():
-        pytest.skip(f"{path} is not here (it lies beside the clone in CI and in sessions)")
-    return path.read_text(encoding="utf-8")
+    return require_shared(SEEDS / name).read_text(encoding="utf-8")
 
 
 def documents() -> dict[str, tuple[dict, str]]:  # type: ignore[type-arg]

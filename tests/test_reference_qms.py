@@ -12,14 +12,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import run_qms
+from conftest import SHARED, require_shared, run_qms
 
 from qmskit import Repository, check_repository
 from qmskit.iso9001 import CLAUSES, clause_of
 from qmskit.plans import ObjectivesFile, ScheduleFile
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
 AS_OF = dt.date(2026, 11, 26)  # the reference year runs December 2025 to November 2026
 
 
@@ -33,10 +32,7 @@ def records(kind: str) -> list[dict]:  # type: ignore[type-arg]
 
 
 def shared(name: str) -> str:
-    path = SHARED / name
-    if not path.exists():
-        pytest.skip(f"{path} is not here (it lies beside the clone in CI and in sessions)")
-    return path.read_text(encoding="utf-8")
+    return require_shared(SHARED / name).read_text(encoding="utf-8")
 
 
 # Contradictions in the current reference year that are history, reported as warnings: the same requirement

@@ -44,7 +44,7 @@ _TEXT = {
         "dates_or_revs": "请给出日期(--since/--until)或版本(--from/--to),不要同时给出",
         "log_title_dates": "变更记录 / Changes authored {since} – {until}",
         "log_title_revs": "变更记录 / Changes {from_rev}..{to_rev}",
-        "log_note": "按每项修改的完成日期(git 作者日期)排列,最新在前;稍后合并的修改仍按其完成日期列出。",
+        "log_note": "按每项修改的完成日期(git 作者日期 author date)排列,最新在前;稍后合并的修改仍按其完成日期列出。",
         "head_without_base": "--head 须与 --base 同用:qms check --base main --head my-branch",
         "checked": "已检查 {done}/{total} 条记录",
         "new_blank": "{rel} 是空白表单:请填写上面列出的字段,然后运行 'qms check'。",
