@@ -370,3 +370,21 @@ def test_missing_shared_fails_in_ci_and_skips_elsewhere(monkeypatch: pytest.Monk
     here = tmp_path / "here.txt"
     here.write_text("x", encoding="utf-8")
     assert require_shared(here) == here
+
+
+def test_readme_log_example_is_the_real_output(tmp_path: Path) -> None:
+    """The README's ``qms log`` example is what the command prints on the history build_history.py writes."""
+    import sys
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = re.search(r"`cd /tmp/h && (qms log [^`|]+?) \| head -(\d+)` prints:\n\n```markdown\n(.*?)```", readme, re.S)
+    assert command, "the README's qms log example is missing"
+    args, lines, shown = command.group(1).split()[1:], int(command.group(2)), command.group(3)
+    history = tmp_path / "h"
+    build = subprocess.run([sys.executable, str(ROOT / "scripts/build_history.py"), str(history), "--size", "300"],
+                           capture_output=True, text=True, timeout=300)
+    assert build.returncode == 0, build.stderr
+    result = piped(*args, cwd=history)
+    assert result.returncode == 0, result.stderr
+    assert "".join(result.stdout.splitlines(keepends=True)[:lines]) == shown
+    assert shown.count("| 2026-03-") >= 3  # real changes, not an empty period

@@ -413,12 +413,14 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_new(args: argparse.Namespace) -> int:
     from .newrecord import create_record, ids_on_branch, parse_assignments
+    from .suggest import find_ignoring_case
 
     repo = _repo(args)
     lang = repo.config.lang
     values = parse_assignments(args.set)
-    taken = ids_on_branch(repo, args.kind, args.base)
-    created = create_record(repo, args.kind, values, args.as_of or dt.date.today(), taken)
+    kind = find_ignoring_case(args.kind, repo.registry.kinds) or args.kind
+    taken = ids_on_branch(repo, kind, args.base)
+    created = create_record(repo, kind, values, args.as_of or dt.date.today(), taken)
     rel = created.path.relative_to(repo.root).as_posix()
     print(_text(lang, "created", rel=rel))  # even with -q: the one thing the command made
     if created.issues:
@@ -508,8 +510,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
         print(issue.format(), file=sys.stderr)
     changed = export(repo.root, repo.registry)
     for path in changed:
-        print(f"wrote {path.relative_to(repo.root).as_posix()}")
-    print(f"{len(repo.registry.kinds)} kinds, {len(changed)} schema files changed.")
+        _info(args, f"wrote {path.relative_to(repo.root).as_posix()}")
+    _info(args, f"{len(repo.registry.kinds)} kinds, {len(changed)} schema files changed.")
     return 1 if repo.registry.issues else 0
 
 
@@ -531,6 +533,14 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _record_id(repo: Repository, word: str) -> str:
+    """A record id as the file spells it, whatever case it was typed in; as typed when no record has it."""
+    from .lookup import record_ids
+    from .suggest import find_ignoring_case
+
+    return find_ignoring_case(word, record_ids(repo)) or word
+
+
 def _context(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from .reports.context import Context
 
@@ -548,7 +558,7 @@ def _write(ctx, args: argparse.Namespace, outputs) -> None:  # type: ignore[no-u
     for stem, report in outputs:
         for path in write_report(report, out, stem, formats, lang=ctx.lang, created=ctx.as_of):
             if not path.name.endswith(".png"):
-                print(f"wrote {_shown(path)}")
+                _info(args, f"wrote {_shown(path)}")
 
 
 def _shown(path: Path) -> str:
@@ -585,9 +595,10 @@ def cmd_checklist(args: argparse.Namespace) -> int:
     ctx = _context(args)
     if not args.plan and not args.scope:
         raise QmsError("name an audit plan (qms checklist IAP-2026-01) or a scope (--scope 人力资源部 --scope LD-QP-03)")
-    report = checklist.build(ctx, plan=args.plan, scope=args.scope, since=args.since, until=args.until,
+    plan = _record_id(ctx.repo, args.plan) if args.plan else None
+    report = checklist.build(ctx, plan=plan, scope=args.scope, since=args.since, until=args.until,
                              sample=args.sample, seed=args.seed)
-    _write(ctx, args, [(f"checklist-{args.plan or 'scope'}", report)])
+    _write(ctx, args, [(f"checklist-{plan or 'scope'}", report)])
     return 0
 
 
@@ -598,7 +609,8 @@ def cmd_ncr(args: argparse.Namespace) -> int:
     if bool(args.id) == bool(args.status):
         raise QmsError("give one nonconformity id (qms ncr NCR-2026-0007) or --status open|overdue|all")
     if args.id:
-        _write(ctx, args, [(f"ncr-{args.id}", ncr.build(ctx, args.id))])
+        rid = _record_id(ctx.repo, args.id)
+        _write(ctx, args, [(f"ncr-{rid}", ncr.build(ctx, rid))])
     else:
         _write(ctx, args, [(f"ncr-{args.status}", ncr.build_list(ctx, args.status))])
     return 0
@@ -652,7 +664,7 @@ def cmd_site(args: argparse.Namespace) -> int:
     check_out_dir(out, repo.root)
     check_out_dir(staging, repo.root)
     staged = build_site(ctx, out, staging, strict=not args.no_strict)
-    print(f"built {staged.pages} pages into {_shown(out)}")
+    _info(args, f"built {staged.pages} pages into {_shown(out)}")
     return 0
 
 

@@ -20,7 +20,7 @@ from . import fileio, yamlio
 from .issues import Issue, QmsError
 from .registry import Kind
 from .repository import Repository
-from .suggest import did_you_mean
+from .suggest import did_you_mean, find_ignoring_case
 
 MAX_TRIES = 100
 
@@ -99,7 +99,7 @@ def create_record(
 ) -> NewRecord:
     """Write the next record of ``kind_name``; ``taken`` adds ids used elsewhere (another branch)."""
     lang = repo.config.lang
-    kind = repo.registry.get(kind_name)
+    kind = repo.registry.get(find_ignoring_case(kind_name, repo.registry.kinds) or kind_name)
     if kind is None:
         known = ", ".join(sorted(repo.registry.kinds)) or "none; see schemas/"
         hint = did_you_mean(kind_name, repo.registry.kinds, lang)
