@@ -39,7 +39,8 @@ def test_show_masks_confidential_fields(git_repo: GitRepo) -> None:
 
 def test_show_unknown_record(git_repo: GitRepo) -> None:
     result = run_qms("show", "NCR-1999-0001", cwd=git_repo.root)
-    assert result.returncode == 2 and "no record" in result.stderr
+    assert result.returncode == 2 and "'NCR-1999-0001'" in result.stderr  # named, in the repository's language
+    assert "Traceback" not in result.stderr
 
 
 def test_document_history_one_row_per_revision(git_repo: GitRepo) -> None:

@@ -38,7 +38,7 @@ def qms(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float
 
 
 def rules_of(result: subprocess.CompletedProcess[str]) -> list[dict[str, str]]:
-    return json.loads(result.stdout)
+    return json.loads(result.stdout)["issues"]  # check --format json: a summary with the issues list
 
 
 def pr_check(g: GitRepo, base: str = "main", head: str | None = None) -> list[Issue]:
