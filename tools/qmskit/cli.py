@@ -19,6 +19,7 @@ from .issues import Issue, QmsError
 from .suggest import did_you_mean
 
 if TYPE_CHECKING:
+    from .checks import CheckResult
     from .git import Git
     from .report import Report
     from .repository import Repository
@@ -357,7 +358,7 @@ def _print_issues(issues: Sequence[Issue], fmt: str) -> None:
             print(line)
 
 
-def check_summary(result: Any) -> dict[str, Any]:
+def check_summary(result: CheckResult) -> dict[str, Any]:
     """``check --format json``: counts by severity and by rule, then every issue."""
     by_rule: dict[str, dict[str, int]] = {}
     for issue in result.issues:
