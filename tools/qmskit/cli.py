@@ -37,7 +37,6 @@ _TEXT = {
         "head_without_base": "--head goes with --base: qms check --base main --head my-branch",
         "checked": "checked {done}/{total} records",
         "new_blank": "{rel} is a blank form: fill in the fields above, then run 'qms check'.",
-        "created": "created {rel}",
     },
     "zh": {
         "since_after_until": "--since {since} 晚于 --until {until}:这段时间不含任何一天;"
@@ -49,7 +48,6 @@ _TEXT = {
         "head_without_base": "--head 须与 --base 同用:qms check --base main --head my-branch",
         "checked": "已检查 {done}/{total} 条记录",
         "new_blank": "{rel} 是空白表单:请填写上面列出的字段,然后运行 'qms check'。",
-        "created": "已创建 {rel}",
     },
 }
 
@@ -423,7 +421,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     taken = ids_on_branch(repo, kind, args.base)
     created = create_record(repo, kind, values, args.as_of or dt.date.today(), taken)
     rel = created.path.relative_to(repo.root).as_posix()
-    print(_text(lang, "created", rel=rel))  # even with -q: the one thing the command made
+    print(f"created {rel}")  # even with -q: the one thing the command made; a fixed word scripts can read
     if created.issues:
         _print_issues(created.issues, "text")
         _info(args, _text(lang, "new_blank", rel=rel))
