@@ -171,7 +171,7 @@ def stage(ctx: Context, staging: Path) -> Staged:
         (tr("质量目标", "Objectives"), "dashboards/objectives.md", objectives.build(ctx)),
         (tr("不符合和纠正措施", "Nonconformities"), "dashboards/nonconformities.md", ncr.build_list(ctx, "open")),
         (tr("到期与逾期", "Due and overdue"), "dashboards/due.md", due.build(ctx)),
-        (tr("ISO 9001 条款覆盖", "ISO 9001 coverage"), "dashboards/coverage.md", coverage.build(ctx)),
+        (tr("条款覆盖", "Clause coverage"), "dashboards/coverage.md", coverage.build(ctx)),  # every standard in qms.yml
         (tr("最近变更", "Recent changes"), "dashboards/changes.md", _recent_changes(ctx)),
     ]
     for _, page, report in dashboards:

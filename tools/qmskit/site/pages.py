@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..documents import DOC_TYPES, Document
+from ..documents import Document
 from ..render.markdown import escape, render, render_blocks
 from ..report import Paragraph, Report, Table
 from ..reports.context import Context, Rec
@@ -51,7 +51,7 @@ def document_page(ctx: Context, doc: Document, path: str, body: str, linker: Lin
     header = Table([tr("项目", "Field"), tr("内容", "Value")], [
         [tr("文件编号", "Document"), doc.id],
         [tr("标题", "Title"), doc.title],
-        [tr("类别", "Class"), tr(*DOC_TYPES[doc.type]) if doc.type in DOC_TYPES else doc.type],
+        [tr("类别", "Class"), ctx.repo.config.class_name(doc.type, ctx.lang)],
         [tr("版本", "Revision"), doc.revision],
         [tr("状态", "Status"), status_label(ctx, doc.status)],
         [tr("编制", "Owner"), doc.owner],
