@@ -194,3 +194,21 @@ def test_the_old_import_path_reads_the_catalogue() -> None:
     for std in ("iso9001", "iso14001", "iso45001", "iso13485"):
         data = yaml.safe_load((CATALOGUES / f"{std}.yml").read_text(encoding="utf-8"))
         assert data["id"] == std and data["national"] and all(e["en"] and e["zh"] for e in data["clauses"])
+
+
+def test_review_packet_answers_each_standards_inputs_or_names_what_to_prepare(medical: Path, integrated: Path) -> None:
+    from qmskit.render.markdown import render
+    from qmskit.reports import review
+
+    keys = {key for key, _, _ in review.INPUTS}
+    for std in ("iso14001", "iso45001", "iso13485"):
+        inputs = yaml.safe_load((CATALOGUES / f"{std}.yml").read_text(encoding="utf-8"))["review_inputs"]
+        assert inputs and all(set(i["packet"]) <= keys for i in inputs), std  # every reference is a section of the packet
+    report = review.build(Context.load(Repository(medical), TODAY))
+    listed = yaml.safe_load((CATALOGUES / "iso13485.yml").read_text(encoding="utf-8"))["review_inputs"]
+    assert [i["input"] for i in report.data["standards"]["iso13485"]] == [i["id"] for i in listed]
+    unanswered = [i["id"] for i in listed if not i["packet"]]
+    assert unanswered == ["c", "l"]
+    assert f"To be prepared separately: {', '.join(unanswered)}." in render(report)
+    together = review.build(Context.load(Repository(integrated), TODAY))
+    assert list(together.data["standards"]) == ["iso14001", "iso45001"]  # 9001's own inputs are the packet's sections

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -46,6 +47,8 @@ MESSAGES = {
                          "go in standards/<id>.yml: correct the name or add the catalogue"),
     "no-standards": "standards is empty; name at least one standard, e.g. standards: [iso9001]",
     "twice": "standards names {id!r} twice; name each standard once",
+    "review-input": ("review_inputs is a list of {{id: a, en: …, zh: …, packet: [c4, …]}} (packet: the sections of "
+                     "qms review that answer the input, [] for none); correct this entry"),
 }
 
 
@@ -54,6 +57,19 @@ class Clause:
     number: str
     en: str
     zh: str
+
+    def title(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+@dataclass(frozen=True)
+class ReviewInput:
+    """One input the standard requires of the management review, and the review packet's sections that answer it."""
+
+    id: str
+    en: str
+    zh: str
+    packet: tuple[str, ...]  # input ids of the packet (qms review: a, b, c1 … f); empty when people must add it
 
     def title(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
@@ -72,6 +88,7 @@ class Catalogue:
     review: str  # the clause listing the management review's inputs ("9.3.2"), or ""
     clauses: dict[str, Clause] = field(default_factory=dict)
     path: str = ""  # "standards/acme.yml" for an organization's own; "" for one qmskit ships
+    review_inputs: list[ReviewInput] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -155,10 +172,30 @@ def parse(loaded: yamlio.Loaded, rel: str, stem: str) -> tuple[Catalogue | None,
             add(("clauses", n), "standard-catalogue", "clause-title", clause=number)
         clauses[number] = Clause(number, _text(entry.get("en")), _text(entry.get("zh")))
         lines[number] = loaded.position(("clauses", n, "clause"))[0]
+    inputs = _review_inputs(data.get("review_inputs"), add)
     if issues:
         return None, issues
     return Catalogue(ident, _text(data.get("name")), _text(data.get("national")), _text(title.get("en")),
-                     _text(title.get("zh")), structure, _text(data.get("review")), clauses), issues
+                     _text(title.get("zh")), structure, _text(data.get("review")), clauses,
+                     review_inputs=inputs), issues
+
+
+def _review_inputs(entries: object, add: Callable[..., None]) -> list[ReviewInput]:
+    """The optional ``review_inputs`` list; a malformed entry is reported and left out."""
+    if entries is None:
+        return []
+    if not isinstance(entries, list):
+        add(("review_inputs",), "standard-catalogue", "review-input")
+        return []
+    found = []
+    for n, entry in enumerate(entries):
+        packet = entry.get("packet", []) if isinstance(entry, dict) else None
+        if not isinstance(entry, dict) or not _text(entry.get("id")) or not isinstance(packet, list) \
+                or not all(isinstance(p, str) for p in packet):
+            add(("review_inputs", n), "standard-catalogue", "review-input")
+            continue
+        found.append(ReviewInput(_text(entry["id"]), _text(entry.get("en")), _text(entry.get("zh")), tuple(packet)))
+    return found
 
 
 @cache
@@ -239,5 +276,5 @@ def common_clauses(catalogues: list[Catalogue]) -> list[str]:
     return sorted(numbers, key=lambda n: tuple(int(p) for p in n.split(".")))
 
 
-__all__ = ["BUILTIN_IDS", "Catalogue", "Catalogues", "Clause", "DEFAULT_STANDARDS", "HARMONIZED", "MESSAGES", "ORG_FOLDER",
+__all__ = ["BUILTIN_IDS", "Catalogue", "ReviewInput", "Catalogues", "Clause", "DEFAULT_STANDARDS", "HARMONIZED", "MESSAGES", "ORG_FOLDER",
            "builtin", "common_clauses", "for_repository", "named_catalogues", "organization_catalogues", "parse"]
