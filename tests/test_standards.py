@@ -212,3 +212,18 @@ def test_review_packet_answers_each_standards_inputs_or_names_what_to_prepare(me
     assert f"To be prepared separately: {', '.join(unanswered)}." in render(report)
     together = review.build(Context.load(Repository(integrated), TODAY))
     assert list(together.data["standards"]) == ["iso14001", "iso45001"]  # 9001's own inputs are the packet's sections
+
+
+def test_site_pages_use_the_organizations_classes_and_standards(medical: Path, tmp_path: Path) -> None:
+    from qmskit.site import stage
+
+    staged = stage(Context.load(Repository(medical), TODAY), tmp_path / "staging")
+    documents = next(entry for entry in staged.nav if "Documents" in entry)["Documents"]
+    ids = [next(iter(item)).split(" ")[0] for item in documents]  # type: ignore[union-attr]
+    assert ids == ["QM-01", "QP-01", "QP-02", "QP-03", "SOP-01"]  # by class: manual, procedures, then the SOPs
+    page = (staged.docs / "SOP-01-product-realization.md").read_text(encoding="utf-8")
+    assert "| Class | standard operating procedure |" in page
+    dashboard = (staged.docs / "dashboards" / "coverage.md").read_text(encoding="utf-8")
+    expected = expected_uncovered(medical, "iso13485")
+    assert "# ISO 13485:2016 clause coverage" in dashboard
+    assert f"{len(catalogue_clauses('iso13485'))} clauses, {len(catalogue_clauses('iso13485')) - len(expected)} covered" in dashboard

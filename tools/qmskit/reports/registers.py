@@ -226,7 +226,8 @@ def _doc_key(doc: Document, order: list[str] = TYPE_ORDER) -> tuple[int, str]:
     return (order.index(doc.type) if doc.type in order else len(order), doc.id)
 
 
-def _class_order(ctx: Context) -> list[str]:
+def class_order(ctx: Context) -> list[str]:
+    """The organization's document classes, the default ones from the manual down to the forms, its own after."""
     declared = list(ctx.repo.config.document_classes)
     return [c for c in TYPE_ORDER if c in declared] + [c for c in declared if c not in TYPE_ORDER]
 
@@ -243,7 +244,7 @@ def _units(ctx: Context) -> list[tuple[str | None, str]]:
 
 def document_register(ctx: Context) -> Report:
     tr = ctx.tr
-    docs = sorted(ctx.documents.values(), key=lambda d: _doc_key(d, _class_order(ctx)))
+    docs = sorted(ctx.documents.values(), key=lambda d: _doc_key(d, class_order(ctx)))
     columns = [tr("文件编号", "Document"), tr("标题", "Title"), tr("类别", "Type"), tr("版本", "Revision"),
                tr("状态", "Status"), tr("编制", "Owner"), tr("批准日期", "Approved"), tr("生效日期", "Effective"),
                tr("下次评审", "Next review")]
