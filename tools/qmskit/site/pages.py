@@ -42,6 +42,16 @@ def value_text(ctx: Context, value: Any) -> str:
     return format_value(value, 400)
 
 
+def field_label(description: str | None, name: str, lang: str) -> str:
+    """A field's label in the page's language: ``来源 / source`` is 来源 in Chinese and source in English."""
+    if not description:
+        return name
+    zh, sep, en = description.partition(" / ")
+    if not sep or not any("\u4e00" <= ch <= "\u9fff" for ch in zh):
+        return description
+    return zh.strip() if lang == "zh" else en.strip()
+
+
 def document_page(ctx: Context, doc: Document, path: str, body: str, linker: Linker, page: str) -> str:
     """A manual page: header block, the document's own text, its revision history from git."""
     tr = ctx.tr
@@ -103,7 +113,7 @@ def record_page(ctx: Context, rec: Rec, linker: Linker, page: str) -> str:
         if name == "id":
             continue
         info = rec.kind.model.model_fields.get(name)
-        label = (info.description or name) if info else name
+        label = field_label(info.description, name, ctx.lang) if info else name
         rows.append([label, value_text(ctx, value)])
     report = Report(title, subtitle=tr(f"表格 {spec.code}({spec.title_zh}),依据 {spec.procedure}。",
                                        f"Form {spec.code} ({spec.title_en}), under {spec.procedure}."))
