@@ -26,7 +26,6 @@ DEFAULT_CLASSES: dict[str, tuple[str, str]] = {
     "REF": ("参考资料", "reference material"),
 }
 """The document classes an organization has when ``qms.yml`` declares none: class → (Chinese, English)."""
-DOC_TYPES = DEFAULT_CLASSES  # the name the registers and the site used
 CLASS_ID = re.compile(r"[A-Z][A-Z0-9]*")
 DOC_ID = re.compile(r"[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+")
 ADDITION_MARKER = re.compile(

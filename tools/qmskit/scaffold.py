@@ -240,13 +240,24 @@ def inside_git(target: Path) -> bool:
     return result.returncode == 0 and result.stdout.strip() == "true"
 
 
+def git_available() -> bool:
+    try:
+        return subprocess.run(["git", "--version"], capture_output=True).returncode == 0
+    except OSError:
+        return False
+
+
 def commit_starter(target: Path, lang: str, standards: list[str]) -> bool:
     """``git init`` and a first commit of everything written; False (nothing done) when ``target`` is inside a repository.
+
+    Without git installed, the files stay written and a QmsError says how to commit them.
 
     The commit is made with the user's git identity when there is one, else
     with a neutral one for this commit only, so that a fresh machine (a CI
     runner) can run ``qms init`` too.
     """
+    if not git_available():
+        raise QmsError(MESSAGES["git-missing"].format(target=target))
     if inside_git(target):
         return False
     env = dict(os.environ)
