@@ -179,7 +179,8 @@ def build(ctx: Context) -> Report:
     names = ", ".join(s.catalogue.name for s in cov.standards)
     labels = "、".join(s.catalogue.label_for("zh") for s in cov.standards)
     single = len(cov.standards) == 1
-    title = tr(f"{cov.standards[0].catalogue.name} 条款覆盖", f"{cov.standards[0].catalogue.name} clause coverage") if single \
+    short = cov.standards[0].catalogue.name.split(":")[0]  # "ISO 9001", the edition is in the subtitle
+    title = tr(f"{short} 条款覆盖", f"{short} clause coverage") if single \
         else tr("条款覆盖(一体化管理体系)", "Clause coverage (integrated management system)")
     report = Report(title, document_id="RPT-COVERAGE",
                     subtitle=tr(f"{labels};截至 {ctx.as_of};只计生效文件({effective} 份)。",
