@@ -124,7 +124,7 @@ def test_integration_files_name_the_right_commands() -> None:
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert {h["id"]: h["entry"] for h in hooks}["qms-check"] == "qms check"
     assert all(h["language"] == "python" and h["pass_filenames"] is False for h in hooks)
-    template = ROOT / "tools/qmskit/templates/init/dot-github/workflows/qms.yml"
+    template = ROOT / "tools/qmskit/templates/init/common/dot-github/workflows/qms.yml"
     for path in (ROOT / ".github/workflows/qms.yml", template):
         workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
         triggers = workflow[True]  # YAML 1.1 reads the key "on" as true

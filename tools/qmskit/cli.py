@@ -191,8 +191,20 @@ def _parser() -> argparse.ArgumentParser:
     schema_sub.required = True
     schema_sub.add_parser("export", help="write schemas/json/<kind>.schema.json")
 
-    init = sub.add_parser("init", help="create a new, small, working QMS repository")
+    init = sub.add_parser("init", help="create a new, small, working QMS repository (a git repository with its first commit)",
+                          description="Write a starter QMS for the chosen standards in the chosen language into DIR (new or "
+                                      "empty), and make it a git repository with one commit unless DIR is inside one.",
+                          epilog="examples:\n  qms init acme --lang zh --standard iso9001 --standard iso14001 --standard iso45001"
+                                 "\n  qms init medco --lang en --standard iso13485",
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
     init.add_argument("dir", type=Path)
+    init.add_argument("--lang", choices=("zh", "en"), default="zh", help="the starter's language (default zh)")
+    init.add_argument("--standard", action="append", default=None, metavar="ID",
+                      help="a standard to work to: iso9001 iso14001 iso45001 iso13485 (repeatable, or comma-separated; "
+                           "default iso9001)")
+    init.add_argument("--engine-source", default=None, metavar="SPEC",
+                      help="where CI installs qmskit from: a git URL (the release tag v<version> is added), "
+                           "or a pip requirement such as qmskit==0.1.0 (default: the qmskit release tag)")
 
     seal = sub.add_parser("seal", help="tag HEAD as sealed (after an audit or a management review)",
                           description="Write the annotated tag qms-seal/<date>-<n> at HEAD. 'qms check' then reports "
@@ -525,10 +537,12 @@ def cmd_seal(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from .scaffold import init_repository
+    from .scaffold import commit_starter, init_repository, next_steps
 
-    written = init_repository(args.dir, dt.date.today())
-    print(f"created a QMS repository in {args.dir} ({len(written)} files). Next: cd {args.dir} && qms check")
+    standards = [s.strip() for value in (args.standard or ["iso9001"]) for s in value.split(",") if s.strip()]
+    written = init_repository(args.dir, dt.date.today(), args.lang, standards, args.engine_source)
+    committed = commit_starter(args.dir, args.lang, list(dict.fromkeys(standards)))
+    print(next_steps(args.dir, len(written), committed, args.lang))
     return 0
 
 

@@ -11,11 +11,11 @@ import datetime as dt
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from .iso9001 import clause_of
+from .standards import BUILTIN_IDS, STANDARD_ID
 
-DOC_TYPES = {
+DEFAULT_CLASSES: dict[str, tuple[str, str]] = {
     "QM": ("质量手册", "quality manual"),
     "QP": ("程序文件", "procedure"),
     "WI": ("作业指导书", "work instruction"),
@@ -25,7 +25,8 @@ DOC_TYPES = {
     "MAN": ("部门手册", "department manual"),
     "REF": ("参考资料", "reference material"),
 }
-DocType = Literal["QM", "QP", "WI", "FOR", "REG", "JD", "MAN", "REF"]
+"""The document classes an organization has when ``qms.yml`` declares none: class → (Chinese, English)."""
+CLASS_ID = re.compile(r"[A-Z][A-Z0-9]*")
 DOC_ID = re.compile(r"[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+")
 ADDITION_MARKER = re.compile(
     r"""^[ \t]*(?:!!!|\?\?\?\+?)[ \t]+[\w-]+(?:[ \t]+[\w-]+)*[ \t]+"[^"\n]*(?:本组织补充|organi[sz]ation's addition)[^"\n]*"[ \t]*$""",
@@ -63,7 +64,7 @@ class Document(BaseModel):
 
     id: str = Field(description="文件编号 / document number, e.g. LD-QP-08")
     title: str = Field(description="标题 / title")
-    type: DocType = Field(description="文件类别 / class: QM QP WI FOR REG JD MAN REF")
+    type: str = Field(description="文件类别 / class: one of qms.yml's document_classes (default QM QP WI FOR REG JD MAN REF)")
     revision: str = Field(description="版本 / revision, e.g. A/0 (quote it: '1.0')")
     status: Literal["draft", "effective", "obsolete"] = Field(description="状态 / status")
     owner: str = Field(description="编制 / owner (role)")
@@ -71,7 +72,13 @@ class Document(BaseModel):
     approved: dt.date | None = Field(default=None, description="批准日期 / approved on")
     effective: dt.date | None = Field(default=None, description="生效日期 / effective from")
     review_every: int | None = Field(default=None, ge=1, le=120, description="定期评审周期(月)/ periodic review, months")
-    iso9001: list[str] = Field(default_factory=list, description="ISO 9001 clauses covered")
+    iso9001: list[str] = Field(default_factory=list, description="ISO 9001:2015 clauses covered (GB/T 19001-2016)")
+    iso14001: list[str] = Field(default_factory=list, description="ISO 14001:2015 clauses covered (GB/T 24001-2016)")
+    iso45001: list[str] = Field(default_factory=list, description="ISO 45001:2018 clauses covered (GB/T 45001-2020)")
+    iso13485: list[str] = Field(default_factory=list, description="ISO 13485:2016 clauses covered (YY/T 0287-2017)")
+    other_standards: dict[str, list[str]] = Field(
+        default_factory=dict, exclude=True,
+        description="clauses of the organization's own catalogues (standards/<id>.yml), each written as '<id>: [...]'")
     forms: list[str] = Field(default_factory=list, description="record kinds governed")
     supersedes: list[str] = Field(default_factory=list, description="文件编号 replaced by this one")
     references: list[str] = Field(default_factory=list, description="引用文件 / documents referred to")
@@ -94,13 +101,42 @@ class Document(BaseModel):
             raise ValueError("a document number is upper-case words joined by '-', e.g. LD-QP-08")
         return value
 
-    @field_validator("iso9001")
+    @field_validator("type")
     @classmethod
-    def _clauses(cls, values: list[str]) -> list[str]:
-        for value in values:
-            if clause_of(str(value)) is None:
-                raise ValueError(f"{value!r} is not an ISO 9001:2015 clause (4.1 … 10.3)")
-        return [str(v) for v in values]
+    def _class_shape(cls, value: str) -> str:
+        if not CLASS_ID.fullmatch(value):
+            raise ValueError("a document class is an upper-case code such as QP or SOP (qms.yml: document_classes)")
+        return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _own_standards(cls, data: object, info: ValidationInfo) -> object:
+        """Fields named by the organization's own standards (``qms.yml`` standards, passed as context) move aside.
+
+        They are checked against their catalogue by ``qms check``, like the
+        four fields of the standards qmskit ships; any other unknown field
+        stays an error.
+        """
+        named = (info.context or {}).get("standards", ()) if isinstance(info.context, dict) else ()
+        if not isinstance(data, dict):
+            return data
+        own = [k for k in data if k in named and k not in BUILTIN_IDS and k not in cls.model_fields and STANDARD_ID.fullmatch(k)]
+        if not own:
+            return data
+        rest = {k: v for k, v in data.items() if k not in own}
+        rest["other_standards"] = {k: data[k] for k in own}
+        return rest
+
+    @property
+    def clauses(self) -> dict[str, list[str]]:
+        """Standard id → the clauses this document tags, for every standard it tags."""
+        found = {std: getattr(self, std) for std in BUILTIN_IDS if getattr(self, std)}
+        found.update({k: v for k, v in self.other_standards.items() if v})
+        return found
+
+    def tags(self, standard: str) -> list[str]:
+        """The clauses this document tags for one standard ([] when none)."""
+        return self.clauses.get(standard, [])
 
     @field_validator("supersedes", "references", "forms", "additions", mode="before")
     @classmethod

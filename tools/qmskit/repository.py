@@ -13,16 +13,25 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from . import fileio, yamlio
-from .documents import Document, Organization
+from .documents import CLASS_ID, DEFAULT_CLASSES, Document, Organization
 from .issues import Issue, QmsError
 from .registry import Registry, load_registry
 from .validation import issues_from_validation, load_model
 
 CONFIG_FILE = "qms.yml"
 ORGANIZATION_FILE = "manual/organization.yml"
+
+
+class DocumentClass(BaseModel):
+    """A document class's name in both languages (``qms.yml`` document_classes)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    zh: str = Field(min_length=1, description="中文名称 / Chinese name")
+    en: str = Field(min_length=1, description="English name")
 
 
 class Config(BaseModel):
@@ -38,6 +47,29 @@ class Config(BaseModel):
         default="letter/number", pattern="^(letter/number|numeric)$",
         description="how document revisions move forward: letter/number (A/0 → A/1 → B/0) or numeric (1.0 → 1.1 → 2.0)",
     )
+    standards: tuple[str, ...] = Field(
+        default=("iso9001",),
+        description="the standards the organization works to, by catalogue id: iso9001 iso14001 iso45001 iso13485, "
+                    "or an own catalogue standards/<id>.yml; documents tag clauses with a field of each id")
+    document_classes: dict[str, DocumentClass] = Field(
+        default_factory=lambda: {k: DocumentClass(zh=zh, en=en) for k, (zh, en) in DEFAULT_CLASSES.items()},
+        description="the organization's document classes, code → {zh, en} (default QM QP WI FOR REG JD MAN REF)")
+
+    @field_validator("document_classes")
+    @classmethod
+    def _class_codes(cls, value: dict[str, DocumentClass]) -> dict[str, DocumentClass]:
+        for code in value:
+            if not CLASS_ID.fullmatch(code):
+                raise ValueError(f"document class {code!r} must be an upper-case code such as SOP or QP; rename it")
+        if not value:
+            raise ValueError("document_classes is empty; declare at least one class, e.g. SOP: {zh: 标准作业程序, "
+                             "en: standard operating procedure}, or delete the key for the default eight")
+        return value
+
+    def class_name(self, code: str, lang: str) -> str:
+        """A document class in words (``程序文件`` / ``procedure``); an undeclared code as it is."""
+        found = self.document_classes.get(code)
+        return code if found is None else (found.zh if lang == "zh" else found.en)
 
 
 @dataclass
@@ -185,7 +217,7 @@ class Repository:
             return DocumentFile(rel, None, md.body, md.body_line, md.front, [Issue(
                 rel, 2, 1, "document-front-matter", "the front matter must be a mapping of fields (id: …, title: …)")])
         try:
-            doc = Document.model_validate(md.front.data)
+            doc = Document.model_validate(md.front.data, context={"standards": self.config.standards})
         except ValidationError as exc:
             return DocumentFile(rel, None, md.body, md.body_line, md.front,
                                 issues_from_validation(exc, rel, md.front, rule="document-schema"))

@@ -22,7 +22,7 @@ from ..recordindex import Fact, RecordIndex
 from ..registry import Registry
 from ..repository import Config, DocumentFile, RecordFile, Repository
 from .cross_records import CrossPlan, check_changed_records, check_cross_records, lazy_index, plan_for
-from .documents import check_documents, check_form_procedures, check_organization
+from .documents import check_documents, check_form_procedures, check_organization, check_standards
 from .jsonschema_drift import check_json_schemas
 from .plans import check_plans
 from .records import check_record_file, check_record_folders
@@ -194,6 +194,7 @@ def check_repository(
     index, docs = loaded.index, loaded.documents
     issues.extend(loaded.issues)
     issues.extend(check_documents(docs, registry, loaded.organization, as_of))
+    issues.extend(check_standards(repo, docs))
     issues.extend(check_form_procedures(registry, set(index.documents)))
     if not untrusted_forms:
         issues.extend(check_json_schemas(repo.root, registry))

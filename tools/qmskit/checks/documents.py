@@ -4,12 +4,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .. import yamlio
+from .. import standards, yamlio
 from ..documents import Organization, addition_markers
 from ..issues import Issue
-from ..repository import ORGANIZATION_FILE
 from ..registry import Registry
-from ..repository import DocumentFile
+from ..repository import CONFIG_FILE, ORGANIZATION_FILE, DocumentFile, Repository
 from .references import document_id
 
 
@@ -156,3 +155,75 @@ def check_organization(org: Organization, loaded: yamlio.Loaded, document_ids: s
         if role.document is not None and document_id(role.document) not in document_ids:
             add(("roles", n, "document"), f"role {role.name}: no document {role.document!r} in manual/")
     return issues
+
+
+# -- standards and document classes as data (qms.yml standards, document_classes; standards/*.yml) ------------
+
+_STD_MESSAGES = {
+    "class": ("class {code!r} is not one of this organization's document classes ({known}); use one of them, or "
+              "declare it in qms.yml: document_classes: {{{code}: {{zh: …, en: …}}}}"),
+    "unnamed": ("{field}: this organization does not work to {name} (qms.yml standards: [{named}]); add {field} to "
+                "standards in qms.yml, or remove the field"),
+    "clause": ("{field}: {value!r} is not a clause of {name} ({span}); use one of its clause numbers "
+               "(a sub-clause such as {example}.1 counts for {example})"),
+}
+"""This part's messages, in one place (short; a message catalogue can take them over as they are)."""
+
+
+def check_standards(repo: Repository, docs: list[DocumentFile]) -> list[Issue]:
+    """The organization's catalogues, the standards qms.yml names, and each document's class and clause tags."""
+    catalogues = standards.for_repository(repo)
+    issues = list(catalogues.issues)
+    config = repo.config
+    issues.extend(_check_named(repo, catalogues))
+    named = set(config.standards)
+    classes = config.document_classes
+    for df in docs:
+        doc = df.doc
+        if doc is None:
+            continue
+        if doc.type not in classes:
+            issues.append(Issue(df.path, df.line_of("type"), 1, "document-schema", _STD_MESSAGES["class"].format(
+                code=doc.type, known=" ".join(classes))))
+        for field, tags in doc.clauses.items():
+            catalogue = catalogues.all.get(field)
+            name = catalogue.name if catalogue else field
+            if field not in named:
+                issues.append(Issue(df.path, df.line_of(field), 1, "document-standard", _STD_MESSAGES["unnamed"].format(
+                    field=field, name=name, named=", ".join(config.standards))))
+                continue
+            if catalogue is None:
+                continue  # the name in qms.yml is reported there
+            for tag in tags:
+                if catalogue.clause_of(tag) is None:
+                    example = next(iter(catalogue.clauses), "4.1")
+                    issues.append(Issue(df.path, df.line_of(field), 1, "document-clause", _STD_MESSAGES["clause"].format(
+                        field=field, value=tag, name=catalogue.label, span=catalogue.span, example=example)))
+    return issues
+
+
+def _check_named(repo: Repository, catalogues: standards.Catalogues) -> list[Issue]:
+    """Each standard qms.yml names has a catalogue, once."""
+    named = repo.config.standards
+    if not named:
+        return [Issue(CONFIG_FILE, _config_line(repo, "standards"), 1, "config", standards.MESSAGES["no-standards"])]
+    issues = []
+    seen: set[str] = set()
+    for ident in named:
+        if ident in seen:
+            issues.append(Issue(CONFIG_FILE, _config_line(repo, "standards"), 1, "config",
+                                standards.MESSAGES["twice"].format(id=ident)))
+        seen.add(ident)
+        if ident not in catalogues.all:
+            issues.append(Issue(CONFIG_FILE, _config_line(repo, "standards"), 1, "config",
+                                standards.MESSAGES["unknown-standard"].format(
+                                    id=ident, builtin=", ".join(standards.BUILTIN_IDS))))
+    return issues
+
+
+def _config_line(repo: Repository, key: str) -> int:
+    try:
+        loaded = yamlio.load_file(repo.root / CONFIG_FILE, root=repo.root)
+    except yamlio.YamlError:
+        return 1
+    return loaded.position((key,))[0]

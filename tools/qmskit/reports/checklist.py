@@ -3,7 +3,7 @@
 One row per requirement of the documents in scope — each sentence that says
 应 / 须 / 必须 / 不得 / shall, and each numbered step of a document's lists,
 since Chinese manuals state most of a procedure as imperative steps — with
-its section, ISO 9001 clause and a reproducible sample of records to examine.
+its section, clause (of each standard in qms.yml) and a reproducible sample of records to examine.
 Before the rows, what an auditor prepares from: the previous audit's
 findings and their status, what changed since then (from git), and any
 auditor set to audit his own department (9.2.2 b). Auditor names are
@@ -21,7 +21,7 @@ from .. import yamlio
 from ..doctext import DocSection, numbered_step, requirement_sentences, sections
 from ..documents import Document, add_months
 from ..forms import AuditPlan, AuditReport, Nonconformity
-from ..iso9001 import clause_of
+from ..standards import Catalogue, builtin, named_catalogues
 from ..issues import QmsError
 from ..report import Paragraph, Report, Section, Table
 from ..trail import document_revisions
@@ -158,13 +158,36 @@ def _add_scope_value(ctx: Context, value: str, departments: list[str], why: dict
         departments.append(value)
     elif value in ctx.documents:
         why.setdefault(value, tr("指定范围", "named in --scope"))
-    elif clause_of(value):
-        for doc in ctx.documents.values():
-            if _states_requirements(doc) and any(clause_of(t) == clause_of(value) for t in doc.iso9001):
-                why.setdefault(doc.id, tr(f"涉及条款 {value}", f"covers clause {value}"))
+    elif _clause_scope(ctx, value):
+        for std, clause in _clause_scope(ctx, value):
+            for doc in ctx.documents.values():
+                if _states_requirements(doc) and any(std.clause_of(t) == clause for t in doc.tags(std.id)):
+                    why.setdefault(doc.id, tr(f"涉及 {std.name} 条款 {clause}", f"covers {std.name} clause {clause}"))
     else:
-        raise QmsError(f"--scope {value!r} is not a department of manual/organization.yml, a document id or an "
-                       "ISO 9001 clause (4.1 … 10.3); e.g. --scope 人力资源部 --scope LD-QP-03 --scope 9.2")
+        named = " ".join(c.id for c in _standards(ctx))
+        raise QmsError(f"--scope {value!r} is not a department of manual/organization.yml, a document id or a clause "
+                       f"of the standards in qms.yml ({named}); e.g. --scope 人力资源部 --scope LD-QP-03 --scope 9.2 "
+                       "--scope iso14001:8.2")
+
+
+def _standards(ctx: Context) -> list[Catalogue]:
+    return named_catalogues(ctx.repo) or [builtin()["iso9001"]]
+
+
+def _clause_scope(ctx: Context, value: str) -> list[tuple[Catalogue, str]]:
+    """``9.2`` (that clause of every named standard that has it) or ``iso14001:9.2`` (of one standard)."""
+    ident, sep, number = value.replace(" ", ":", 1).partition(":")
+    chosen = [c for c in _standards(ctx) if not sep or c.id == ident]
+    number = number if sep else value
+    return [(c, found) for c in chosen if (found := c.clause_of(number)) is not None]
+
+
+def _document_clauses(ctx: Context, doc: Document) -> list[str]:
+    """The clauses a document tags: bare numbers for one standard, ``iso14001 6.1`` when the system has several."""
+    ids = [c.id for c in _standards(ctx)]
+    if len(ids) == 1:
+        return list(doc.tags(ids[0]))
+    return [f"{std} {tag}" for std in ids for tag in doc.tags(std)]
 
 
 def resolve_scope(ctx: Context, plan: dict[str, Any], values: tuple[str, ...] | list[str],
@@ -276,13 +299,14 @@ def section_items(section: DocSection) -> list[tuple[str, str, str]]:
 
 
 def document_rows(ctx: Context, doc: Document, body: str, samples: dict[str, list[Rec]], start: int) -> list[Row]:
-    """One document's rows; a heading without clauses takes its parent's, then the document's ``iso9001`` tags."""
+    """One document's rows; a heading without clauses takes its parent's, then the document's clause tags."""
     tr, rows, stack = ctx.tr, [], []
     own = document_kinds(ctx, doc, body)
+    doc_clauses = _document_clauses(ctx, doc)
     for sec in sections(body):
         while stack and stack[-1][0] >= sec.level:
             stack.pop()
-        clauses = sec.clauses or next((c for _, c in reversed(stack) if c), []) or doc.iso9001
+        clauses = sec.clauses or next((c for _, c in reversed(stack) if c), []) or doc_clauses
         stack.append((sec.level, sec.clauses))
         title = _CLAUSE_TAIL.sub("", sec.title)  # the clauses have their own column
         label = f"§{sec.number} {title}" if sec.number else title or "—"

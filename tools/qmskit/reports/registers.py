@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from pydantic.fields import FieldInfo
 
-from ..documents import DOC_TYPES, Document
+from ..documents import Document
 from ..forms import Ref
 from ..issues import QmsError
 from ..registry import Kind
@@ -217,13 +217,19 @@ def _next_review(doc: Document, ctx: Context) -> str:
 
 def _doc_row(doc: Document, ctx: Context) -> list[str]:
     tr = ctx.tr
-    kind = DOC_TYPES.get(doc.type, (doc.type, doc.type))
-    return [doc.id, doc.title, tr(*kind), doc.revision, tr(*DOC_STATUS[doc.status]), doc.owner,
+    return [doc.id, doc.title, ctx.repo.config.class_name(doc.type, ctx.lang), doc.revision, tr(*DOC_STATUS[doc.status]), doc.owner,
             cell(doc.approved, tr), cell(doc.effective, tr), _next_review(doc, ctx)]
 
 
-def _doc_key(doc: Document) -> tuple[int, str]:
-    return (TYPE_ORDER.index(doc.type) if doc.type in TYPE_ORDER else len(TYPE_ORDER), doc.id)
+def _doc_key(doc: Document, order: list[str] = TYPE_ORDER) -> tuple[int, str]:
+    """Default classes from the manual down to the forms; an organization's own classes in qms.yml's order."""
+    return (order.index(doc.type) if doc.type in order else len(order), doc.id)
+
+
+def class_order(ctx: Context) -> list[str]:
+    """The organization's document classes, the default ones from the manual down to the forms, its own after."""
+    declared = list(ctx.repo.config.document_classes)
+    return [c for c in TYPE_ORDER if c in declared] + [c for c in declared if c not in TYPE_ORDER]
 
 
 def _units(ctx: Context) -> list[tuple[str | None, str]]:
@@ -238,7 +244,7 @@ def _units(ctx: Context) -> list[tuple[str | None, str]]:
 
 def document_register(ctx: Context) -> Report:
     tr = ctx.tr
-    docs = sorted(ctx.documents.values(), key=_doc_key)
+    docs = sorted(ctx.documents.values(), key=lambda d: _doc_key(d, class_order(ctx)))
     columns = [tr("文件编号", "Document"), tr("标题", "Title"), tr("类别", "Type"), tr("版本", "Revision"),
                tr("状态", "Status"), tr("编制", "Owner"), tr("批准日期", "Approved"), tr("生效日期", "Effective"),
                tr("下次评审", "Next review")]

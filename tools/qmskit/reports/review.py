@@ -30,6 +30,7 @@ from ..forms import (
     SatisfactionSurvey,
 )
 from ..issues import QmsError
+from ..standards import Catalogue, named_catalogues
 from ..report import BulletList, Paragraph, Report, Section, Table
 from . import due as due_report
 from . import objectives
@@ -431,11 +432,36 @@ def build(ctx: Context, since: dt.date | None = None, until: dt.date | None = No
     report.section(tr("概要", "Summary")).add(Table(
         [tr("输入", "Input"), tr("要点", "Key figures")],
         [[f"{key}) {tr(zh, en)}", part.headline] for (key, zh, en), part in zip(INPUTS, parts, strict=True)]))
+    others = [c for c in named_catalogues(ctx.repo) if c.review_inputs]
+    for catalogue in others:
+        report.sections.append(standard_inputs(ctx, catalogue))
     for part in parts:
         report.sections.extend(part.sections)
     report.data = {"report": "review", "since": span.since, "until": span.until, "previous_review": previous.id if previous else None,
-                   **{key: part.data for (key, _, _), part in zip(INPUTS, parts, strict=True)}}
+                   **{key: part.data for (key, _, _), part in zip(INPUTS, parts, strict=True)},
+                   "standards": {c.id: [{"input": i.id, "packet": list(i.packet)} for i in c.review_inputs] for c in others}}
     return ctx.stamp(report)
+
+
+def standard_inputs(ctx: Context, catalogue: Catalogue) -> Section:
+    """Each input another standard requires of the review (ISO 14001 9.3, ISO 45001 9.3, ISO 13485 5.6.2 …), and the
+    sections of this packet that answer it; an input no record answers is named for people to prepare."""
+    tr = ctx.tr
+    titles = {key: f"9.3.2 {key}) {tr(zh, en)}" for key, zh, en in INPUTS}
+    rows = [[f"{catalogue.review} {i.id})", i.title(ctx.lang),
+             "; ".join(titles.get(k, k) for k in i.packet) or tr("记录中没有:由管理者代表在评审前补充", "not in the records: "
+                                                                 "the management representative adds it before the review")]
+            for i in catalogue.review_inputs]
+    missing = [i.id for i in catalogue.review_inputs if not i.packet]
+    sec = Section(tr(f"{catalogue.label_for('zh')} {catalogue.review} 要求的输入", f"Inputs {catalogue.name} {catalogue.review} requires"))
+    sec.add(Paragraph(tr(f"本资料按 ISO 9001 9.3.2 的输入编排;下表列出 {catalogue.name} 要求的每项输入由哪些部分回答。",
+                         f"This packet follows the inputs of ISO 9001 9.3.2; the table shows which parts answer each input "
+                         f"{catalogue.name} requires."), "note"))
+    sec.add(Table([tr("输入", "Input"), tr("内容", "What"), tr("见本资料", "Answered by")], rows))
+    if missing:
+        sec.add(Paragraph(tr(f"须另行准备的输入:{', '.join(missing)}。", f"To be prepared separately: {', '.join(missing)}."),
+                          "warning"))
+    return sec
 
 
 __all__ = ["INPUTS", "Part", "build", "period"]

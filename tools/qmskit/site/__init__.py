@@ -28,6 +28,7 @@ from ..render.charts import figure_png
 from ..render.markdown import render
 from ..report import Figure, Report
 from ..reports import coverage, due, ncr, objectives, registers
+from ..reports.registers import class_order
 from ..reports.context import Context
 from ..trail import activity_report
 from .config import site_config
@@ -171,7 +172,7 @@ def stage(ctx: Context, staging: Path) -> Staged:
         (tr("质量目标", "Objectives"), "dashboards/objectives.md", objectives.build(ctx)),
         (tr("不符合和纠正措施", "Nonconformities"), "dashboards/nonconformities.md", ncr.build_list(ctx, "open")),
         (tr("到期与逾期", "Due and overdue"), "dashboards/due.md", due.build(ctx)),
-        (tr("ISO 9001 条款覆盖", "ISO 9001 coverage"), "dashboards/coverage.md", coverage.build(ctx)),
+        (tr("条款覆盖", "Clause coverage"), "dashboards/coverage.md", coverage.build(ctx)),  # every standard in qms.yml
         (tr("最近变更", "Recent changes"), "dashboards/changes.md", _recent_changes(ctx)),
     ]
     for _, page, report in dashboards:
@@ -209,8 +210,10 @@ def _note(text: str):  # type: ignore[no-untyped-def]
 
 
 def _nav(ctx: Context, doc_pages: dict[str, str]) -> list[dict[str, object]]:
-    """One tab per folder of manual/ (a unit), its index first, then documents by id."""
+    """One tab per folder of manual/ (a unit), its index first, then documents by class (qms.yml's document_classes,
+    in its order: the manual before the procedures before the forms) and id."""
     nav: list[dict[str, object]] = [{ctx.tr("首页", "Home"): "index.md"}]
+    order = {code: n for n, code in enumerate(class_order(ctx))}
     folders: dict[str, list[tuple[str, str]]] = {}
     for df in ctx.repo.load_documents():
         page = df.path[len("manual/"):]
@@ -218,7 +221,7 @@ def _nav(ctx: Context, doc_pages: dict[str, str]) -> list[dict[str, object]]:
             continue
         folder = page.split("/", 1)[0] if "/" in page else ""
         label = f"{df.doc.id} {df.doc.title}" if df.doc else _first_heading(df.body) or page
-        key = "0" if df.doc is None else f"1{df.doc.id}"
+        key = "0" if df.doc is None else f"1{order.get(df.doc.type, len(order)):03d}{df.doc.id}"
         folders.setdefault(folder, []).append((key, f"{label}\t{page}"))
     for folder, entries in sorted(folders.items()):
         pages = [e.split("\t") for _, e in sorted(entries)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..documents import DOC_TYPES, Document
+from ..documents import Document
 from ..render.markdown import escape, render, render_blocks
 from ..report import Paragraph, Report, Table
 from ..reports.context import Context, Rec
@@ -42,6 +42,16 @@ def value_text(ctx: Context, value: Any) -> str:
     return format_value(value, 400)
 
 
+def field_label(description: str | None, name: str, lang: str) -> str:
+    """A field's label in the page's language: ``来源 / source`` is 来源 in Chinese and source in English."""
+    if not description:
+        return name
+    zh, sep, en = description.partition(" / ")
+    if not sep or not any("\u4e00" <= ch <= "\u9fff" for ch in zh):
+        return description
+    return zh.strip() if lang == "zh" else en.strip()
+
+
 def document_page(ctx: Context, doc: Document, path: str, body: str, linker: Linker, page: str) -> str:
     """A manual page: header block, the document's own text, its revision history from git."""
     tr = ctx.tr
@@ -51,7 +61,7 @@ def document_page(ctx: Context, doc: Document, path: str, body: str, linker: Lin
     header = Table([tr("项目", "Field"), tr("内容", "Value")], [
         [tr("文件编号", "Document"), doc.id],
         [tr("标题", "Title"), doc.title],
-        [tr("类别", "Class"), tr(*DOC_TYPES[doc.type]) if doc.type in DOC_TYPES else doc.type],
+        [tr("类别", "Class"), ctx.repo.config.class_name(doc.type, ctx.lang)],
         [tr("版本", "Revision"), doc.revision],
         [tr("状态", "Status"), status_label(ctx, doc.status)],
         [tr("编制", "Owner"), doc.owner],
@@ -103,7 +113,7 @@ def record_page(ctx: Context, rec: Rec, linker: Linker, page: str) -> str:
         if name == "id":
             continue
         info = rec.kind.model.model_fields.get(name)
-        label = (info.description or name) if info else name
+        label = field_label(info.description, name, ctx.lang) if info else name
         rows.append([label, value_text(ctx, value)])
     report = Report(title, subtitle=tr(f"表格 {spec.code}({spec.title_zh}),依据 {spec.procedure}。",
                                        f"Form {spec.code} ({spec.title_en}), under {spec.procedure}."))
