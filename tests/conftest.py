@@ -7,8 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from collections.abc import Iterator
+
 import pytest
 
+from qmskit import messages
 from qmskit.scaffold import init_repository
 
 TODAY = dt.date.today()
@@ -28,6 +31,23 @@ def repo(_template_repo: Path, tmp_path: Path) -> Path:
     target = tmp_path / "qms"
     shutil.copytree(_template_repo, target)
     return target
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_default_language() -> Iterator[None]:
+    """Each test starts with messages in the default language: a repository another test opened does not leak."""
+    with messages.using(messages.DEFAULT):
+        yield
+
+
+def in_english(root: Path) -> Path:
+    """``lang: en`` in the repository's qms.yml, for a test that reads the English messages of its checks."""
+    config = root / "qms.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "lang: zh" in text, "the fixture repository is expected to say lang: zh"
+    config.write_text(text.replace("lang: zh", "lang: en", 1), encoding="utf-8")
+    messages.set_language("en")
+    return root
 
 
 def run_qms(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .issues import Issue, QmsError
+from .messages import join, text
 
 
 def _date(text: str) -> dt.date:
@@ -194,7 +195,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     progress = None
     if sys.stderr.isatty():
         def progress(done: int, total: int) -> None:
-            print(f"\rchecked {done}/{total} records", end="" if done < total else "\n", file=sys.stderr)
+            print("\r" + text("summary.progress", done=done, total=total), end="" if done < total else "\n", file=sys.stderr)
     as_of = args.as_of or dt.date.today()
     if args.head and not args.base:
         raise QmsError("--head goes with --base: qms check --base main --head my-branch")
@@ -205,16 +206,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     result.issues = sorted(set(result.issues) | set(check_seals(repo.root, args.base or "HEAD")))
     _print_issues(result.issues, args.format)
     if args.format == "text":
-        summary = f"{result.documents} documents, {result.kinds} forms, {result.records} records checked"
+        summary = text("summary.checked", documents=result.documents, kinds=result.kinds, records=result.records)
         if not result.issues:
-            print(f"{summary}: no problems.")
+            print(text("summary.clean", summary=summary))
         else:  # warnings (rules-changed, contradictions in closed history) are counted apart
-            rules = ", ".join(f"{rule} {n}" for rule, n in sorted(result.counts.items()))
+            rules = join(f"{rule} {n}" for rule, n in sorted(result.counts.items()))
             errors, warnings = len(result.errors), len(result.warnings)
-            said = [f"{errors} {'problem' if errors == 1 else 'problems'}" if errors else "no problems"]
-            said += [f"{warnings} {'warning' if warnings == 1 else 'warnings'}"] if warnings else []
-            hint = "; --strict fails on warnings" if warnings and not errors and not args.strict else ""
-            print(f"{summary}: {', '.join(said)} ({rules}){hint}.")
+            said = [(text("summary.problem") if errors == 1 else text("summary.problems", n=errors)) if errors else text("summary.no_problems")]
+            said += [text("summary.warning") if warnings == 1 else text("summary.warnings", n=warnings)] if warnings else []
+            hint = text("summary.strict_hint") if warnings and not errors and not args.strict else ""
+            print(text("summary.found", summary=summary, said=join(said), rules=rules, hint=hint))
     return 0 if result.ok and not (args.strict and result.warnings) else 1
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .formdata import FormData
+from . import messages
 from .issues import Issue
 
 REQUEST_FILE = ".qms-sandbox-request.json"
@@ -51,6 +52,7 @@ class Request(BaseModel):
     roles: list[str] = Field(default_factory=list)
     departments: list[str] = Field(default_factory=list)
     record_kinds: dict[str, str] = Field(default_factory=dict)
+    lang: str = messages.DEFAULT  # the judging repository's message language; run_sandbox fills it in
 
 
 class AnswerIssue(BaseModel):
@@ -88,6 +90,7 @@ def run_sandbox(request: Request, blame: str, timeout: float | None = None) -> S
     limit = timeout if timeout is not None else float(os.environ.get("QMS_SANDBOX_TIMEOUT", DEFAULT_TIMEOUT))
     _protect_self()
     root = Path(request.root)
+    request = request.model_copy(update={"lang": messages.language()})  # the child writes its issues in our language
     (root / REQUEST_FILE).write_text(request.model_dump_json(), encoding="utf-8")
     command = [sys.executable, "-I", "-B", "-X", "utf8", "-m", "qmskit.sandbox", str(root / REQUEST_FILE)]
     env = {"PATH": os.defpath, "HOME": str(root), "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
@@ -242,6 +245,7 @@ def _child(request_file: str) -> bytes:
     from .repository import Config, RecordFile
 
     request = Request.model_validate_json(Path(request_file).read_bytes())
+    messages.set_language(request.lang)
     root = Path(request.root)
     config = Config(name="sandbox", max_file_bytes=request.max_file_bytes, max_depth=request.max_depth)
     index = Index(request.documents, set(request.roles), set(request.departments), request.record_kinds)
