@@ -50,6 +50,17 @@ def in_english(root: Path) -> Path:
     return root
 
 
+def warnings_summary_tail(lang: str, counts: dict[str, int]) -> str:
+    """The end of ``qms check``'s summary line for a run with warnings only, in ``lang``, from the catalogue."""
+    with messages.using(lang):
+        n = sum(counts.values())
+        said = [messages.text("summary.no_problems"),
+                messages.text("summary.warning") if n == 1 else messages.text("summary.warnings", n=n)]
+        rules = messages.join(f"{rule} {k}" for rule, k in sorted(counts.items()))
+        return messages.text("summary.found", summary="", said=messages.join(said), rules=rules,
+                             hint=messages.text("summary.strict_hint"))
+
+
 def run_qms(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run the installed ``qms`` command as a user would."""
     return subprocess.run([QMS, *args], cwd=cwd, capture_output=True, text=True, timeout=120)

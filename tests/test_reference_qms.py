@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import run_qms
+from conftest import run_qms, warnings_summary_tail
 
 from qmskit import Repository, check_repository
 from qmskit.iso9001 import CLAUSES, clause_of
@@ -61,8 +61,8 @@ def test_reference_passes_qms_check(reference: Repository) -> None:
 def test_installed_command_on_this_repository() -> None:
     result = run_qms("check", "--as-of", AS_OF.isoformat(), cwd=ROOT / "records" / "complaint")
     assert result.returncode == 0, result.stdout[-2000:]
-    assert result.stdout.strip().endswith(f"no problems, {len(KNOWN_WARNINGS)} warnings (closure-contradiction "
-                                          f"{len(KNOWN_WARNINGS)}); --strict fails on warnings.")
+    tail = warnings_summary_tail("zh", {"closure-contradiction": len(KNOWN_WARNINGS)})  # the reference QMS is lang: zh
+    assert result.stdout.strip().endswith(tail)
     strict = run_qms("check", "--strict", "--as-of", AS_OF.isoformat(), cwd=ROOT)
     assert strict.returncode == 1
 

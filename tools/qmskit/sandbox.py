@@ -35,6 +35,7 @@ DEFAULT_TIMEOUT = 60.0
 MAX_OUTPUT = 64 * 1024 * 1024
 MEMORY_LIMIT = 4 * 1024 * 1024 * 1024
 RULE = "schema-untrusted"
+LANG_VARIABLE = "QMS_MESSAGE_LANG"  # not in the request, whose shape an older engine's child checks strictly
 
 
 class Request(BaseModel):
@@ -52,7 +53,6 @@ class Request(BaseModel):
     roles: list[str] = Field(default_factory=list)
     departments: list[str] = Field(default_factory=list)
     record_kinds: dict[str, str] = Field(default_factory=dict)
-    lang: str = messages.DEFAULT  # the judging repository's message language; run_sandbox fills it in
 
 
 class AnswerIssue(BaseModel):
@@ -90,10 +90,10 @@ def run_sandbox(request: Request, blame: str, timeout: float | None = None) -> S
     limit = timeout if timeout is not None else float(os.environ.get("QMS_SANDBOX_TIMEOUT", DEFAULT_TIMEOUT))
     _protect_self()
     root = Path(request.root)
-    request = request.model_copy(update={"lang": messages.language()})  # the child writes its issues in our language
     (root / REQUEST_FILE).write_text(request.model_dump_json(), encoding="utf-8")
     command = [sys.executable, "-I", "-B", "-X", "utf8", "-m", "qmskit.sandbox", str(root / REQUEST_FILE)]
-    env = {"PATH": os.defpath, "HOME": str(root), "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+    env = {"PATH": os.defpath, "HOME": str(root), "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
+           LANG_VARIABLE: messages.language()}  # the child writes its issues in the judging repository's language
     try:
         proc = subprocess.Popen(command, cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, start_new_session=True, close_fds=True,
@@ -245,7 +245,7 @@ def _child(request_file: str) -> bytes:
     from .repository import Config, RecordFile
 
     request = Request.model_validate_json(Path(request_file).read_bytes())
-    messages.set_language(request.lang)
+    messages.set_language(os.environ.get(LANG_VARIABLE, messages.DEFAULT))
     root = Path(request.root)
     config = Config(name="sandbox", max_file_bytes=request.max_file_bytes, max_depth=request.max_depth)
     index = Index(request.documents, set(request.roles), set(request.departments), request.record_kinds)
