@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import GitRepo, write
+from conftest import GitRepo, in_english, write
 from reportkit import clear_records, context, write_record
 
 from qmskit import Repository, check_repository
@@ -150,7 +150,8 @@ def add_forms(root: Path, name: str, text: str) -> None:
 
 @pytest.fixture
 def qms(repo: Path) -> Path:
-    """The ``qms init`` repository with no records and the forms of these tests."""
+    """The ``qms init`` repository with no records and the forms of these tests, its messages in English."""
+    in_english(repo)
     clear_records(repo)
     add_forms(repo, "test_forms.py", FORMS)
     write(repo / "manual" / "objectives.yml", OBJECTIVES)

@@ -55,7 +55,9 @@ def test_reference_passes_qms_check(reference: Repository) -> None:
     assert result.errors == [], "\n".join(i.format() for i in result.errors[:20])
     assert result.records >= 300
     assert {i.rule for i in result.warnings} <= {"closure-contradiction"}
-    assert {(i.path, re.search(r"after (NCR-\d{4}-\d{4})", i.message).group(1)) for i in result.warnings} == KNOWN_WARNINGS
+    # the other nonconformity each warning names (the message is in the QMS's language)
+    other = {(i.path, next(x for x in re.findall(r"NCR-\d{4}-\d{4}", i.message) if x not in i.path)) for i in result.warnings}
+    assert other == KNOWN_WARNINGS
 
 
 def test_installed_command_on_this_repository() -> None:
