@@ -8,8 +8,8 @@ from typing import Any
 
 from ..forms import Ref
 from ..issues import Issue
-from ..messages import text
 from ..masking import is_confidential
+from ..messages import text
 from ..recordindex import values_at
 from ..registry import Kind, Registry, RefPath
 from ..repository import RecordFile
