@@ -8,8 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from collections.abc import Iterator
+
 import pytest
 
+from qmskit import messages
 from qmskit.scaffold import init_repository
 
 TODAY = dt.date.today()
@@ -47,6 +50,34 @@ def repo(_template_repo: Path, tmp_path: Path) -> Path:
     target = tmp_path / "qms"
     shutil.copytree(_template_repo, target)
     return target
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_default_language() -> Iterator[None]:
+    """Each test starts with messages in the default language: a repository another test opened does not leak."""
+    with messages.using(messages.DEFAULT):
+        yield
+
+
+def in_english(root: Path) -> Path:
+    """``lang: en`` in the repository's qms.yml, for a test that reads the English messages of its checks."""
+    config = root / "qms.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "lang: zh" in text, "the fixture repository is expected to say lang: zh"
+    config.write_text(text.replace("lang: zh", "lang: en", 1), encoding="utf-8")
+    messages.set_language("en")
+    return root
+
+
+def warnings_summary_tail(lang: str, counts: dict[str, int]) -> str:
+    """The end of ``qms check``'s summary line for a run with warnings only, in ``lang``, from the catalogue."""
+    with messages.using(lang):
+        n = sum(counts.values())
+        said = [messages.text("summary.no_problems"),
+                messages.text("summary.warning") if n == 1 else messages.text("summary.warnings", n=n)]
+        rules = messages.join(f"{rule} {k}" for rule, k in sorted(counts.items()))
+        return messages.text("summary.found", summary="", said=messages.join(said), rules=rules,
+                             hint=messages.text("summary.strict_hint"))
 
 
 def run_qms(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import TODAY, GitRepo, run_qms, write
+from conftest import TODAY, GitRepo, in_english, run_qms, write
 
 from qmskit import Repository, check_repository
 from qmskit.cli import _print_issues
@@ -21,6 +21,13 @@ QP01 = "manual/QP-01-document-control.md"
 QP03 = "manual/QP-03-complaints.md"
 CMP1 = f"records/complaint/CMP-{YEAR}-0001.yaml"
 CMP2 = f"records/complaint/CMP-{YEAR}-0002.yaml"
+
+
+
+@pytest.fixture(autouse=True)
+def _english(repo: Path) -> None:
+    """These tests read the English wording of the checks' messages (qms.yml: lang: en)."""
+    in_english(repo)
 
 
 def check(root: Path) -> list[Issue]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from conftest import TODAY, write
+import pytest
+from conftest import TODAY, in_english, write
 
 from qmskit import Repository, check_repository
 from qmskit.issues import Issue
@@ -12,6 +13,12 @@ from qmskit.issues import Issue
 YEAR = TODAY.year
 NCR2 = f"records/nonconformity/NCR-{YEAR}-0002.yaml"
 CA1 = f"records/corrective_action/CA-{YEAR}-0001.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _english(repo: Path) -> None:
+    """These tests read the English wording of the checks' messages (qms.yml: lang: en)."""
+    in_english(repo)
 
 
 def check(root: Path, as_of: dt.date = TODAY) -> list[Issue]:

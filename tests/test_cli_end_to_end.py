@@ -5,7 +5,10 @@ import json
 import re
 from pathlib import Path
 
-from conftest import TODAY, run_qms
+from conftest import TODAY, in_english, run_qms
+
+from qmskit import messages
+from qmskit.messages import text
 
 YEAR = TODAY.year
 
@@ -22,7 +25,9 @@ def test_init_makes_a_repository_that_passes(tmp_path: Path) -> None:
     records = len(list((target / "records").rglob("*.yaml")))
     documents = len(list((target / "manual").glob("*.md"))) - 1  # index.md is not a controlled document
     forms = len(list((target / "schemas").glob("*.py")))
-    assert check.stdout.strip() == f"{documents} documents, {forms} forms, {records} records checked: no problems."
+    with messages.using("zh"):  # qms init writes lang: zh, so the summary is the catalogue's Chinese line
+        summary = text("summary.clean", summary=text("summary.checked", documents=documents, kinds=forms, records=records))
+    assert check.stdout.strip() == summary
 
 
 def test_init_refuses_a_non_empty_folder(tmp_path: Path) -> None:
@@ -62,7 +67,7 @@ def _line(repo: Path, rel: str, needle: str) -> int:
 
 
 def test_check_reports_every_broken_file(repo: Path) -> None:
-    expected = _break(repo)
+    expected = _break(in_english(repo))
     result = run_qms("check", "--as-of", TODAY.isoformat(), cwd=repo)
     assert result.returncode == 1
     lines = result.stdout.splitlines()

@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import GitRepo, write
+from conftest import GitRepo, in_english, write
 from reportkit import clear_records, context, write_record
 
 from qmskit import Repository, check_repository
 from qmskit.checks import check_pull_request
 from qmskit.issues import Issue, Severity
+from qmskit.messages import text
 from qmskit.registry import load_registry
 from qmskit.reports import due
 from qmskit.schema_export import export
@@ -149,7 +150,8 @@ def add_forms(root: Path, name: str, text: str) -> None:
 
 @pytest.fixture
 def qms(repo: Path) -> Path:
-    """The ``qms init`` repository with no records and the forms of these tests."""
+    """The ``qms init`` repository with no records and the forms of these tests, its messages in English."""
+    in_english(repo)
     clear_records(repo)
     add_forms(repo, "test_forms.py", FORMS)
     write(repo / "manual" / "objectives.yml", OBJECTIVES)
@@ -325,7 +327,7 @@ def test_a_person_reference_to_a_record_that_is_no_person_is_a_reference_error(q
     write_record(qms, "signoff", {"id": "SG-0001", "department": "质量部", "signed": D(2026, 6, 1),
                                   "signer": "NCR-2026-0001"})
     issues = check(qms)
-    assert [i.rule for i in issues] == ["ref-record"] and "a Person record is expected" in issues[0].message
+    assert [i.rule for i in issues] == ["ref-record"] and text("ref.target_kind_record", kind="Person") in issues[0].message
 
 
 def test_trainees_must_exist_but_need_hold_no_role(qms: Path) -> None:

@@ -5,7 +5,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, run_qms, write
+from conftest import TODAY, in_english, run_qms, write
 
 from qmskit import QmsError, Repository
 from qmskit.idpattern import IdPattern, IdPatternError
@@ -55,7 +55,7 @@ def test_new_record_gets_the_next_id_and_validates(repo: Path) -> None:
 
 
 def test_blank_form_lists_what_to_fill_in(repo: Path) -> None:
-    created = create_record(Repository(repo), "complaint", {}, TODAY)
+    created = create_record(Repository(in_english(repo)), "complaint", {}, TODAY)
     missing = {i.message.split("'")[1] for i in created.issues}
     assert missing == {"received", "customer_type", "department", "description"}
     text = created.path.read_text(encoding="utf-8")

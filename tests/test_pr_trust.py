@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import QMS, TODAY, GitRepo, run_qms, write
+from conftest import QMS, TODAY, GitRepo, in_english, run_qms, warnings_summary_tail, write
 
 from qmskit import Repository
 from qmskit.checks import check_pull_request
@@ -30,6 +30,14 @@ NCR2 = f"records/nonconformity/NCR-{YEAR}-0002.yaml"  # open at the base
 CA2 = f"records/corrective_action/CA-{YEAR}-0002.yaml"
 DOC = "manual/QP-03-complaints.md"
 WORKFLOW = 'requires={"replied": ("replied",), "closed": ("closed", "feedback")})'
+
+
+
+@pytest.fixture(autouse=True)
+def _english(request: pytest.FixtureRequest) -> None:
+    """These tests read the English wording of the pull-request check's messages (qms.yml: lang: en)."""
+    if "repo" in request.fixturenames:  # the qms init fixture, before a test commits it
+        in_english(request.getfixturevalue("repo"))
 
 
 def qms(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
@@ -145,7 +153,7 @@ def test_rule_changes_alone_warn_but_pass(branch: GitRepo) -> None:
     assert any(line.startswith("::warning file=manual/objectives.yml") and "target 1.0 → 0.5" in line for line in lines)
     assert any(line.startswith("::warning file=tools/qmskit/evil.py") and "engine files changed" in line for line in lines)
     text = qms("check", "--base", "main", cwd=branch.root).stdout.splitlines()[-1]
-    assert text.endswith("no problems, 2 warnings (rules-changed 2); --strict fails on warnings.")
+    assert text.endswith(warnings_summary_tail("en", {"rules-changed": 2}))
 
 
 def test_records_of_a_new_form_are_checked_in_the_sandbox(branch: GitRepo) -> None:

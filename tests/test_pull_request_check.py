@@ -5,7 +5,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, GitRepo, run_qms, write
+from conftest import TODAY, GitRepo, in_english, run_qms, write
 
 import qmskit.checks as checks
 from qmskit import Repository
@@ -17,6 +17,14 @@ NCR1 = f"records/nonconformity/NCR-{YEAR}-0001.yaml"
 NCR2 = f"records/nonconformity/NCR-{YEAR}-0002.yaml"
 CA1 = f"records/corrective_action/CA-{YEAR}-0001.yaml"
 CMP2 = f"records/complaint/CMP-{YEAR}-0002.yaml"
+
+
+
+@pytest.fixture(autouse=True)
+def _english(request: pytest.FixtureRequest) -> None:
+    """These tests read the English wording of the pull-request check's messages (qms.yml: lang: en)."""
+    if "repo" in request.fixturenames:  # the qms init fixture, before a test commits it
+        in_english(request.getfixturevalue("repo"))
 
 
 def pr_check(g: GitRepo, base: str = "main", head: str | None = None) -> list[Issue]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import SHARED, TODAY, require_shared
+from conftest import SHARED, TODAY, in_english, require_shared
 
 from qmskit import Repository, check_repository
 from qmskit.documents import addition_markers
@@ -36,6 +36,14 @@ review_every: 12
 
 提纲,待编写。
 """
+
+
+
+@pytest.fixture(autouse=True)
+def _english(request: pytest.FixtureRequest) -> None:
+    """The rules' tests read the English wording of the messages (qms.yml: lang: en)."""
+    if "repo" in request.fixturenames:
+        in_english(request.getfixturevalue("repo"))
 
 
 def check(root: Path) -> list[Issue]:

@@ -2,13 +2,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qmskit import yamlio
+from qmskit import messages, yamlio
 from qmskit.yamlio import YamlError
+
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """These tests read the English wording of the loader's messages."""
+    with messages.using("en"):
+        yield
 
 
 def refused(text: str | bytes, **limits: int) -> YamlError:

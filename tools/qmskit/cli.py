@@ -35,7 +35,6 @@ _TEXT = {
         "log_note": "By the date each change was made (git author date), newest first; "
                     "a change merged later keeps the day it was made.",
         "head_without_base": "--head goes with --base: qms check --base main --head my-branch",
-        "checked": "checked {done}/{total} records",
         "new_blank": "{rel} is a blank form: fill in the fields above, then run 'qms check'.",
     },
     "zh": {
@@ -46,7 +45,6 @@ _TEXT = {
         "log_title_revs": "变更记录 / Changes {from_rev}..{to_rev}",
         "log_note": "按每项修改的完成日期(git 作者日期 author date)排列,最新在前;稍后合并的修改仍按其完成日期列出。",
         "head_without_base": "--head 须与 --base 同用:qms check --base main --head my-branch",
-        "checked": "已检查 {done}/{total} 条记录",
         "new_blank": "{rel} 是空白表单:请填写上面列出的字段,然后运行 'qms check'。",
     },
 }
@@ -54,6 +52,7 @@ _TEXT = {
 
 def _text(lang: str, key: str, **values: object) -> str:
     return _TEXT.get(lang, _TEXT["en"])[key].format(**values)
+from .messages import join, text
 
 
 def _date(text: str) -> dt.date:
@@ -396,7 +395,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.head and not args.base:
         raise QmsError(_text(lang, "head_without_base"))
     started = time.monotonic()
-    with progress_line(sys.stderr, lambda done, total: _text(lang, "checked", done=done, total=total),
+    with progress_line(sys.stderr, lambda done, total: text("summary.progress", done=done, total=total),
                        show=not _quiet(args)) as progress:
         if args.base:
             result = check_pull_request(repo, args.base, as_of, head=args.head, jobs=args.jobs, progress=progress)
@@ -409,16 +408,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         _print_issues(result.issues, args.format)
     if args.format == "text" and not _quiet(args):
-        summary = f"{result.documents} documents, {result.kinds} forms, {result.records} records checked"
+        summary = text("summary.checked", documents=result.documents, kinds=result.kinds, records=result.records)
         if not result.issues:
-            print(f"{summary}: no problems.")
+            print(text("summary.clean", summary=summary))
         else:  # warnings (rules-changed, contradictions in closed history) are counted apart
-            rules = ", ".join(f"{rule} {n}" for rule, n in sorted(result.counts.items()))
+            rules = join(f"{rule} {n}" for rule, n in sorted(result.counts.items()))
             errors, warnings = len(result.errors), len(result.warnings)
-            said = [f"{errors} {'problem' if errors == 1 else 'problems'}" if errors else "no problems"]
-            said += [f"{warnings} {'warning' if warnings == 1 else 'warnings'}"] if warnings else []
-            hint = "; --strict fails on warnings" if warnings and not errors and not args.strict else ""
-            print(f"{summary}: {', '.join(said)} ({rules}){hint}.")
+            said = [(text("summary.problem") if errors == 1 else text("summary.problems", n=errors)) if errors else text("summary.no_problems")]
+            said += [text("summary.warning") if warnings == 1 else text("summary.warnings", n=warnings)] if warnings else []
+            hint = text("summary.strict_hint") if warnings and not errors and not args.strict else ""
+            print(text("summary.found", summary=summary, said=join(said), rules=rules, hint=hint))
     return 0 if result.ok and not (args.strict and result.warnings) else 1
 
 

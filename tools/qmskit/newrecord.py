@@ -21,6 +21,7 @@ from .issues import Issue, QmsError
 from .registry import Kind
 from .repository import Repository
 from .suggest import did_you_mean, find_ignoring_case
+from .validation import field_hint
 
 MAX_TRIES = 100
 
@@ -71,7 +72,8 @@ def render_blank(kind: Kind, record_id: str, values: dict[str, Any]) -> str:
     for name, info in kind.model.model_fields.items():
         if name in data:
             continue
-        hint = f"  # {info.description}" if info.description else ""
+        words = [w for w in (info.description, field_hint(info.annotation)) if w]  # allowed values, date/yes-no form
+        hint = f"  # {'; '.join(words)}" if words else ""
         if info.is_required():
             lines.append(f"{name}:{hint}")
         else:

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
+from .messages import text
 from .relations import DateOrder, Holds
 
 
@@ -34,13 +35,16 @@ class Ref:
     holds: Holds | None = None
 
     def describe(self) -> str:
+        """What the reference names, in the message language: "document", "role", "ncr record"."""
         if self.target != "record":
-            return self.target
+            return text(_TARGET_KEYS[self.target])
         if self.kind is None:
-            return "record"
+            return text("ref.target_record")
         name = self.kind if isinstance(self.kind, str) else getattr(self.kind, "__name__", str(self.kind))
-        return f"{name} record"
+        return text("ref.target_kind_record", kind=name)
 
+
+_TARGET_KEYS = {"document": "ref.target_document", "role": "ref.target_role", "department": "ref.target_department"}
 
 DocRef = Annotated[str, Ref("document"), Field(json_schema_extra={"x-qms-ref": "document"})]
 """A controlled document id, optionally followed by a section: ``LD-QP-03 §7.3``."""

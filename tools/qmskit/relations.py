@@ -21,6 +21,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from .messages import text
+
 
 @dataclass(frozen=True)
 class DateOrder:
@@ -74,7 +76,7 @@ class SumOf:
     field: str
 
     def describe(self) -> str:
-        return f"the sum of '{self.field}' of the records in '{self.refs}'"
+        return text("rule.sum_of", field=self.field, refs=self.refs)
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,7 @@ class Recount:
     as_of: str | None = None
 
     def describe(self) -> str:
-        return f"re-counting with the objective's rule"
+        return text("rule.recount")
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,7 @@ class Computed:
         return dict(self.needs) if self.needs is not None else None  # type: ignore[arg-type]
 
     def describe(self) -> str:
-        return self.explain or f"what {getattr(self.fn, '__name__', 'the rule')}() computes"
+        return self.explain or text("rule.computed", name=getattr(self.fn, "__name__", "rule"))
 
 
 DerivedRule = SumOf | Recount | Computed

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from . import fileio, yamlio
 from .documents import CLASS_ID, DEFAULT_CLASSES, Document, Organization
 from .issues import Issue, QmsError
+from .messages import set_language
 from .registry import Registry, load_registry
 from .validation import issues_from_validation, load_model
 
@@ -138,6 +139,7 @@ class Repository:
         self.root = root.resolve()
         self.config_issues: list[Issue] = []
         self.config = self._read_config()
+        set_language(self.config.lang)  # every message from here on, in forked workers too, in the QMS's language
 
     def _read_config(self) -> Config:
         config, _, issues = load_model(self.root / CONFIG_FILE, CONFIG_FILE, Config, "config", root=self.root)

@@ -27,6 +27,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .formdata import FormData
+from . import messages
 from .issues import Issue
 
 REQUEST_FILE = ".qms-sandbox-request.json"
@@ -34,6 +35,7 @@ DEFAULT_TIMEOUT = 60.0
 MAX_OUTPUT = 64 * 1024 * 1024
 MEMORY_LIMIT = 4 * 1024 * 1024 * 1024
 RULE = "schema-untrusted"
+LANG_VARIABLE = "QMS_MESSAGE_LANG"  # not in the request, whose shape an older engine's child checks strictly
 
 
 class Request(BaseModel):
@@ -90,7 +92,8 @@ def run_sandbox(request: Request, blame: str, timeout: float | None = None) -> S
     root = Path(request.root)
     (root / REQUEST_FILE).write_text(request.model_dump_json(), encoding="utf-8")
     command = [sys.executable, "-I", "-B", "-X", "utf8", "-m", "qmskit.sandbox", str(root / REQUEST_FILE)]
-    env = {"PATH": os.defpath, "HOME": str(root), "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
+    env = {"PATH": os.defpath, "HOME": str(root), "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
+           LANG_VARIABLE: messages.language()}  # the child writes its issues in the judging repository's language
     try:
         proc = subprocess.Popen(command, cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, start_new_session=True, close_fds=True,
@@ -242,6 +245,7 @@ def _child(request_file: str) -> bytes:
     from .repository import Config, RecordFile
 
     request = Request.model_validate_json(Path(request_file).read_bytes())
+    messages.set_language(os.environ.get(LANG_VARIABLE, messages.DEFAULT))
     root = Path(request.root)
     config = Config(name="sandbox", max_file_bytes=request.max_file_bytes, max_depth=request.max_depth)
     index = Index(request.documents, set(request.roles), set(request.departments), request.record_kinds)

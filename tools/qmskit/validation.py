@@ -6,15 +6,19 @@ pull-request annotations, where personal data must not go.
 """
 from __future__ import annotations
 
+import datetime as dt
+import enum
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
 from . import yamlio
 from .issues import Issue
 from .masking import dotted, mask
+from .messages import join, language, text
 from .report import CONFIDENTIAL
 from .yamlio import Loaded
 
@@ -31,24 +35,150 @@ def _loc_text(loc: tuple[str | int, ...]) -> str:
 
 
 def _message(error: dict, secret: bool = False) -> str:  # type: ignore[type-arg]
-    """One error in words; with ``secret``, nothing of the value is said, only what is wrong with it."""
+    """One error in words that name the fix; with ``secret``, nothing of the value is said, only what is wrong with it."""
     loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
     where = _loc_text(loc)
     kind = error["type"]
+    value = error.get("input")
     if kind == "missing":
-        return f"field '{where}' is required; add it"
-    if error.get("input", "") is None and kind != "none_required":
-        return f"field '{where}' is blank; fill it in"
+        return text("field.missing", where=where)
+    if value is None and kind != "none_required":
+        return text("field.blank", where=where)
     if kind == "extra_forbidden":
-        return f"unknown field '{where}': the form has no such field (misspelt?)"
-    if kind == "string_type" and isinstance(error.get("input"), (int, float)):
-        if secret:
-            return f"field '{where}': write it as text in quotes (the value is confidential, so it is not shown)"
-        return f"field '{where}': write it as text in quotes ('{error['input']}')"
+        return text("field.unknown", where=where)
     if secret and kind in _OWN_MESSAGES:
-        return f"field '{where}' is not valid (the value is confidential, so the form's message is not shown); correct it"
-    msg = error["msg"]
-    return f"field '{where}': {msg}" if where else msg
+        return text("field.invalid_secret", where=where)
+    found = _typed_message(kind, where, value, error.get("ctx") or {}, secret)
+    if found is not None:
+        return found
+    msg = str(error["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    return text("field.other", where=where, msg=msg) if where else msg
+
+
+_DATE_TYPES = {"date_type", "date_parsing", "date_from_datetime_inexact", "date_from_datetime_parsing",
+               "date_past", "date_future"}
+_BOOL_TYPES = {"bool_type", "bool_parsing"}
+_NUMBER_TYPES = {"int_type", "int_parsing", "int_from_float", "float_type", "float_parsing",
+                 "int_parsing_size", "finite_number", "decimal_type", "decimal_parsing"}
+# pydantic's error type: the key of its limit in the error's context, and the message saying it
+_BOUNDS = {"greater_than": ("gt", "field.bound_gt"), "greater_than_equal": ("ge", "field.bound_ge"),
+           "less_than": ("lt", "field.bound_lt"), "less_than_equal": ("le", "field.bound_le"),
+           "multiple_of": ("multiple_of", "field.bound_multiple_of")}
+
+
+def _typed_message(kind: str, where: str, value: Any, ctx: dict[str, Any], secret: bool) -> str | None:
+    """The message for a standard pydantic error type, or None when the type has none here."""
+    if kind == "string_type":
+        if isinstance(value, dict):  # `text: a: b` is read as a mapping: a colon and a space split it
+            return text("field.text_colon", where=where)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return text("field.text_quote_secret" if secret else "field.text_quote", where=where, value=value)
+        if isinstance(value, list):
+            return text("field.text_not_list", where=where)
+        return text("field.text_type", where=where)
+    if kind in ("string_too_short", "too_short"):
+        if isinstance(value, str) and not value.strip() or kind == "too_short" and not value:
+            return text("field.blank", where=where)
+        return text("field.too_short", where=where, n=ctx.get("min_length", 1))
+    if kind in ("string_too_long", "too_long"):
+        return text("field.too_long", where=where, n=ctx.get("max_length", ""))
+    if kind == "string_pattern_mismatch":
+        return text("field.pattern", where=where, pattern=ctx.get("pattern", ""))
+    if kind in _DATE_TYPES:
+        suggestion = None if secret else _as_iso_date(value)
+        if suggestion is not None:
+            return text("field.date_suggest", where=where, value=value, suggestion=suggestion)
+        return text("field.date", where=where)
+    if kind.startswith("datetime_") or kind == "time_type":
+        return text("field.datetime", where=where)
+    if kind in _BOOL_TYPES:
+        return text("field.bool", where=where)
+    if kind in _NUMBER_TYPES:
+        if kind.startswith("int") or kind == "int_from_float":
+            return text("field.integer", where=where)
+        return text("field.number", where=where)
+    if kind in _BOUNDS:
+        limit, key = _BOUNDS[kind]
+        return text(key, where=where, limit=ctx.get(limit, ""))
+    if kind in ("literal_error", "enum"):
+        return text("field.choice", where=where, allowed=_allowed(str(ctx.get("expected", ""))))
+    if kind == "list_type":
+        return text("field.list", where=where)
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return text("field.mapping", where=where)
+    if kind == "url_parsing" or kind == "url_type":
+        return text("field.url", where=where)
+    return None
+
+
+_DATE_SHAPES = (
+    (re.compile(r"^(\d{4})[/.年-](\d{1,2})[/.月-](\d{1,2})日?$"), (1, 2, 3)),
+    (re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$"), (3, 2, 1)),
+    (re.compile(r"^(\d{4})(\d{2})(\d{2})$"), (1, 2, 3)),
+)
+
+
+def _as_iso_date(value: Any) -> str | None:
+    """``2026/11/26``, ``26.11.2026``, ``20261126`` or ``2026年11月26日`` written as YYYY-MM-DD, when it is a day."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return None
+    for pattern, (y, m, d) in _DATE_SHAPES:
+        match = pattern.match(str(value).strip())
+        if match:
+            try:
+                return dt.date(int(match.group(y)), int(match.group(m)), int(match.group(d))).isoformat()
+            except ValueError:
+                return None
+    return None
+
+
+def _allowed(expected: str) -> str:
+    """``'major', 'minor' or 'observation'`` as the allowed values, each with its label in the message language."""
+    return labelled(re.findall(r"'((?:[^'\\]|\\.)*)'", expected) or [expected])
+
+
+def labelled(values: Iterable[str]) -> str:
+    """Enumerated values with their labels in the message language: ``major (严重)、minor (一般)``."""
+    from .reports.labels import VALUES  # the one table of value labels; imported late, reports import this module
+
+    lang = language()
+    shown = []
+    for value in values:
+        pair = VALUES.get(value)
+        label = None if pair is None else (pair[0] if lang == "zh" else pair[1])
+        shown.append(f"{value} ({label})" if label and label != value else value)
+    return join(shown)
+
+
+def choices(annotation: Any) -> list[str] | None:
+    """The values a field's type allows when it is an enumeration (``Literal``/``Enum``, in a list or optional too)."""
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return [str(m.value) for m in annotation]
+    if get_origin(annotation) is Literal:
+        return [str(a) for a in get_args(annotation)]
+    for arg in get_args(annotation):
+        found = choices(arg)
+        if found:
+            return found
+    return None
+
+
+def field_hint(annotation: Any) -> str | None:
+    """What a blank form's comment tells about a field's value: its allowed values, or how to write it."""
+    allowed = choices(annotation)
+    if allowed:
+        return text("hint.choices", allowed=labelled(allowed))
+    kinds = _leaf_types(annotation)
+    if dt.date in kinds:
+        return text("hint.date")
+    if bool in kinds:
+        return text("hint.bool")
+    return None
+
+
+def _leaf_types(annotation: Any) -> set[Any]:
+    args = get_args(annotation)
+    return set().union(*(_leaf_types(a) for a in args)) if args else {annotation}
 
 
 def confidential_values(data: Any, confidential: Iterable[str]) -> set[str]:

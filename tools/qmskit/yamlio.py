@@ -22,6 +22,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .fileio import FileRefused, read_regular
+from .messages import text
 
 try:  # libyaml is in PyYAML's wheels; the pure-Python parser is the fallback.
     from yaml import CSafeLoader as _BaseLoader
@@ -37,12 +38,17 @@ Path_ = tuple[str | int, ...]
 class YamlError(Exception):
     """A file that cannot be read as a record; carries the position."""
 
-    def __init__(self, message: str, line: int = 1, col: int = 1, rule: str = "yaml") -> None:
+    def __init__(self, message: str, line: int = 1, col: int = 1, rule: str = "yaml", *, hidden: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
         self.col = col
         self.rule = rule
+        self._hidden = hidden
+
+    def hidden(self) -> str:
+        """The message without the value it quotes, for a file whose confidential fields are not known yet."""
+        return self._hidden if self._hidden is not None else self.message
 
 
 @dataclass
@@ -112,11 +118,11 @@ def _scalar(node: ScalarNode) -> Any:
         return value
     if tag == _NULL:
         if value not in ("", "~", "null", "Null", "NULL"):
-            raise _node_error(node, f"{value!r} is not null", "yaml-tag")
+            raise _value_error(node, "yaml.not_null", value)
         return None
     if tag == _BOOL:
         if value.lower() not in ("true", "false"):
-            raise _node_error(node, f"{value!r} is not a boolean (write true or false)", "yaml-tag")
+            raise _value_error(node, "yaml.not_bool", value)
         return value.lower() == "true"
     if tag == _INT:
         try:
@@ -124,12 +130,12 @@ def _scalar(node: ScalarNode) -> Any:
                 return int(value[2:], 8 if value[1] == "o" else 16)
             return int(value)
         except ValueError:
-            raise _node_error(node, f"{value!r} is not an integer", "yaml-tag") from None
+            raise _value_error(node, "yaml.not_int", value) from None
     if tag == _FLOAT:
         try:
             return float(value.lower().replace(".inf", "inf").replace(".nan", "nan"))
         except ValueError:
-            raise _node_error(node, f"{value!r} is not a number", "yaml-tag") from None
+            raise _value_error(node, "yaml.not_number", value) from None
     if tag == _TIMESTAMP:
         try:
             result = _TIMESTAMP_CONSTRUCTOR.construct_yaml_timestamp(node)
@@ -138,16 +144,17 @@ def _scalar(node: ScalarNode) -> Any:
             # let the schema say the date is invalid, at this line.
             return value
         return result
-    raise _node_error(
-        node,
-        f"the tag {tag!r} is not allowed in records; remove it and write a plain value",
-        "yaml-tag",
-    )
+    raise _node_error(node, text("yaml.tag_plain", tag=repr(tag)), "yaml-tag")
 
 
-def _node_error(node: Node, message: str, rule: str) -> YamlError:
+def _node_error(node: Node, message: str, rule: str, hidden: str | None = None) -> YamlError:
     mark = node.start_mark
-    return YamlError(message, mark.line + 1, mark.column + 1, rule)
+    return YamlError(message, mark.line + 1, mark.column + 1, rule, hidden=hidden)
+
+
+def _value_error(node: ScalarNode, key: str, value: str) -> YamlError:
+    """A value its tag refuses: the message quotes it, the hidden form says "this value"."""
+    return _node_error(node, text(key, value=repr(value)), "yaml-tag", hidden=text(key, value=text("yaml.this_value")))
 
 
 class _Builder:
@@ -160,13 +167,13 @@ class _Builder:
     def build(self, node: Node, path: Path_) -> Any:
         if len(path) > self.max_depth:
             raise _node_error(
-                node, f"nested deeper than {self.max_depth} levels; records are flat forms", "yaml-depth"
+                node, text("yaml.depth", n=self.max_depth), "yaml-depth"
             )
         if isinstance(node, ScalarNode):
             return _scalar(node)
         if isinstance(node, SequenceNode):
             if node.tag != _SEQ:
-                raise _node_error(node, f"the tag {node.tag!r} is not allowed in records", "yaml-tag")
+                raise _node_error(node, text("yaml.tag", tag=repr(node.tag)), "yaml-tag")
             items = []
             for index, item in enumerate(node.value):
                 child = path + (index,)
@@ -175,24 +182,24 @@ class _Builder:
             return items
         if isinstance(node, MappingNode):
             return self._mapping(node, path)
-        raise _node_error(node, "unsupported YAML node", "yaml")  # pragma: no cover
+        raise _node_error(node, text("yaml.unsupported"), "yaml")  # pragma: no cover
 
     def _mapping(self, node: MappingNode, path: Path_) -> dict[Any, Any]:
         if node.tag != _MAP:
-            raise _node_error(node, f"the tag {node.tag!r} is not allowed in records", "yaml-tag")
+            raise _node_error(node, text("yaml.tag", tag=repr(node.tag)), "yaml-tag")
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
-                raise _node_error(key_node, "a key must be a plain word, not a list or mapping", "yaml-key")
+                raise _node_error(key_node, text("yaml.key"), "yaml-key")
             key = _scalar(key_node)
             if key_node.value == "<<" and key_node.tag == _STR and not key_node.style:
-                raise _node_error(key_node, "merge keys (<<) are not allowed; write the fields out", "yaml-merge")
+                raise _node_error(key_node, text("yaml.merge"), "yaml-merge")
             if not isinstance(key, str):
                 key = key_node.value  # "2026: x" or "no: x": the key is the text as typed
             line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
             if key in result:
                 first = self.marks.get(path + (key,), (0, 0))[0]
-                raise YamlError(f"duplicate key {key!r} (first at line {first}); keep one", line, col, "yaml-duplicate-key")
+                raise YamlError(text("yaml.duplicate_key", key=repr(key), first=first), line, col, "yaml-duplicate-key")
             self.marks[path + (key,)] = (line, col)
             result[key] = self.build(value_node, path + (key,))
         return result
@@ -202,16 +209,15 @@ def _decode(raw: bytes) -> str:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise YamlError("the file is UTF-16; save it as UTF-8 (without BOM)", 1, 1, "yaml-encoding")
+        raise YamlError(text("yaml.utf16"), 1, 1, "yaml-encoding")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        hint = "it looks like GBK/GB18030, common on Chinese Windows; " if _is_gbk(raw) else ""
+        hint = text("yaml.gbk") if _is_gbk(raw) else ""
         raise YamlError(
-            f"the file is not UTF-8 ({hint}convert it: iconv -f GBK -t UTF-8 FILE > FILE.new, "
-            "or in the editor choose 'Save with encoding: UTF-8')",
+            text("yaml.not_utf8", hint=hint),
             line,
             col,
             "yaml-encoding",
@@ -226,29 +232,29 @@ def _is_gbk(raw: bytes) -> bool:
     return True
 
 
-def _prescan(text: str, max_depth: int) -> None:
+def _prescan(source: str, max_depth: int) -> None:
     """Refuse anchors, aliases and runaway flow nesting before composing.
 
     Composing follows aliases and recurses on nesting, so both are looked for
     first in the event stream, which is flat. Only files that could hold
     either (an ``&``/``*``, or many brackets) pay for the extra pass.
     """
-    suspicious_anchor = "&" in text or "*" in text
-    suspicious_depth = text.count("[") + text.count("{") > max_depth
+    suspicious_anchor = "&" in source or "*" in source
+    suspicious_depth = source.count("[") + source.count("{") > max_depth
     if not (suspicious_anchor or suspicious_depth):
         return
     depth = 0
-    for event in yaml.parse(text, Loader=_Loader):
+    for event in yaml.parse(source, Loader=_Loader):
         if isinstance(event, yaml.AliasEvent):
-            raise _event_error(event, f"alias *{event.anchor} is not allowed; write the value out", "yaml-alias")
+            raise _event_error(event, text("yaml.alias", name=event.anchor), "yaml-alias")
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
-            raise _event_error(event, f"anchor &{anchor} is not allowed; records need none", "yaml-anchor")
+            raise _event_error(event, text("yaml.anchor", name=anchor), "yaml-anchor")
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > max_depth:
                 raise _event_error(
-                    event, f"nested deeper than {max_depth} levels; records are flat forms", "yaml-depth"
+                    event, text("yaml.depth", n=max_depth), "yaml-depth"
                 )
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
@@ -278,21 +284,21 @@ def loads(
         raise
 
 
-def _loads(text: str | bytes, *, max_bytes: int, max_depth: int) -> Loaded:
-    if isinstance(text, bytes):
-        if len(text) > max_bytes:
-            raise YamlError(f"the file is {len(text)} bytes, over the limit of {max_bytes}; split it", 1, 1, "yaml-size")
-        text = _decode(text)
-    elif len(text.encode("utf-8")) > max_bytes:
-        raise YamlError(f"the text is over the limit of {max_bytes} bytes; split it", 1, 1, "yaml-size")
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise YamlError("the file holds a NUL byte; it is not a text file", line, 1, "yaml-encoding")
+def _loads(source: str | bytes, *, max_bytes: int, max_depth: int) -> Loaded:
+    if isinstance(source, bytes):
+        if len(source) > max_bytes:
+            raise YamlError(text("yaml.size", n=len(source), limit=max_bytes), 1, 1, "yaml-size")
+        source = _decode(source)
+    elif len(source.encode("utf-8")) > max_bytes:
+        raise YamlError(text("yaml.text_size", limit=max_bytes), 1, 1, "yaml-size")
+    if source.startswith("\ufeff"):
+        source = source[1:]
+    if "\x00" in source:
+        line = source.count("\n", 0, source.index("\x00")) + 1
+        raise YamlError(text("yaml.nul"), line, 1, "yaml-encoding")
     try:
-        _prescan(text, max_depth)
-        loader = _Loader(text)
+        _prescan(source, max_depth)
+        loader = _Loader(source)
         try:
             node = loader.get_single_node()
         finally:
@@ -302,18 +308,26 @@ def _loads(text: str | bytes, *, max_bytes: int, max_depth: int) -> Loaded:
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
         if "nesting depth" in problem:
-            raise YamlError(f"nested deeper than {max_depth} levels; records are flat forms", line, col, "yaml-depth") from None
-        raise YamlError(f"invalid YAML: {problem}", line, col, "yaml-syntax") from None
+            raise YamlError(text("yaml.depth", n=max_depth), line, col, "yaml-depth") from None
+        if "mapping values are not allowed" in problem and mark and _colon_in_text(source, mark.line, mark.column):
+            raise YamlError(text("yaml.colon"), line, col, "yaml-syntax") from None
+        raise YamlError(text("yaml.syntax", problem=problem), line, col, "yaml-syntax") from None
     except yaml.YAMLError as exc:
-        raise YamlError(f"invalid YAML: {exc}", 1, 1, "yaml-syntax") from None
+        raise YamlError(text("yaml.syntax", problem=exc), 1, 1, "yaml-syntax") from None
     except RecursionError:
-        raise YamlError(f"nested deeper than {max_depth} levels", 1, 1, "yaml-depth") from None
+        raise YamlError(text("yaml.depth", n=max_depth), 1, 1, "yaml-depth") from None
     if node is None:
         return Loaded(None, {(): (1, 1)})
     builder = _Builder(max_depth)
     builder.marks[()] = (node.start_mark.line + 1, node.start_mark.column + 1)
     data = builder.build(node, ())
     return Loaded(data, builder.marks)
+
+
+def _colon_in_text(source: str, line: int, column: int) -> bool:
+    """Whether the line already has ``key: `` before the refused colon: ``note: cause: pump`` (text to quote)."""
+    lines = source.splitlines()
+    return line < len(lines) and ": " in lines[line][:column]
 
 
 def load_file(
@@ -330,7 +344,7 @@ def load_file(
     except FileRefused as exc:
         raise YamlError(exc.message, 1, 1, exc.rule) from None
     except OSError as exc:
-        raise YamlError(f"cannot read the file: {exc.strerror}", 1, 1, "io") from None
+        raise YamlError(text("yaml.io", error=exc.strerror), 1, 1, "io") from None
     return loads(raw, max_bytes=max_bytes, max_depth=max_depth)
 
 
@@ -360,9 +374,9 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
 def load_markdown(raw: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, max_depth: int = DEFAULT_MAX_DEPTH) -> MarkdownFile:
     """Parse a Markdown file's YAML front matter with the record rules."""
     if len(raw) > max_bytes:
-        raise YamlError(f"the file is {len(raw)} bytes, over the limit of {max_bytes}; split it", 1, 1, "yaml-size")
-    text = _decode(raw)
-    front, body, body_line = split_front_matter(text)
+        raise YamlError(text("yaml.size", n=len(raw), limit=max_bytes), 1, 1, "yaml-size")
+    source = _decode(raw)
+    front, body, body_line = split_front_matter(source)
     if front is None:
         return MarkdownFile(None, body, body_line)
     loaded = loads(front, max_bytes=max_bytes, max_depth=max_depth, line_offset=1)

@@ -14,6 +14,7 @@ from typing import Any
 from .. import yamlio
 from ..git import RawChange
 from ..issues import Issue
+from ..messages import text
 from ..revisions import SCHEMES, moves_forward, revision_key
 from .changes import Sides
 
@@ -22,7 +23,7 @@ def document_rules(change: RawChange, sides: Sides) -> list[Issue]:
     path = change.path
     if change.status == "D":
         return [Issue(path, 1, 1, "change-document-deleted",
-                      "a controlled document is never deleted; set 'status: obsolete' instead and keep the file")]
+                      text("change.document_deleted"))]
     new = _markdown(sides.head.read(path, sides.rules.config.max_file_bytes), sides)
     if new is None or new.front is None or not isinstance(new.front.data, dict):
         return []  # the full check reports the unreadable front matter
@@ -45,12 +46,10 @@ def document_rules(change: RawChange, sides: Sides) -> list[Issue]:
         return issues
     if str(front.get("revision")) == str(old_front.get("revision")):
         issues.append(issue("revision", "change-document-revision",
-                            f"the text changed but revision is still {front.get('revision')!r}; give it the next "
-                            "revision"))
+                            text("change.document_revision", revision=repr(front.get("revision")))))
     if front.get("status") == "effective" and front.get("approved") == old_front.get("approved"):
         issues.append(issue("approved", "change-document-approval",
-                            "an effective document's text changed but 'approved' is unchanged; "
-                            "record the new approval date (or set status: draft until it is approved)"))
+                            text("change.document_approval")))
     return issues
 
 
@@ -70,12 +69,10 @@ def _revision_order(old: dict[str, Any], new: dict[str, Any], scheme: str, issue
         return []
     if revision_key(after, scheme) is None:
         return [issue("revision", "change-document-revision-scheme",
-                      f"revision {after!r} does not follow the {scheme} scheme of qms.yml ({SCHEMES[scheme]}); "
-                      "write the next revision in that scheme, or change revision_scheme in its own pull request")]
+                      text("change.revision_scheme", revision=repr(after), scheme=scheme, example=SCHEMES[scheme]))]
     if moves_forward(before, after, scheme) is False:
         return [issue("revision", "change-document-revision-order",
-                      f"revision moved back from {before!r} to {after!r}; revisions only move forward "
-                      f"({SCHEMES[scheme]}): give it the revision after {before!r}")]
+                      text("change.revision_back", before=repr(before), after=repr(after), example=SCHEMES[scheme]))]
     return []
 
 
@@ -83,8 +80,7 @@ def _approval_order(old: dict[str, Any], new: dict[str, Any], issue: Any) -> lis
     before, after = old.get("approved"), new.get("approved")
     if isinstance(before, dt.date) and isinstance(after, dt.date) and after < before:
         return [issue("approved", "change-document-approval-order",
-                      f"'approved' moved back from {before} to {after}; an approval date never moves back. "
-                      f"Record the date of the new approval (on or after {before})")]
+                      text("change.approval_back", before=before, after=after))]
     return []
 
 

@@ -19,6 +19,7 @@ from .. import fileio, yamlio
 from ..forms import Amendment, Nonconformity
 from ..git import Git, RawChange
 from ..issues import Issue
+from ..messages import text
 from ..registry import Kind, Registry
 from .sides import BaseRules, HeadFiles
 
@@ -147,23 +148,19 @@ def _record_rules(cs: ChangeSet, change: RawChange, sides: Sides, amended: set[s
     path = change.path
     if change.status == "D":
         return [Issue(path, 1, 1, "change-record-deleted",
-                      f"record {record_id(path)} is deleted; records are never deleted. Restore it "
-                      "(git checkout <base> -- FILE); to correct it add an amendment record")]
+                      text("change.record_deleted", id=record_id(path)))]
     if change.status == "R" and change.old_path and record_id(change.old_path) != record_id(path):
         return [Issue(path, 1, 1, "change-record-renamed",
-                      f"{change.old_path} was renamed to {record_id(path)}; a record keeps its id for life. "
-                      "Rename it back, and create new records with 'qms new'")]
+                      text("change.record_renamed", old=change.old_path, id=record_id(path)))]
     if change.status == "R" and change.old_path and PurePosixPath(change.old_path).parent != PurePosixPath(path).parent:
         return [Issue(path, 1, 1, "change-record-moved",
-                      f"{record_id(path)} was moved from {PurePosixPath(change.old_path).parent}/ to "
-                      f"{PurePosixPath(path).parent}/; a record keeps its form for life. Move it back")]
+                      text("change.record_moved", id=record_id(path), old=PurePosixPath(change.old_path).parent,
+                           new=PurePosixPath(path).parent))]
     if change.status == "A":
         rid = record_id(path)
         if rid in cs.base_new_ids:
             return [Issue(path, 1, 1, "change-id-taken",
-                          f"{rid} was also added on the target branch since this branch started "
-                          f"({cs.base_new_ids[rid]}); renumber this one: merge or rebase on the target, then "
-                          "'qms new' gives the next free id")]
+                          text("change.id_taken", id=rid, where=cs.base_new_ids[rid]))]
     return _status_rules(change, sides, amended)
 
 
@@ -180,10 +177,9 @@ def _status_rules(change: RawChange, sides: Sides, amended: set[str]) -> list[Is
     line, col = loaded.position(("status",)) if loaded else (1, 1)
     old_status = old.get("status") if isinstance(old, dict) else None
     if old_status in workflow.final and old != new and record_id(path) not in amended:
-        unread = "" if isinstance(new, dict) else " (and it can no longer be read within the base's limits)"
+        unread = "" if isinstance(new, dict) else text("change.unreadable")
         return [Issue(path, line, col, "change-closed-record",
-                      f"{record_id(path)} was {old_status!r} at the base and is changed here{unread}; a closed "
-                      "record stays as it was. Undo the edit and add an amendment record that references it")]
+                      text("change.closed_record", id=record_id(path), status=repr(old_status), unread=unread))]
     if not isinstance(old, dict) or not isinstance(new, dict) or not issubclass(kind.model, Nonconformity):
         return []
     new_status = new.get("status")
@@ -206,24 +202,20 @@ def ncr_closing_rules(
         status = data.get("status")
         if status not in kind.spec.workflow.final:
             issues.append(Issue(path, *where, "change-close-open-action",
-                                f"{rid} is closed while its action {action_id} is still {status!r}; verify the "
-                                "action first"))
+                                text("change.close_open_action", id=rid, action=action_id, status=repr(status))))
         elif action_id not in before:
             at_base = sides.record_at_base(action_id, sides.head.find_record(action_id))
             if at_base is not None and at_base.get("status") in kind.spec.workflow.final:
                 issues.append(Issue(path, *where, "change-close-linked-closed-action",
-                                    f"{rid} is closed in the same change that links {action_id}, which was already "
-                                    f"{at_base.get('status')!r} at the base; an action closes the nonconformity it "
-                                    "was taken for. Raise and verify an action for this nonconformity"))
+                                    text("change.close_linked_closed", id=rid, action=action_id,
+                                         status=repr(at_base.get("status")))))
     for action_id in [a for a in before if a not in after]:
         kind, data = sides.record_at_head(action_id)
         if kind is None or kind.spec.workflow is None or data is None:
             continue
         if data.get("status") not in kind.spec.workflow.final:
             issues.append(Issue(path, *where, "change-close-unlinked-action",
-                                f"{rid} is closed in the same change that removes its action {action_id} from "
-                                f"'actions' while that action is still {data.get('status')!r}; put the action back "
-                                "and verify it before closing"))
+                                text("change.close_unlinked", id=rid, action=action_id, status=repr(data.get("status")))))
     return issues
 
 

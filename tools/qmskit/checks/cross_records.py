@@ -33,6 +33,7 @@ from typing import Any
 from ..documents import Organization
 from ..forms import Amendment, Ref
 from ..issues import Issue, Severity
+from ..messages import join, language, text
 from ..plans import OBJECTIVES_FILE, Objective, ObjectivesFile
 from ..recordindex import Fact, Loc, RecordIndex, beside, dotted, values_at
 from ..registry import Kind, Registry, RefPath, ref_at, sum_refs_path
@@ -152,6 +153,8 @@ class Pass:
     def title(self, fact: Fact) -> str:
         """The form's English title, as a noun in a sentence: "nonconformity report"."""
         kind = self.index.registry.get(fact.kind)
+        if kind is not None and language() == "zh":
+            return kind.spec.title_zh
         return kind.spec.title_en[:1].lower() + kind.spec.title_en[1:] if kind is not None else fact.kind
 
     def issue(self, fact: Fact, loc: Loc, rule: str, message: str, severity: Severity = Severity.ERROR) -> None:
@@ -240,12 +243,11 @@ def _date_order(run: Pass, fact: Fact, path: RefPath, ref: Ref) -> None:
             if key in run.seen:
                 continue
             run.seen.add(key)
-            word = "before" if before else "after"
             own_name = dotted(own_loc)
             run.issue(fact, own_loc, "date-order",
-                      f"{fact.id}: {own_name} {own} is {word} {target.id}'s {order.theirs} {theirs} ({target.path}), "
-                      f"the {run.title(target)} it names in '{dotted(loc)}'; {own_name} may not be {word} it. "
-                      "Correct whichever date is wrong, or name the right record")
+                      text("cross.date_before" if before else "cross.date_after", id=fact.id, own_name=own_name, own=own,
+                           target=target.id, theirs_name=order.theirs, theirs=theirs, path=target.path,
+                           title=run.title(target), field=dotted(loc)))
 
 
 # -- person-role -----------------------------------------------------------------------------------
@@ -271,17 +273,16 @@ def _person_role(run: Pass, fact: Fact, path: RefPath, ref: Ref) -> None:
                 and (not department or run.role_departments.get(str(r.get("role"))) == department)]
         if fits:
             continue
-        when = f"on {day}" if day else "at any time"
-        roles_then = ", ".join(sorted({str(r.get("role")) for r in held})) or "none"
+        when = text("cross.on_day", day=day) if day else text("cross.any_time")
+        roles_then = join(sorted({str(r.get("role")) for r in held})) or text("cross.none")
         if role or department:
-            wanted = " in ".join(w for w in (f"the role {role}" if role else "",
-                                             f"a role of {department}" if department else "") if w)
-            what = f"did not hold {wanted} {when} (roles held then: {roles_then})"
+            wanted = text("cross.wanted_both", role=role, department=department) if role and department else (
+                text("cross.wanted_role", role=role) if role else text("cross.wanted_department", department=department))
+            what = text("cross.not_held", wanted=wanted, when=when, roles=roles_then)
         else:
-            what = f"held no role {when}: not working here then"
+            what = text("cross.no_role", when=when)
         run.issue(fact, loc, "person-role",
-                  f"{fact.id}: '{dotted(loc)}' names {person.id} ({person.path}), who {what}; name the person "
-                  f"who did it, or correct the roles and dates in {person.id}")
+                  text("cross.person_role", id=fact.id, field=dotted(loc), person=person.id, path=person.path, what=what))
 
 
 def _held(role: dict[str, Any], day: dt.date | None) -> bool:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..recordindex import Fact, Loc, RecordIndex, at, beside, container_loc, dotted, lookup, values_at
 from ..forms import Amendment
+from ..messages import join, text
 from ..registry import Kind
 from ..relations import Closure, Computed, Derived, Recount, SumOf
 
@@ -64,14 +65,14 @@ def check_derived(run: Pass, fact: Fact, kind: Kind) -> None:
                 expected = _expected(run, fact, loc, derived)
             except Exception as exc:  # a form's own rule must not stop the check
                 run.issue(fact, loc, "derived-value",
-                          f"{fact.id}: the rule for '{derived.field}' in {kind.module_path} failed "
-                          f"({type(exc).__name__}: {exc}); fix the form's rule")
+                          text("cross.rule_failed", id=fact.id, field=derived.field, module=kind.module_path,
+                               error=f"{type(exc).__name__}: {exc}"))
                 continue
             if expected is None or _equal(actual, expected.value):
                 continue
             run.issue(fact, loc, "derived-value",
-                      f"{fact.id}: '{dotted(loc)}' is {actual}, but {derived.rule.describe()} gives {expected.value} "
-                      f"({expected.sources}); write {expected.value}, or correct the records it is derived from")
+                      text("cross.derived", id=fact.id, field=dotted(loc), actual=actual, rule=derived.rule.describe(),
+                           expected=expected.value, sources=expected.sources))
 
 
 def _equal(actual: Any, expected: Any) -> bool:
@@ -88,7 +89,7 @@ def _expected(run: Pass, fact: Fact, loc: Loc, derived: Derived) -> Expected | N
         return _recount(run, fact, loc, rule)
     if isinstance(rule, Computed):
         value = rule.fn(RecordView(fact, loc, run.index), run.index)
-        return None if value is None else Expected(value, f"{rule.describe()}, from the records {fact.id} depends on")
+        return None if value is None else Expected(value, text("cross.computed_sources", rule=rule.describe(), id=fact.id))
     raise TypeError(f"unknown derived rule {rule!r}")  # pragma: no cover - the registry refuses it
 
 
@@ -128,10 +129,10 @@ def _recount(run: Pass, fact: Fact, loc: Loc, rule: Recount) -> Expected | None:
                                     department if isinstance(department, str) else None)
     value = count.numerator if rule.part == "numerator" else count.denominator
     missing = [i for i in count.measured if i not in count.meeting]
-    shown = ", ".join(missing[:8]) + (f" … (+{len(missing) - 8})" if len(missing) > 8 else "")
+    shown = join(missing[:8]) + (f" … (+{len(missing) - 8})" if len(missing) > 8 else "")
     scope = f"{objective.id} {period.label}" + (f" {split}" if split else "")
-    return Expected(value, f"{scope}, {objective.rule.kind} records up to {as_of}: {count.numerator} of "
-                           f"{count.denominator} meet it; not meeting: {shown or 'none'}")
+    return Expected(value, text("cross.recount_sources", scope=scope, kind=objective.rule.kind, as_of=as_of,
+                                numerator=count.numerator, denominator=count.denominator, shown=shown or text("cross.none")))
 
 
 class _Counting:
@@ -166,26 +167,25 @@ def check_closure(run: Pass, fact: Fact, kind: Kind, closure: Closure) -> None:
             if _final(run, other):
                 continue
             run.issue(fact, loc, "closure-contradiction",
-                      f"{fact.id} is closed as effective{f' on {closed}' if closed else ''} while {other.id} "
-                      f"({other.path}), {how}, is still '{other.status}'; close {other.id} first, or re-open "
-                      f"{fact.id} with an amendment record that amends it", run.closure_severity)
+                      text("cross.closed_on_while_open" if closed else "cross.closed_while_open", id=fact.id, closed=closed,
+                           other=other.id, path=other.path, how=how, status=other.status), run.closure_severity)
     if closure.same and closure.within_days:
         for earlier, later, days in _recurrences(run, kind, closure, fact):
             if _amended(run, earlier.id, on_or_after=later.get(closure.raised)):
                 continue
-            window = f"(the form allows no recurrence within {closure.within_days} days)"
-            fix = (f"re-open {earlier.id} with an amendment record that amends it (approved on or after "
-                   f"{later.get(closure.raised)}) and carry its cause into {later.id}")
+            window = text("cross.window", days=closure.within_days)
+            fix = text("cross.reopen", earlier=earlier.id, day=later.get(closure.raised), later=later.id)
             if later.id == fact.id:
                 run.issue(fact, (closure.same,), "closure-contradiction",
-                          f"{later.id} breaches {later.get(closure.same)} again {days} days after {earlier.id} "
-                          f"({earlier.path}) was closed as effective on {earlier.get(closure.closed)} {window}; {fix}",
+                          text("cross.recurs_after", later=later.id, same=later.get(closure.same), days=days,
+                               earlier=earlier.id, path=earlier.path, closed=earlier.get(closure.closed), window=window,
+                               fix=fix),
                           run.closure_severity)
             elif earlier.id == fact.id and later.id not in run.subjects:
                 run.issue(fact, (closure.closed,), "closure-contradiction",
-                          f"{earlier.id} is closed as effective on {earlier.get(closure.closed)}, but {later.id} "
-                          f"({later.path}) breaches the same requirement {earlier.get(closure.same)} {days} days later "
-                          f"{window}; {fix}", run.closure_severity)
+                          text("cross.recurs_before", earlier=earlier.id, closed=earlier.get(closure.closed),
+                               later=later.id, path=later.path, same=earlier.get(closure.same), days=days,
+                               window=window, fix=fix), run.closure_severity)
 
 
 def _amended(run: Pass, rid: str, on_or_after: Any = None) -> bool:
@@ -213,11 +213,11 @@ def _linked(run: Pass, fact: Fact, kind: Kind, closure: Closure) -> Iterator[tup
             for loc, value in values_at(fact.data, path):
                 other = run.index.get(value) if isinstance(value, str) and value else None
                 if other is not None:
-                    yield loc, other, f"which it cites in '{dotted(loc)}'"
+                    yield loc, other, text("cross.cites", field=dotted(loc))
     for cited_by in closure.cited_by:
         base, _, name = cited_by.partition(".")
         for other in run.index.citing(base, name, fact.id):
-            yield ("status",), other, f"which names it in '{name}'"
+            yield ("status",), other, text("cross.cited_by", field=name)
 
 
 def _norm(value: Any) -> str:

@@ -7,6 +7,7 @@ import re
 from .. import standards, yamlio
 from ..documents import Organization, addition_markers
 from ..issues import Issue
+from ..messages import join, text
 from ..registry import Registry
 from ..repository import CONFIG_FILE, ORGANIZATION_FILE, DocumentFile, Repository
 from .references import document_id
@@ -22,8 +23,7 @@ def check_documents(
             continue
         if df.doc.id in by_id:
             issues.append(Issue(df.path, df.line_of("id"), 1, "document-id-unique",
-                                f"document number {df.doc.id} is also used by {by_id[df.doc.id].path}; a number names "
-                                "one document: give this one its own number"))
+                                text("doc.id_twice", id=df.doc.id, other=by_id[df.doc.id].path)))
             continue
         by_id[df.doc.id] = df
     roles = {r.name for r in org.roles} if org else None
@@ -46,52 +46,46 @@ def _check_one(
     if doc.status == "effective":
         for key in ("approved", "effective", "review_every"):
             if getattr(doc, key) is None:
-                add("status", "document-control", f"an effective document needs '{key}'; add it or set status: draft")
+                add("status", "document-control", text("doc.effective_needs", key=key))
     if doc.status == "draft":
         dated = [key for key in ("approved", "effective") if getattr(doc, key) is not None]
         if dated:
             add(dated[0], "document-draft-dated",
-                f"a draft carries no approval or effective date, but this one has {' and '.join(repr(k) for k in dated)}; "
-                "remove them until the document is approved (then set status: effective with both dates)")
+                text("doc.draft_dated", keys=join(repr(k) for k in dated)))
     marked = addition_markers(df.body)
     if doc.additions and not marked:
         add("additions", "document-additions-marked",
-            f"the front matter lists {len(doc.additions)} addition(s) to the source, but the text marks none; "
-            'put each added passage in an admonition titled 本组织补充 (!!! note "本组织补充 / organization\'s addition")')
+            text("doc.additions_unmarked", n=len(doc.additions)))
     if marked and not doc.additions:
         add("status", "document-additions-marked",
-            f"the text marks {marked} passage(s) as 本组织补充, but the front matter lists no 'additions'; "
-            "list what is added under 'additions:'")
+            text("doc.additions_unlisted", n=marked))
     if doc.approved and doc.effective and doc.effective < doc.approved:
         add("effective", "document-control",
-            f"effective {doc.effective} is before approved {doc.approved}: a document takes effect only once "
-            "approved; correct one of the dates")
+            text("doc.effective_before_approved", effective=doc.effective, approved=doc.approved))
     due = doc.review_due()
     if doc.status == "effective" and due is not None and due < as_of:
         add("effective", "document-review-overdue",
-            f"periodic review was due {due} (effective {doc.effective} + {doc.review_every} months); "
-            "review it, then record the new revision and effective date")
+            text("doc.review_overdue", due=due, effective=doc.effective, months=doc.review_every))
     for name in doc.forms:
         if registry.get(name) is None:
-            add("forms", "document-forms", f"form {name!r} is not a record kind in schemas/ ({', '.join(sorted(registry.kinds))})")
+            add("forms", "document-forms", text("doc.form_unknown", name=repr(name), kinds=join(sorted(registry.kinds))))
     for key in ("supersedes", "references"):
         for value in getattr(doc, key):
             if key == "supersedes" and document_id(value) == doc.id:
                 add(key, "document-supersedes-itself",
-                    f"{doc.id} supersedes itself; a new revision keeps its number and needs no 'supersedes' "
-                    "(list only the other documents it replaces)")
+                    text("doc.supersedes_itself", id=doc.id))
             elif document_id(value) not in by_id:
-                add(key, "ref-document", f"{key}: no document {value!r} in manual/")
+                add(key, "ref-document", text("doc.no_document", key=key, value=repr(value)))
     if roles is not None:
         for key in ("owner", "approver"):
             if getattr(doc, key) not in roles:
-                add(key, "ref-role", f"{key}: no role {getattr(doc, key)!r} in manual/organization.yml")
+                add(key, "ref-role", text("doc.no_role", key=key, value=repr(getattr(doc, key))))
     if doc.status == "effective":
         for value in doc.references:
             target = by_id.get(document_id(value))
             if target and target.doc and target.doc.status == "obsolete":
                 add("references", "document-obsolete-reference",
-                    f"this effective document refers to {target.doc.id}, which is obsolete; refer to what replaced it")
+                    text("doc.obsolete_reference", id=target.doc.id))
     return issues
 
 
@@ -112,7 +106,7 @@ def _check_obsolete_mentions(by_id: dict[str, DocumentFile]) -> list[Issue]:
             line = df.body_line + df.body.count("\n", 0, match.start())
             col = match.start() - (df.body.rfind("\n", 0, match.start()) + 1) + 1
             issues.append(Issue(df.path, line, col, "document-obsolete-reference",
-                                f"this effective document refers to {match.group(1)}, which is obsolete; refer to what replaced it"))
+                                text("doc.obsolete_reference", id=match.group(1))))
     return issues
 
 
@@ -122,7 +116,7 @@ def check_form_procedures(registry: Registry, document_ids: set[str]) -> list[Is
     for kind in registry.kinds.values():
         if document_id(kind.spec.procedure) not in document_ids:
             issues.append(Issue(kind.module_path, 1, 1, "schema-procedure",
-                                f"form {kind.name} names procedure {kind.spec.procedure!r}, which is not in manual/"))
+                                text("doc.form_procedure", kind=kind.name, procedure=repr(kind.spec.procedure))))
     return issues
 
 
@@ -142,18 +136,18 @@ def check_organization(org: Organization, loaded: yamlio.Loaded, document_ids: s
         seen: set[str] = set()
         for n, name in enumerate(names):
             if name in seen:
-                add((key, n), f"{name!r} is defined twice in {key}")
+                add((key, n), text("org.twice", name=repr(name), key=key))
             seen.add(name)
     for n, dept in enumerate(org.departments):
         if dept.unit is not None and dept.unit not in units:
-            add(("departments", n, "unit"), f"department {dept.name}: no unit {dept.unit!r}")
+            add(("departments", n, "unit"), text("org.no_unit", department=dept.name, unit=repr(dept.unit)))
     for n, role in enumerate(org.roles):
         if role.department is not None and role.department not in departments:
-            add(("roles", n, "department"), f"role {role.name}: no department {role.department!r}")
+            add(("roles", n, "department"), text("org.no_department", role=role.name, department=repr(role.department)))
         if role.reports_to is not None and role.reports_to not in roles:
-            add(("roles", n, "reports_to"), f"role {role.name}: reports to {role.reports_to!r}, which is not a role")
+            add(("roles", n, "reports_to"), text("org.reports_to", role=role.name, reports_to=repr(role.reports_to)))
         if role.document is not None and document_id(role.document) not in document_ids:
-            add(("roles", n, "document"), f"role {role.name}: no document {role.document!r} in manual/")
+            add(("roles", n, "document"), text("org.no_document", role=role.name, document=repr(role.document)))
     return issues
 
 

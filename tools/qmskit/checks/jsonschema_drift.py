@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .. import fileio
 from ..issues import Issue
+from ..messages import text
 from ..registry import Registry
 from ..schema_export import JSON_DIR, json_schema, render, schema_path
 
@@ -33,16 +34,16 @@ def _check_one(root: Path, name: str, expected: str, module_path: str) -> list[I
     path = schema_path(root, name)
     rel = path.relative_to(root).as_posix()
     if not os.path.lexists(path):
-        return [Issue(rel, 1, 1, "schema-json-missing", f"no JSON Schema for {name}; run 'qms schema export'")]
+        return [Issue(rel, 1, 1, "schema-json-missing", text("schema.json_missing", name=name))]
     try:
         current = fileio.read_regular(path, MAX_SCHEMA_BYTES).decode("utf-8")
     except fileio.FileRefused as exc:
-        return [Issue(rel, 1, 1, exc.rule, f"{exc.message}; 'qms schema export' writes the file in its place")]
+        return [Issue(rel, 1, 1, exc.rule, text("schema.json_refused", problem=exc.message))]
     except (OSError, UnicodeDecodeError) as exc:
-        return [Issue(rel, 1, 1, "schema-json-drift", f"cannot read: {exc}; run 'qms schema export'")]
+        return [Issue(rel, 1, 1, "schema-json-drift", text("schema.json_unreadable", error=exc))]
     if current != expected:
         return [Issue(rel, 1, 1, "schema-json-drift",
-                      f"out of date with the model in {module_path}; run 'qms schema export' and commit the result")]
+                      text("schema.json_drift", module=module_path))]
     return []
 
 
@@ -53,6 +54,5 @@ def _orphans(root: Path, registry: Registry) -> list[Issue]:
         name = path.name.removesuffix(".schema.json")
         if name not in registry.kinds:
             issues.append(Issue(path.relative_to(root).as_posix(), 1, 1, "schema-json-orphan",
-                                f"no form in schemas/ defines the kind {name!r}; delete this file "
-                                "(git rm it), or restore the form that defined it"))
+                                text("schema.json_orphan", name=repr(name))))
     return issues

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .. import yamlio
 from ..issues import Issue
+from ..messages import text
 from ..plans import OBJECTIVES_FILE, SCHEDULE_FILE, Activity, Objective, ObjectivesFile, ScheduleFile
 from ..registry import Registry
 from ..validation import M, load_model
@@ -29,12 +30,12 @@ def check_plans(root: Path, registry: Registry, index: Index) -> list[Issue]:
         for n, objective in enumerate(objectives.objectives):
             where = loaded.position(("objectives", n))
             for message in _objective_problems(objective, ids, registry, index):
-                issues.append(Issue(OBJECTIVES_FILE, where[0], where[1], "plan-reference", f"{objective.id}: {message}"))
+                issues.append(Issue(OBJECTIVES_FILE, where[0], where[1], "plan-reference", text("plan.item", id=objective.id, message=message)))
         for n, standard in enumerate(objectives.standards):
             if document_id(standard.source) not in index.documents:
                 where = loaded.position(("standards", n))
                 issues.append(Issue(OBJECTIVES_FILE, where[0], where[1], "plan-reference",
-                                    f"{standard.id}: source {standard.source!r} is not a document in manual/"))
+                                    text("plan.item", id=standard.id, message=text("plan.no_source", source=repr(standard.source)))))
         issues.extend(_duplicates(OBJECTIVES_FILE, loaded, "objectives", [o.id for o in objectives.objectives]))
         issues.extend(_duplicates(OBJECTIVES_FILE, loaded, "standards", [s.id for s in objectives.standards]))
     schedule, loaded, found = _load(root, SCHEDULE_FILE, ScheduleFile)
@@ -43,7 +44,7 @@ def check_plans(root: Path, registry: Registry, index: Index) -> list[Issue]:
         for n, activity in enumerate(schedule.activities):
             where = loaded.position(("activities", n))
             for message in _activity_problems(activity, registry, index):
-                issues.append(Issue(SCHEDULE_FILE, where[0], where[1], "plan-reference", f"{activity.id}: {message}"))
+                issues.append(Issue(SCHEDULE_FILE, where[0], where[1], "plan-reference", text("plan.item", id=activity.id, message=message)))
         issues.extend(_duplicates(SCHEDULE_FILE, loaded, "activities", [a.id for a in schedule.activities]))
     return issues
 
@@ -55,7 +56,7 @@ def _duplicates(rel: str, loaded: yamlio.Loaded, key: str, ids: list[str]) -> It
         line, col = loaded.position((key, n))
         if item in seen:
             yield Issue(rel, line, col, "plan-duplicate",
-                        f"{item} is defined twice (first at line {seen[item]}); give this one the next free id")
+                        text("plan.twice", item=item, line=seen[item]))
         else:
             seen[item] = line
 
@@ -63,11 +64,11 @@ def _duplicates(rel: str, loaded: yamlio.Loaded, key: str, ids: list[str]) -> It
 def _fields(registry: Registry, kind: str, names: Iterable[str]) -> Iterator[str]:
     found = registry.get(kind)
     if found is None:
-        yield f"kind {kind!r} is not a form in schemas/"
+        yield text("plan.no_kind", kind=repr(kind))
         return
     for name in names:
         if name not in found.model.model_fields:
-            yield f"{kind} has no field {name!r}"
+            yield text("plan.no_field", kind=kind, name=repr(name))
 
 
 def _objective_problems(objective: Objective, ids: set[str], registry: Registry, index: Index) -> Iterator[str]:
@@ -75,11 +76,11 @@ def _objective_problems(objective: Objective, ids: set[str], registry: Registry,
     names = [rule.field, rule.date_field, *rule.where, *([rule.split_by] if rule.split_by else [])]
     yield from _fields(registry, rule.kind, names)
     if document_id(objective.source) not in index.documents:
-        yield f"source {objective.source!r} is not a document in manual/"
+        yield text("plan.no_source", source=repr(objective.source))
     if objective.department and objective.department not in index.departments:
-        yield f"department {objective.department!r} is not in manual/organization.yml"
+        yield text("plan.no_department", department=repr(objective.department))
     if objective.parent and objective.parent not in ids:
-        yield f"parent {objective.parent!r} is not an objective here"
+        yield text("plan.no_parent", parent=repr(objective.parent))
 
 
 def _activity_problems(activity: Activity, registry: Registry, index: Index) -> Iterator[str]:
@@ -88,6 +89,6 @@ def _activity_problems(activity: Activity, registry: Registry, index: Index) -> 
         names += [activity.after.field, activity.after.done_field]
     yield from _fields(registry, activity.kind, names)
     if document_id(activity.source) not in index.documents:
-        yield f"source {activity.source!r} is not a document in manual/"
+        yield text("plan.no_source", source=repr(activity.source))
     if activity.owner not in index.roles:
-        yield f"owner {activity.owner!r} is not a role in manual/organization.yml"
+        yield text("plan.no_owner", owner=repr(activity.owner))

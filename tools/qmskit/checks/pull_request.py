@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from ..formdata import FormData
 from ..git import Git
 from ..issues import Issue, Severity
+from ..messages import text
 from ..repository import CONFIG_FILE, Repository
 from ..sandbox import Request, run_sandbox
 from . import CheckResult, Progress, build_index, check_repository
@@ -25,8 +26,6 @@ from .cross_records import check_changed_records
 from .rules_changed import forms_changed_findings, rules_changed
 from .sides import BaseRules, HeadFiles, JudgedRepository, TreeFiles, load_base_rules, read_config
 
-FORM_HINT = ("; the form is changed in this pull request too, but a form change applies only once merged: "
-             "merge the form change in its own pull request first")
 
 
 def check_pull_request(
@@ -141,7 +140,7 @@ def _merge(issues: set[Issue], found: list[Issue], cs: ChangeSet, rules: BaseRul
             continue  # a new form of this change: its records were validated in the sandbox
         if (kind in changed_kinds and kind in head_kinds and issue not in head_said
                 and issue.severity == Severity.ERROR and issue.rule.startswith(("schema", "record-"))):
-            issue = Issue(issue.path, issue.line, issue.col, issue.rule, issue.message + FORM_HINT, issue.severity)
+            issue = Issue(issue.path, issue.line, issue.col, issue.rule, issue.message + text("pr.form_hint"), issue.severity)
         merged.add(issue)
     return merged
 
@@ -159,8 +158,7 @@ def _forms_removed(first: dict[str, str], rules: BaseRules, head_forms: list[For
         return []
     head_kinds = {f.kind for f in head_forms}
     return [Issue(first[name], 1, 1, "record-kind",
-                  f"this change removes the form of records/{name}/ ({kind.module_path}), which still holds records; "
-                  "records are kept for their retention period, so keep the form (or add the new one beside it)")
+                  text("pr.form_removed", name=name, module=kind.module_path))
             for name, kind in sorted(rules.registry.kinds.items()) if name not in head_kinds and name in first]
 
 

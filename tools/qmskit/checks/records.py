@@ -5,7 +5,6 @@ processes for large repositories; cross-file rules live in ``references``.
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ from pydantic import ValidationError
 
 from .. import fileio, yamlio
 from ..issues import Issue
+from ..messages import join, text
 from ..registry import Kind, Registry
 from ..repository import Config, RecordFile
 from ..validation import issues_from_validation
@@ -34,8 +34,8 @@ def check_record_file(rf: RecordFile, path: Path, registry: Registry, config: Co
         rf.issues.append(listed)
         return rf
     if path.suffix != ".yaml":
-        hint = f"rename it to {path.stem}.yaml" if path.suffix == ".yml" else "records are .yaml files; move it out of records/"
-        rf.issues.append(Issue(rf.path, 1, 1, "record-file", f"not a record file: {hint}"))
+        hint = text("record.rename_yml", stem=path.stem) if path.suffix == ".yml" else text("record.not_yaml")
+        rf.issues.append(Issue(rf.path, 1, 1, "record-file", text("record.not_record_file", hint=hint)))
         return rf
     kind = registry.get(rf.kind)
     if kind is None:
@@ -46,7 +46,7 @@ def check_record_file(rf: RecordFile, path: Path, registry: Registry, config: Co
         rf.issues.append(Issue(rf.path, exc.line, exc.col, exc.rule, _unquoted(exc)))
         return rf
     if not isinstance(rf.loaded.data, dict):
-        rf.issues.append(Issue(rf.path, 1, 1, "record-shape", "a record is a mapping of fields (id: …, status: …); this file is not"))
+        rf.issues.append(Issue(rf.path, 1, 1, "record-shape", text("record.not_mapping")))
         return rf
     rf.data = rf.loaded.data
     _check_id(rf, kind)
@@ -61,11 +61,9 @@ def check_record_file(rf: RecordFile, path: Path, registry: Registry, config: Co
 def _unquoted(exc: yamlio.YamlError) -> str:
     """A YAML error without the value it quotes: the file is not read yet, so any field may be confidential."""
     if exc.rule == "yaml-tag":
-        return _QUOTED_VALUE.sub("this value is ", exc.message, count=1)
+        return exc.hidden()
     return exc.message
 
-
-_QUOTED_VALUE = re.compile(r"""^(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*") is """)
 
 
 def _entry_issue(rf: RecordFile, path: Path) -> Issue | None:
@@ -82,8 +80,7 @@ def listing_issue(rf: RecordFile) -> Issue | None:
         return None
     shown = "/".join(part.lstrip(".") or part for part in parts)
     return Issue(rf.path, 1, 1, "record-hidden",
-                 f"'{hidden[0]}' starts with '.', which hides it from people and from tools; nothing under records/ "
-                 f"may be hidden: move it to records/{shown}")
+                 text("record.hidden", name=hidden[0], shown=shown))
 
 
 def _check_id(rf: RecordFile, kind: Kind) -> None:
@@ -94,11 +91,11 @@ def _check_id(rf: RecordFile, kind: Kind) -> None:
         return  # the schema reports the missing id
     if str(value) != rf.id:
         rf.issues.append(Issue(rf.path, line, col, "record-id",
-                               f"id {value!r} differs from the file name {rf.id!r}; they must be equal"))
+                               text("record.id_differs", value=repr(value), id=repr(rf.id))))
     if not kind.pattern.matches(rf.id):
         rf.issues.append(Issue(rf.path, line, col, "record-id-pattern",
-                               f"id {rf.id!r} does not follow the {kind.name} pattern {kind.pattern.pattern} "
-                               f"(e.g. {kind.pattern.example()}); 'qms new {kind.name}' gives the next id"))
+                               text("record.id_pattern", id=repr(rf.id), kind=kind.name, pattern=kind.pattern.pattern,
+                                    example=kind.pattern.example())))
 
 
 def _check_status(rf: RecordFile, kind: Kind) -> None:
@@ -108,20 +105,20 @@ def _check_status(rf: RecordFile, kind: Kind) -> None:
     line, col = rf.position(("status",))
     if workflow is None:
         if status is not None:
-            rf.issues.append(Issue(rf.path, line, col, "record-status", f"the {kind.name} form has no workflow; remove 'status'"))
+            rf.issues.append(Issue(rf.path, line, col, "record-status", text("record.no_workflow", kind=kind.name)))
         return
     if status is None:
         rf.issues.append(Issue(rf.path, 1, 1, "record-status",
-                               f"'status' is required: one of {', '.join(workflow.statuses)}"))
+                               text("record.status_required", statuses=join(workflow.statuses))))
         return
     if status not in workflow.statuses:
         rf.issues.append(Issue(rf.path, line, col, "record-status",
-                               f"status {status!r} is not in the {kind.name} workflow ({' → '.join(workflow.statuses)})"))
+                               text("record.status_unknown", status=repr(status), kind=kind.name, statuses=" → ".join(workflow.statuses))))
         return
     missing = [name for name in workflow.requires.get(status, ()) if _empty(rf.data.get(name))]
     for name in missing:
         rf.issues.append(Issue(rf.path, line, col, "record-status-fields",
-                               f"a {kind.name} in status {status!r} needs '{name}'; fill it in or keep the earlier status"))
+                               text("record.status_needs", kind=kind.name, status=repr(status), name=name)))
 
 
 def check_record_folders(record_files: list[RecordFile], registry: Registry) -> list[Issue]:
@@ -146,8 +143,7 @@ def check_record_folders(record_files: list[RecordFile], registry: Registry) -> 
         if registry.get(kind) is not None:
             continue
         where = f"records/{kind}/" if kind else "records/"
-        why = " or its form module failed to load (see the schemas/ problem)" if broken and kind else ""
+        why = text("record.kind_broken") if broken and kind else ""
         issues.append(Issue(path, 1, 1, "record-kind",
-                            f"{where} is not a record kind{why}; kinds: {known}. "
-                            "Records live in records/<kind>/<ID>.yaml"))
+                            text("record.kind_unknown", where=where, why=why, known=known)))
     return issues

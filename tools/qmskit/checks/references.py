@@ -9,6 +9,7 @@ from typing import Any
 from ..forms import Ref
 from ..issues import Issue
 from ..masking import is_confidential
+from ..messages import text
 from ..recordindex import values_at
 from ..registry import Kind, Registry, RefPath
 from ..repository import RecordFile
@@ -41,11 +42,10 @@ def check_unique_ids(records: list[RecordFile], document_ids: dict[str, str]) ->
             continue  # not a record file, or hidden or not regular: the listing reports it
         if rf.id in seen:
             issues.append(Issue(rf.path, 1, 1, "record-id-unique",
-                                f"id {rf.id!r} is also {seen[rf.id].path}; give one of them the next free id (qms new)"))
+                                text("ref.id_twice", id=repr(rf.id), other=seen[rf.id].path)))
         elif rf.id in document_ids:
             issues.append(Issue(rf.path, 1, 1, "record-id-unique",
-                                f"id {rf.id!r} is also a document number ({document_ids[rf.id]}), so a reference to it "
-                                "would be ambiguous; give the record the next free id ('qms new' gives one)"))
+                                text("ref.id_is_document", id=repr(rf.id), document=document_ids[rf.id])))
         else:
             seen[rf.id] = rf
     return issues
@@ -55,17 +55,17 @@ def _resolve(value: str, ref: Ref, index: Index, registry: Registry) -> str | No
     """None when ``value`` resolves, else what is wrong."""
     if ref.target == "document":
         doc = document_id(value)
-        return None if doc in index.documents else f"no document {doc!r} in manual/"
+        return None if doc in index.documents else text("ref.no_document", value=repr(doc))
     if ref.target == "role":
-        return None if value in index.roles else f"no role {value!r} in the organization file (manual/organization.yml)"
+        return None if value in index.roles else text("ref.no_role", value=repr(value))
     if ref.target == "department":
-        return None if value in index.departments else f"no department {value!r} in the organization file (manual/organization.yml)"
+        return None if value in index.departments else text("ref.no_department", value=repr(value))
     target = index.records.get(value)
     if target is None:
-        return f"no record {value!r} in records/"
+        return text("ref.no_record", value=repr(value))
     kind: Kind | None = registry.get(target)
     if kind is not None and not kind.is_a(ref.kind):
-        return f"{value!r} is a {target} record, but a {ref.describe()} is expected here"
+        return text("ref.wrong_kind", value=repr(value), kind=target, expected=ref.describe())
     return None
 
 
@@ -81,7 +81,7 @@ def check_references(rf: RecordFile, kind: Kind, index: Index, registry: Registr
             problem = _resolve(value, ref, index, registry)
             if problem:
                 if is_confidential(kind.spec.confidential, loc):
-                    problem = f"the {ref.describe()} it names does not exist (the value is confidential, so it is not shown)"
+                    problem = text("ref.missing_secret", expected=ref.describe())
                 line, col = rf.position(loc)
-                issues.append(Issue(rf.path, line, col, f"ref-{ref.target}", f"field '{loc[0]}': {problem}"))
+                issues.append(Issue(rf.path, line, col, f"ref-{ref.target}", text("ref.field", field=loc[0], problem=problem)))
     return issues

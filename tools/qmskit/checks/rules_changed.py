@@ -18,6 +18,7 @@ from typing import Any
 from .. import yamlio
 from ..formdata import FormData, WorkflowData, describe
 from ..issues import Issue, Severity
+from ..messages import join, text
 from ..plans import OBJECTIVES_FILE, SCHEDULE_FILE
 from ..repository import CONFIG_FILE, Config
 from .changes import ChangeSet, Sides
@@ -26,7 +27,6 @@ RULE = "rules-changed"
 ENGINE = ("tools/", "pyproject.toml")
 CI = (".github/",)
 SHOWN = 15  # paths listed before "and N more"
-REVIEW = "The base's rules judged this change; the new ones apply once it is merged, so a code owner must review them"
 
 
 def rules_changed(cs: ChangeSet, sides: Sides, head_config: Config | None) -> list[Issue]:
@@ -34,26 +34,25 @@ def rules_changed(cs: ChangeSet, sides: Sides, head_config: Config | None) -> li
     paths = cs.paths()
     issues = []
     if CONFIG_FILE in paths:
-        issues.append(_warn(CONFIG_FILE, "settings changed: " + _settings(sides.rules.config, head_config)))
+        issues.append(_warn(CONFIG_FILE, text("rc.settings", what=_settings(sides.rules.config, head_config))))
     for plan in (OBJECTIVES_FILE, SCHEDULE_FILE):
         if plan in paths:
-            issues.append(_warn(plan, "entries changed: " + _plan(cs, sides, plan)))
-    groups = ((ENGINE, "engine files changed"),
-              (CI, "CI and code-owner files changed (.github/: what runs this check and who must review)"))
+            issues.append(_warn(plan, text("rc.entries", what=_plan(cs, sides, plan))))
+    groups = ((ENGINE, "rc.engine"), (CI, "rc.ci"))
     for prefixes, what in groups:
         changed = sorted(p for p in paths if p.startswith(prefixes) or p in prefixes)
         if changed:
-            issues.append(_warn(changed[0], f"{what}: {_listed(changed)}"))
+            issues.append(_warn(changed[0], text(what, files=_listed(changed))))
     return issues
 
 
 def _warn(path: str, message: str) -> Issue:
-    return Issue(path, 1, 1, RULE, f"{message}. {REVIEW}", Severity.WARNING)
+    return Issue(path, 1, 1, RULE, text("rc.review", message=message), Severity.WARNING)
 
 
 def _listed(items: list[str]) -> str:
-    more = f" and {len(items) - SHOWN} more" if len(items) > SHOWN else ""
-    return ", ".join(items[:SHOWN]) + more
+    more = text("rc.more", n=len(items) - SHOWN) if len(items) > SHOWN else ""
+    return join(items[:SHOWN]) + more
 
 
 # -- forms ----------------------------------------------------------------------------------------
@@ -87,24 +86,22 @@ def forms_changed_findings(cs: ChangeSet, sides: Sides, head_forms: list[FormDat
 def form_differences(old: FormData | None, new: FormData | None) -> list[str]:
     """What changed between two descriptions of one form, one phrase each."""
     if old is None and new is not None:
-        statuses = " → ".join(new.workflow.statuses) if new.workflow else "no workflow"
-        return [f"new form {new.code} ({new.title_en}; {statuses}); its records are checked by the change's own "
-                "code until it is merged"]
+        statuses = " → ".join(new.workflow.statuses) if new.workflow else text("rc.no_workflow")
+        return [text("rc.new_form", code=new.code, title=new.title_en, statuses=statuses)]
     if new is None or old is None:
-        return ["form removed: its records no longer have a form"]
-    lines = [f"{label} {getattr(old, attr)!r} → {getattr(new, attr)!r}"
-             for attr, label in (("code", "form code"), ("id_pattern", "id pattern"),
-                                 ("procedure", "governing procedure"), ("retention_years", "retention (years)"))
+        return [text("rc.form_removed")]
+    lines = [f"{text(label)} {getattr(old, attr)!r} → {getattr(new, attr)!r}"
+             for attr, label in (("code", "rc.form_code"), ("id_pattern", "rc.id_pattern"),
+                                 ("procedure", "rc.procedure"), ("retention_years", "rc.retention"))
              if getattr(old, attr) != getattr(new, attr)]
     lines.extend(_workflow(old.workflow, new.workflow))
-    lines.extend(_set_change("no longer confidential (personal data would be shown)", old.confidential,
-                             new.confidential))
-    lines.extend(_set_change("newly confidential", new.confidential, old.confidential))
-    lines.extend(_set_change("fields removed", old.fields, new.fields))
-    lines.extend(_set_change("fields added", new.fields, old.fields))
-    lines.extend(_set_change("no longer required", _required(old), _required(new)))
-    lines.extend(_set_change("newly required", _required(new), _required(old)))
-    lines.extend(_set_change("no longer extends", old.bases, new.bases))
+    lines.extend(_set_change("rc.not_confidential", old.confidential, new.confidential))
+    lines.extend(_set_change("rc.newly_confidential", new.confidential, old.confidential))
+    lines.extend(_set_change("rc.fields_removed", old.fields, new.fields))
+    lines.extend(_set_change("rc.fields_added", new.fields, old.fields))
+    lines.extend(_set_change("rc.not_required", _required(old), _required(new)))
+    lines.extend(_set_change("rc.newly_required", _required(new), _required(old)))
+    lines.extend(_set_change("rc.not_extends", old.bases, new.bases))
     return lines
 
 
@@ -114,31 +111,31 @@ def _required(form: FormData) -> list[str]:
 
 def _set_change(label: str, had: Iterable[str], has: Iterable[str]) -> list[str]:
     gone = [item for item in had if item not in set(has)]
-    return [f"{label}: {', '.join(gone)}"] if gone else []
+    return [text("rc.label", label=text(label), items=join(gone))] if gone else []
 
 
 def _workflow(old: WorkflowData | None, new: WorkflowData | None) -> list[str]:
     if old is None and new is None:
         return []
     if old is None or new is None:
-        return ["workflow added" if old is None else "workflow removed: status is no longer checked"]
+        return [text("rc.workflow_added") if old is None else text("rc.workflow_removed")]
     lines: list[str] = []
-    lines.extend(_set_change("statuses removed", old.statuses, new.statuses))
-    lines.extend(_set_change("statuses added", new.statuses, old.statuses))
+    lines.extend(_set_change("rc.statuses_removed", old.statuses, new.statuses))
+    lines.extend(_set_change("rc.statuses_added", new.statuses, old.statuses))
     edges = lambda w: [f"{a} → {b}" for a, b in sorted(w.edges())]  # noqa: E731
-    lines.extend(_set_change("workflow edges added", edges(new), edges(old)))
-    lines.extend(_set_change("workflow edges removed", edges(old), edges(new)))
-    lines.extend(_set_change("no longer final", old.final, new.final))
-    lines.extend(_set_change("newly final", new.final, old.final))
-    lines.extend(_set_change("new records may now start in", new.starts, old.starts))
+    lines.extend(_set_change("rc.edges_added", edges(new), edges(old)))
+    lines.extend(_set_change("rc.edges_removed", edges(old), edges(new)))
+    lines.extend(_set_change("rc.not_final", old.final, new.final))
+    lines.extend(_set_change("rc.newly_final", new.final, old.final))
+    lines.extend(_set_change("rc.new_starts", new.starts, old.starts))
     for status in old.statuses:
         dropped = [f for f in old.requires.get(status, ()) if f not in new.requires.get(status, ())]
         if dropped:
-            lines.append(f"status {status} no longer requires {', '.join(dropped)}")
+            lines.append(text("rc.status_not_requires", status=status, fields=join(dropped)))
     for status in new.statuses:
         added = [f for f in new.requires.get(status, ()) if f not in old.requires.get(status, ())]
         if added:
-            lines.append(f"status {status} now requires {', '.join(added)}")
+            lines.append(text("rc.status_requires", status=status, fields=join(added)))
     return lines
 
 
@@ -146,7 +143,7 @@ def _workflow(old: WorkflowData | None, new: WorkflowData | None) -> list[str]:
 
 def _settings(old: Config, new: Config | None) -> str:
     if new is None:
-        return "qms.yml cannot be read as settings at the head (see the config problem)"
+        return text("rc.config_unreadable")
     before, after = old.model_dump(), new.model_dump()
     lines = []
     for key in before:
@@ -154,9 +151,9 @@ def _settings(old: Config, new: Config | None) -> str:
             continue
         verb = ""
         if isinstance(before[key], int) and isinstance(after[key], int):
-            verb = "raised " if after[key] > before[key] else "lowered "
+            verb = text("rc.raised") if after[key] > before[key] else text("rc.lowered")
         lines.append(f"{key} {verb}{before[key]!r} → {after[key]!r}")
-    return "; ".join(lines) or "no setting's value changed (comments or layout only)"
+    return text("rc.sep").join(lines) or text("rc.no_setting")
 
 
 def _plan(cs: ChangeSet, sides: Sides, path: str) -> str:
@@ -165,11 +162,11 @@ def _plan(cs: ChangeSet, sides: Sides, path: str) -> str:
     loaded = sides.parse(sides.head.read(path, sides.rules.config.max_file_bytes))
     new = loaded.data if loaded else None
     if not isinstance(old, dict) or not isinstance(new, dict):
-        return "the file was added, removed or cannot be read"
+        return text("rc.plan_unreadable")
     lines = []
     for key in sorted(set(old) | set(new), key=str):
         lines.extend(_entries(str(key), old.get(key), new.get(key)))
-    return "; ".join(lines) or "no entry changed (comments or layout only)"
+    return text("rc.sep").join(lines) or text("rc.no_entry")
 
 
 def _entries(section: str, old: Any, new: Any) -> list[str]:
@@ -178,13 +175,14 @@ def _entries(section: str, old: Any, new: Any) -> list[str]:
 
     before, after = by_id(old), by_id(new)
     if not before and not after:
-        return [] if old == new else [f"{section} changed"]
-    lines = [f"{section} added: {', '.join(sorted(set(after) - set(before)))}"] if set(after) - set(before) else []
+        return [] if old == new else [text("rc.section_changed", section=section)]
+    added = sorted(set(after) - set(before))
+    lines = [text("rc.section_added", section=section, ids=join(added))] if added else []
     if set(before) - set(after):
-        lines.append(f"{section} removed: {', '.join(sorted(set(before) - set(after)))}")
+        lines.append(text("rc.section_removed", section=section, ids=join(sorted(set(before) - set(after)))))
     for ident in sorted(set(before) & set(after)):
         if before[ident] != after[ident]:
-            lines.append(f"{ident} changed: " + ", ".join(_field_changes(before[ident], after[ident])))
+            lines.append(text("rc.item_changed", id=ident, changes=join(_field_changes(before[ident], after[ident]))))
     return lines
 
 

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from .. import fileio, yamlio
 from ..git import Git, TreeEntry
 from ..issues import Issue, QmsError
+from ..messages import text
 from ..registry import Registry, load_registry
 from ..repository import CONFIG_FILE, Config, RecordFile, Repository
 
@@ -49,8 +50,7 @@ def load_base_rules(git: Git, revision: str, folder: Path) -> BaseRules:
     try:
         registry = load_registry(schemas, folder)
     except BaseException as exc:  # noqa: BLE001 - the base's own modules: fail closed, never exit 0
-        raise QmsError(f"the form modules of the base revision {revision[:8]} stopped the check "
-                       f"({type(exc).__name__}); fix them on the target branch first", exit_code=3) from None
+        raise QmsError(text("pr.base_forms_failed", revision=revision[:8], error=type(exc).__name__), exit_code=3) from None
     files = {e.path: e.sha for e in entries if e.path.startswith("schemas/")}
     return BaseRules(revision, config, registry, files)
 

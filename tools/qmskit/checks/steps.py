@@ -17,6 +17,7 @@ from typing import Any
 
 from ..git import Commit, RawChange
 from ..issues import Issue
+from ..messages import join, text
 from .changes import ChangeSet, Sides, kind_of, record_id
 
 
@@ -35,7 +36,7 @@ def record_steps(cs: ChangeSet, sides: Sides) -> Iterator[Step]:
     git = sides.git
     trusted: dict[str, bool] = {}
     for commit, changes in git.first_parent_log(cs.merge_base, cs.head or "HEAD", "records"):
-        where = f"commit {commit.sha[:8]} ({commit.subject[:60]})"
+        where = text("step.commit", sha=commit.sha[:8], subject=commit.subject[:60])
         for change in changes:
             if len(commit.parents) > 1 and _from_target(commit, change, cs, sides, trusted):
                 continue
@@ -47,7 +48,7 @@ def record_steps(cs: ChangeSet, sides: Sides) -> Iterator[Step]:
                 continue  # a moved or renamed record is reported on the whole change
             old = git.blob(change.old_blob) if change.old_blob else None
             new = None if change.status == "D" else sides.head.read(change.path, sides.rules.config.max_file_bytes)
-            yield Step("the uncommitted changes", change.path, old, new)
+            yield Step(text("step.uncommitted"), change.path, old, new)
 
 
 def _from_target(commit: Commit, change: RawChange, cs: ChangeSet, sides: Sides, trusted: dict[str, bool]) -> bool:
@@ -116,9 +117,8 @@ def _start(step: Step, kind: Any, new: dict[str, Any], sides: Sides) -> list[Iss
     if not isinstance(status, str) or status not in workflow.statuses or status in workflow.start_statuses:
         return []  # a missing or unknown status is the full check's to report
     return [Issue(step.path, *_position(sides, step.path), "change-new-record-status",
-                  f"{record_id(step.path)} is new and starts in status {status!r} ({step.where}); a new {kind.name} "
-                  f"starts in {' or '.join(workflow.start_statuses)} and moves one allowed step per commit. "
-                  "Add it in its first status, then move it on in later commits")]
+                  text("step.new_status", id=record_id(step.path), status=repr(status), where=step.where, kind=kind.name,
+                       start=join(workflow.start_statuses)))]
 
 
 def _transition(step: Step, kind: Any, old: dict[str, Any], new: dict[str, Any], sides: Sides,
@@ -127,15 +127,14 @@ def _transition(step: Step, kind: Any, old: dict[str, Any], new: dict[str, Any],
     old_status, new_status = old.get("status"), new.get("status")
     if old_status in workflow.final and old != new and not exempt_closed:
         return [Issue(step.path, *_position(sides, step.path), "change-closed-record",
-                      f"{record_id(step.path)} was closed ({old_status!r}) earlier in this change and is changed "
-                      f"again in {step.where}; a closed record stays as it was. Undo that edit")]
+                      text("step.closed_changed", id=record_id(step.path), status=repr(old_status), where=step.where))]
     if (isinstance(old_status, str) and isinstance(new_status, str) and old_status in workflow.statuses
             and new_status in workflow.statuses and not workflow.allows(old_status, new_status)):
-        allowed = ", ".join(workflow.transitions.get(old_status, ())) or "nothing (it is final)"
-        hint = "" if old_status in workflow.final else ". Take one allowed step per commit"
+        allowed = join(workflow.transitions.get(old_status, ())) or text("step.final")
+        hint = "" if old_status in workflow.final else text("step.one_step")
         return [Issue(step.path, *_position(sides, step.path), "change-status-transition",
-                      f"status moved {old_status} → {new_status} in {step.where}, which the {kind.name} workflow "
-                      f"does not allow; from {old_status} it may move to: {allowed}{hint}")]
+                      text("step.transition", old=old_status, new=new_status, where=step.where, kind=kind.name,
+                           allowed=allowed, hint=hint))]
     return []
 
 

@@ -1,0 +1,58 @@
+"""Every message a user reads from ``qms check``, in the repository's language, from one catalogue.
+
+Code names a message by key (``text("record.id_differs", value=..., name=...)``);
+the words are in :mod:`.en` and :mod:`.zh`, side by side per key, so a
+translator edits data, not code, and a test holds both catalogues to the
+keys the code uses. The language is the repository's ``lang`` (``qms.yml``):
+:class:`~qmskit.repository.Repository` sets it when it reads its settings,
+forked check workers inherit it, and the pull-request sandbox's child is
+told it in its request. Rule ids are never translated.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from . import en, zh
+
+LANGUAGES: dict[str, dict[str, str]] = {"en": en.MESSAGES, "zh": zh.MESSAGES}
+DEFAULT = "zh"  # as qms.yml's default: a repository that does not say is read as Chinese
+
+_LANG: ContextVar[str] = ContextVar("qms_lang", default=DEFAULT)
+
+
+def language() -> str:
+    """The language messages are written in now."""
+    return _LANG.get()
+
+
+def set_language(lang: str) -> None:
+    """Write messages in ``lang`` from now on (an unknown language falls back to the default)."""
+    _LANG.set(lang if lang in LANGUAGES else DEFAULT)
+
+
+@contextmanager
+def using(lang: str) -> Iterator[None]:
+    """Messages in ``lang`` inside the block, the language before it afterwards."""
+    token = _LANG.set(lang if lang in LANGUAGES else DEFAULT)
+    try:
+        yield
+    finally:
+        _LANG.reset(token)
+
+
+def text(key: str, /, **params: Any) -> str:
+    """The message ``key`` in the current language, with ``params`` put in its place holders."""
+    catalogue = LANGUAGES[_LANG.get()]
+    template = catalogue.get(key) or en.MESSAGES[key]
+    return template.format(**params) if params else template
+
+
+def join(items: Any) -> str:
+    """A list in the current language's punctuation: ``a, b`` or ``a、b``."""
+    return text("list.sep").join(str(i) for i in items)
+
+
+__all__ = ["DEFAULT", "LANGUAGES", "join", "language", "set_language", "text", "using"]
