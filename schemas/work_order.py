@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from qmskit.forms import DeptRef, FormSpec, RecordBase, RoleRef, Workflow
+from qmskit.forms import DeptRef, FormSpec, RecordBase, RecordRef, RoleRef, Workflow
 
 
 class WorkOrder(RecordBase):
@@ -45,3 +45,5 @@ class WorkOrder(RecordBase):
     completed: dt.date | None = Field(default=None, description="完成日期 / completed on")
     work_done: str | None = Field(default=None, description="维修内容 / work done")
     confirmed_by: RoleRef | None = Field(default=None, description="完成确认 / confirmed by (工程部领班)")
+    complaint: RecordRef("complaint", own="reported", not_before="received") | None = Field(  # type: ignore[valid-type]
+        default=None, description="引起报修的投诉 / the complaint that led to this repair (reported no earlier than received)")
