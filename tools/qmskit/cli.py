@@ -236,7 +236,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_diff(args: argparse.Namespace) -> int:
     import tempfile
 
-    from .checks.changes import collect
+    from .changeset import collect
     from .checks.sides import JudgedRepository, load_base_rules
     from .git import Git
     from .render.markdown import render

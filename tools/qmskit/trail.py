@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from . import fileio, yamlio
-from .checks.changes import ChangeSet, record_id
+from .changeset import ChangeSet, record_id
 from .git import Git
 from .history import MISSING, FieldChange, FieldPath, HistoryIndex, Version, diff_fields
 from .issues import QmsError
@@ -42,6 +42,8 @@ def find_document(repo: Repository, doc_id: str) -> str:
 def format_value(value: Any, limit: int = 80) -> str:
     if value is MISSING:
         return "—"
+    if value is yamlio.UNREADABLE:
+        return "(not valid YAML)"
     text = value if isinstance(value, str) else yamlio.dump_scalar(value)
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -54,7 +56,7 @@ def shown_value(field: FieldPath, value: Any, confidential: Confidential) -> Any
     (an unreadable or odd version of the file) and any value of a record no
     form describes are not shown at all.
     """
-    if value is MISSING or value is None or value in ("", [], {}):
+    if value is MISSING or value is None or value is yamlio.UNREADABLE or value in ("", [], {}):
         return value
     if confidential is None:
         return CONFIDENTIAL
