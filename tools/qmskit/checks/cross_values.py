@@ -237,7 +237,8 @@ def _recurrences(run: Pass, kind: Kind, closure: Closure, fact: Fact) -> list[tu
         closed = earlier.get(closure.closed)
         if not isinstance(closed, dt.date) or not closed_effective(run, earlier, closure):
             continue
-        for later in group:
+        # only the pairs ``fact`` is part of: all later records when it is the earlier one, else itself
+        for later in (group if earlier.id == fact.id else [fact]):
             raised = later.get(closure.raised)
             if fact.id in (earlier.id, later.id) and later.id != earlier.id and isinstance(raised, dt.date) and \
                     closed < raised <= closed + dt.timedelta(days=closure.within_days):
