@@ -258,12 +258,14 @@ def cmd_show(args: argparse.Namespace) -> int:
     from .git import Git
     from .history import HistoryIndex
     from .render.markdown import render
-    from .trail import record_report
+    from .trail import find_record, record_report
 
     repo = _repo(args)
     with Git(repo.root) as git:
         git.require_root()
-        print(render(record_report(repo, HistoryIndex(git), args.id, reveal=args.reveal)), end="")
+        # one path-limited git log for one record, not the whole history (records are never renamed)
+        index = HistoryIndex(git, paths=(find_record(repo, args.id)[0],))
+        print(render(record_report(repo, index, args.id, reveal=args.reveal)), end="")
     return 0
 
 
@@ -297,7 +299,8 @@ def cmd_history(args: argparse.Namespace) -> int:
     repo = _repo(args)
     with Git(repo.root) as git:
         git.require_root()
-        print(render(document_history_report(repo, HistoryIndex(git), args.doc_id)), end="")
+        # documents may be renamed, so the log covers manual/ (small) with renames followed, not records/
+        print(render(document_history_report(repo, HistoryIndex(git, paths=("manual",)), args.doc_id)), end="")
     return 0
 
 

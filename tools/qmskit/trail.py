@@ -6,6 +6,8 @@ pull-request comment never carries personal data.
 """
 from __future__ import annotations
 
+import glob
+import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -26,10 +28,13 @@ Confidential = tuple[str, ...] | None  # a form's confidential fields; None: no 
 
 def find_record(repo: Repository, rid: str) -> tuple[str, Kind | None]:
     """Where record ``rid`` is and its kind; a link or a linked folder is not followed."""
-    found = [rf for rf in repo.record_files() if rf.id == rid and rf.path.endswith(".yaml") and rf.path.count("/") == 2]
+    records = repo.root / "records"
+    found = [] if "/" in rid or rid.startswith(".") or os.path.islink(records) else sorted(
+        p for p in records.glob(f"*/{glob.escape(rid)}.yaml")
+        if not os.path.islink(p.parent) and not p.parent.name.startswith(".") and fileio.entry_problem(p) is None)
     if not found:
         raise QmsError(f"no record {rid!r} in records/; ids are file names, e.g. NCR-2026-0007")
-    return found[0].path, repo.registry.get(found[0].kind)
+    return repo.rel(found[0]), repo.registry.get(found[0].parent.name)
 
 
 def find_document(repo: Repository, doc_id: str) -> str:
