@@ -78,7 +78,7 @@ def clean_blob_ids(root: Path, *paths: str) -> dict[str, str]:
     Two git calls whatever the size; an empty answer outside git.
     """
     staged = _git(root, "ls-files", "-s", "-z", "--", *paths)
-    changed = _git(root, "diff-files", "--name-only", "-z", "--", *paths)
+    changed = _git(root, "diff-files", "--relative", "--name-only", "-z", "--", *paths)  # relative, as ls-files
     if staged is None or changed is None:
         return {}
     dirty = {p.decode("utf-8", "surrogateescape") for p in changed.split(b"\0") if p}
@@ -107,7 +107,9 @@ class ResultCache:
         git_dir = _git(root, "rev-parse", "--absolute-git-dir")
         if not git_dir:
             return
-        self.path = Path(git_dir.decode().strip()) / FOLDER / f"{namespace}.pickle"
+        # one file per QMS folder: two QMS in one git repository do not share (or spoil) each other's results
+        where = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:12]
+        self.path = Path(git_dir.decode().strip()) / FOLDER / f"{namespace}-{where}.pickle"
         self.digest = rules_digest
         self.entries = self._load()
 

@@ -261,7 +261,7 @@ class Git:
         """
         try:
             staged = self.run("ls-files", "-s", "-z", "--", *paths)
-            changed = self.run("diff-files", "--name-only", "-z", "--", *paths)
+            changed = self.run("diff-files", "--relative", "--name-only", "-z", "--", *paths)
             others = self.run("ls-files", "-o", "-z", "--exclude-standard", "--", *paths)
         except GitError:
             return None
@@ -344,15 +344,6 @@ class Git:
         if prefix:
             raise GitError(f"the QMS root is the subfolder {prefix!r} of a git repository; history features need "
                            "qms.yml at the top of the repository")
-
-    def archive_to(self, revision: str, target: Path) -> None:
-        """Lay out the files of ``revision`` in ``target`` (no .git), to check a revision as a tree."""
-        import io
-        import tarfile
-
-        data = self.run("archive", "--format=tar", revision)
-        with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-            tar.extractall(target, filter="data")
 
     # -- blobs ---------------------------------------------------------------------------
     def blob(self, name: str) -> bytes | None:
