@@ -46,6 +46,12 @@ def test_many_ids_reach_git_grep_without_an_argument_list(git_repo: GitRepo) -> 
     expected = {p.relative_to(git_repo.root).as_posix() for p in (git_repo.root / "records").rglob("*.yaml")
                 if f"NCR-{YEAR}-0001" in p.read_text(encoding="utf-8")}
     assert found == expected and expected
+    write(git_repo.root / "records/complaint/note.yaml", f"text: 见NCR-{YEAR}-0002。\n")  # an id against Chinese text
+    with Git(git_repo.root) as git:
+        assert "records/complaint/note.yaml" in git.grep_files(needles + [f"NCR-{YEAR}-0002"], "records")
+        git_repo.commit("note")
+        at_head = git.grep_files(needles + [f"NCR-{YEAR}-0002"], "records", revision="HEAD")
+        assert "records/complaint/note.yaml" in at_head and expected <= at_head
 
 
 def test_the_git_listing_of_records_matches_the_folder_walk(git_repo: GitRepo) -> None:

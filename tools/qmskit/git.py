@@ -9,11 +9,13 @@ arrive intact.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import fileio
 from .issues import QmsError
 
 ZERO = "0" * 40
@@ -93,6 +95,23 @@ def parse_raw(tokens: list[str], start: int = 0) -> Iterator[tuple[int, RawChang
             None if old_blob == ZERO else old_blob,
             None if new_blob == ZERO or set(new_blob) == {"0"} else new_blob,
         )
+
+
+GREP_NEEDLES = 256
+GREP_MAX_BYTES = 16 * 1024 * 1024
+# words between spaces and YAML punctuation, and runs of ASCII id characters (an id written against Chinese text)
+_WORDS = (re.compile(r"[^\s,:;'\"\[\]{}()<>|，。；：、（）【】「」]+"), re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*"))
+
+
+def _names_any(raw: bytes, needles: set[str]) -> bool:
+    """Whether ``raw`` holds one of ``needles`` as a word (trailing punctuation such as a full stop aside)."""
+    text = raw.decode("utf-8", "surrogateescape")
+    for pattern in _WORDS:
+        for match in pattern.finditer(text):
+            word = match.group()
+            if word in needles or word.rstrip(".-_/") in needles:
+                return True
+    return False
 
 
 def _own_changes(commit: Commit, per_parent: list[list[RawChange]]) -> list[RawChange]:
@@ -236,11 +255,19 @@ class Git:
             yield pending[0], _own_changes(*pending)
 
     def grep_files(self, needles: Iterable[str], *paths: str, revision: str | None = None) -> set[str]:
-        """Files under ``paths`` that contain any needle: in the working tree (tracked or not) or at a revision."""
-        # needles go through stdin (-f -), one per line: 125k ids would overflow the argument list
+        """Files under ``paths`` that contain any needle: in the working tree (tracked or not) or at a revision.
+
+        Up to :data:`GREP_NEEDLES` needles, one ``git grep`` whose needles
+        arrive on stdin (125k ids would overflow the argument list). git
+        tries each pattern on each line, so beyond that one pass over the
+        files reads each once and looks its words up in the set of needles
+        (a needle then matches as a whole word, as ids are written).
+        """
         lines = sorted({n for n in needles if n and "\n" not in n and "\0" not in n})
         if not lines:
             return set()
+        if len(lines) > GREP_NEEDLES:
+            return self._files_naming(set(lines), paths, revision)
         args = ["grep", "-l", "-z", "-F", "--no-color", "-f", "-"] + ([] if revision else ["--untracked"])
         stdin = "\n".join(lines).encode("utf-8", "surrogateescape") + b"\n"
         out = self.run(*args, *([revision] if revision else []), "--", *paths, check=False, input=stdin)
@@ -277,6 +304,24 @@ class Git:
             if raw:
                 found[_decode(raw)] = None
         return sorted(found.items())
+
+    def _files_naming(self, needles: set[str], paths: tuple[str, ...], revision: str | None) -> set[str]:
+        """One pass over the files under ``paths``: those holding a word that is one of ``needles``."""
+        found = set()
+        if revision is None:
+            listed = self.working_files(*paths) or []
+            for path, _mode in listed:
+                try:
+                    raw = fileio.read_regular(self.root / path, GREP_MAX_BYTES)
+                except (OSError, fileio.FileRefused):
+                    continue
+                if _names_any(raw, needles):
+                    found.add(path)
+            return found
+        for entry in self.tree_entries(revision, *paths):
+            if entry.regular and _names_any(self.blob(entry.sha) or b"", needles):
+                found.add(entry.path)
+        return found
 
     def tree_entries(self, revision: str, *paths: str) -> list[TreeEntry]:
         """Every entry under ``paths`` at ``revision`` with its mode (one call), symlinks and submodules included."""
