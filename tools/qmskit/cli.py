@@ -193,8 +193,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     repo = _repo(args)
     progress = None
     if sys.stderr.isatty():
+        import time
+
+        started = time.monotonic()
+
         def progress(done: int, total: int) -> None:
-            print(f"\rchecked {done}/{total} records", end="" if done < total else "\n", file=sys.stderr)
+            """On a terminal only, once the work has taken a couple of seconds; the line is cleared when done."""
+            if done >= total:
+                print("\r\033[K", end="", file=sys.stderr, flush=True)
+            elif time.monotonic() - started > 2:
+                print(f"\rchecked {done}/{total} records", end="", file=sys.stderr, flush=True)
     as_of = args.as_of or dt.date.today()
     if args.head and not args.base:
         raise QmsError("--head goes with --base: qms check --base main --head my-branch")

@@ -153,9 +153,13 @@ class Git:
 
     def require_full_history(self) -> None:
         """History from a shallow clone would be silently wrong: refuse it."""
-        if not self.is_repository():
+        try:  # one call for both answers: a single-record question should not pay for several processes
+            answers = self.run("rev-parse", "--is-inside-work-tree", "--is-shallow-repository", check=False).split()
+        except GitError:
+            answers = []
+        if not answers or answers[0] != b"true":
             raise GitError(f"{self.root} is not in a git repository; history needs git (run 'git init' and commit)")
-        if self.run("rev-parse", "--is-shallow-repository").strip() == b"true":
+        if answers[1:2] == [b"true"]:
             raise GitError(
                 "this is a shallow clone, so its history is incomplete and the audit trail would be wrong. "
                 "Run 'git fetch --unshallow' (in GitHub Actions: actions/checkout with 'fetch-depth: 0')."
