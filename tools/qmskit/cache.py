@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import subprocess
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -31,12 +30,13 @@ FORMAT = 1  # bump when the shape of stored entries changes
 
 
 def _git(root: Path, *args: str) -> bytes | None:
-    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
+    """git's answer, or None when git cannot answer (not a repository, no git): then there is simply no cache."""
+    from .git import Git, GitError
+
     try:
-        result = subprocess.run(["git", "-c", "core.quotepath=off", *args], cwd=root, capture_output=True, env=env)
-    except OSError:
+        return Git(root).run(*args)
+    except GitError:
         return None
-    return result.stdout if result.returncode == 0 else None
 
 
 def engine_digest() -> str:
