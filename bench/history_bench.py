@@ -7,7 +7,10 @@ Builds (once, with git fast-import) a repository of --commits commits over
 - GitPython: ``repo.iter_commits(paths=file)`` for every file, the usual way.
 
 Both must agree on every file's commit list; the ratio is printed.
-Usage: python bench/history_bench.py [--commits 3000] [--files 2000] [--dir DIR]
+With ``--single N``, also one question at a time (``qms show``/``qms history``):
+for each of N files, a fresh path-limited HistoryIndex against GitPython's
+iter_commits for that file, in the same process, after the same imports.
+Usage: python bench/history_bench.py [--commits 3000] [--files 2000] [--dir DIR] [--single 20]
 """
 from __future__ import annotations
 
@@ -63,6 +66,36 @@ def time_gitpython(root: Path, paths: list[str]) -> tuple[float, dict[str, list[
     return time.perf_counter() - t0, result
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished children (git): steadier than wall time on a busy machine."""
+    import resource
+
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def time_single(root: Path, paths: list[str]) -> tuple[tuple[float, float], tuple[float, float]]:
+    """((wall, cpu) of qmskit, (wall, cpu) of GitPython) to answer for each path alone, answers compared."""
+    import git  # GitPython
+
+    from qmskit.git import Git
+
+    ours, theirs = [0.0, 0.0], [0.0, 0.0]
+    repo = git.Repo(root)
+    for path in paths:
+        t0, c0 = time.perf_counter(), _cpu()
+        with Git(root) as g:
+            mine = HistoryIndex(g, paths=(path,)).commits_touching(path)
+        ours[0] += time.perf_counter() - t0
+        ours[1] += _cpu() - c0
+        t0, c0 = time.perf_counter(), _cpu()
+        other = [c.hexsha for c in repo.iter_commits("HEAD", paths=path)]
+        theirs[0] += time.perf_counter() - t0
+        theirs[1] += _cpu() - c0
+        assert mine == other, f"the two disagree on {path}"
+    return (ours[0], ours[1]), (theirs[0], theirs[1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--commits", type=int, default=3000)
@@ -70,6 +103,8 @@ def main() -> None:
     parser.add_argument("--dir", type=Path)
     parser.add_argument("--sample", type=int, default=0,
                         help="time both on this many files only (GitPython takes minutes on all 2,000)")
+    parser.add_argument("--single", type=int, default=0, help="also answer for this many files one at a time")
+    parser.add_argument("--skip-all", action="store_true", help="only the one-at-a-time comparison")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = args.dir or Path(tmp) / "repo"
@@ -80,6 +115,17 @@ def main() -> None:
         paths = sorted(p.relative_to(root).as_posix() for p in (root / "records").rglob("*.yaml"))
         if args.sample:
             paths = paths[:: max(1, len(paths) // args.sample)][: args.sample]
+        if args.single:
+            chosen = paths[:: max(1, len(paths) // args.single)][: args.single]
+            commits = subprocess.run(["git", "rev-list", "--count", "HEAD"], cwd=root, capture_output=True,
+                                     text=True).stdout.strip()
+            (one, one_cpu), (other, other_cpu) = time_single(root, chosen)
+            print(f"one file at a time, {len(chosen)} files, {commits} commits:\n"
+                  f"  qmskit path-limited log  wall {one:.2f} s  cpu {one_cpu:.2f} s\n"
+                  f"  GitPython iter_commits   wall {other:.2f} s  cpu {other_cpu:.2f} s\n"
+                  f"  GitPython / qmskit       wall {other / one:.1f}x  cpu {other_cpu / one_cpu:.1f}x")
+            if args.skip_all:
+                return
         ours, our_result = time_qmskit(root, paths)
         theirs, their_result = time_gitpython(root, paths)
         assert our_result == their_result, "the two disagree on some file's history"

@@ -138,3 +138,24 @@ def test_git_paths_with_chinese_names(tmp_path: Path) -> None:
     with Git(tmp_path) as git:
         assert "records/培训/记录-1.yaml" in git.ls_tree("HEAD", "records")
         assert git.blob("HEAD:records/培训/记录-1.yaml") == "id: 记录-1\n".encode()
+
+
+def test_an_unreadable_version_reads_the_same_in_history_and_in_summaries(git_repo: GitRepo) -> None:
+    from qmskit import yamlio
+    from qmskit.trail import format_value
+
+    path = git_repo.root / NCR2
+    good = path.read_bytes()
+    path.write_text("id: [unclosed\n", encoding="utf-8")
+    git_repo.commit("损坏的文件", "李娜", "2026-02-10T14:30:00+08:00")
+    path.write_bytes(good)
+    git_repo.commit("恢复", "李娜", "2026-02-11T14:30:00+08:00")
+    with Git(git_repo.root) as git:
+        trail = HistoryIndex(git).trail(NCR2)
+        blob = git.blob(f"HEAD~1:{NCR2}")
+    broken = trail[1]
+    # one reader: the trail, a change summary and any other reader of a blob give the same answer
+    assert broken.data is yamlio.UNREADABLE and yamlio.try_load(blob) is yamlio.UNREADABLE
+    assert yamlio.try_load(None) is None and broken.changes == [FieldChange((), trail[0].data, yamlio.UNREADABLE)]
+    assert isinstance(trail[2].data, dict) and trail[2].changes[0].old is yamlio.UNREADABLE
+    assert format_value(yamlio.UNREADABLE) == "(not valid YAML)"

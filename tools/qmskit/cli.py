@@ -443,7 +443,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_diff(args: argparse.Namespace) -> int:
     import tempfile
 
-    from .checks.changes import collect
+    from .changeset import collect
     from .checks.sides import JudgedRepository, TreeFiles, load_base_rules
     from .trail import change_report
 
@@ -470,11 +470,10 @@ def cmd_show(args: argparse.Namespace) -> int:
 
     with _repo_and_git(args) as (repo, git):
         found = find(repo, args.id)
-        index = HistoryIndex(git)
-        if found.what == "document":
-            _emit(args, document_report(repo, index, found))
-        else:
-            _emit(args, record_report(repo, index, found.id, reveal=args.reveal))
+        if found.what == "document":  # documents may be renamed: manual/'s log with renames followed (small)
+            _emit(args, document_report(repo, HistoryIndex(git, paths=("manual",)), found))
+        else:  # one path-limited git log for one record, not the whole history (records are never renamed)
+            _emit(args, record_report(repo, HistoryIndex(git, paths=(found.path,)), found.id, reveal=args.reveal))
     return 0
 
 
@@ -508,7 +507,8 @@ def cmd_history(args: argparse.Namespace) -> int:
 
     with _repo_and_git(args) as (repo, git):
         found = find(repo, args.doc_id, want="document")
-        _emit(args, document_history_report(repo, HistoryIndex(git), found.id))
+        # documents may be renamed, so the log covers manual/ (small) with renames followed, not records/
+        _emit(args, document_history_report(repo, HistoryIndex(git, paths=("manual",)), found.id))
     return 0
 
 

@@ -9,11 +9,13 @@ arrive intact.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import fileio
 from .issues import QmsError
 
 ZERO = "0" * 40
@@ -95,6 +97,23 @@ def parse_raw(tokens: list[str], start: int = 0) -> Iterator[tuple[int, RawChang
         )
 
 
+GREP_NEEDLES = 256
+GREP_MAX_BYTES = 16 * 1024 * 1024
+# words between spaces and YAML punctuation, and runs of ASCII id characters (an id written against Chinese text)
+_WORDS = (re.compile(r"[^\s,:;'\"\[\]{}()<>|，。；：、（）【】「」]+"), re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*"))
+
+
+def _names_any(raw: bytes, needles: set[str]) -> bool:
+    """Whether ``raw`` holds one of ``needles`` as a word (trailing punctuation such as a full stop aside)."""
+    text = raw.decode("utf-8", "surrogateescape")
+    for pattern in _WORDS:
+        for match in pattern.finditer(text):
+            word = match.group()
+            if word in needles or word.rstrip(".-_/") in needles:
+                return True
+    return False
+
+
 def _own_changes(commit: Commit, per_parent: list[list[RawChange]]) -> list[RawChange]:
     """A commit's changes; for a merge, the paths that differ from every parent (listed against the first)."""
     if len(commit.parents) < 2:
@@ -134,9 +153,13 @@ class Git:
 
     def require_full_history(self) -> None:
         """History from a shallow clone would be silently wrong: refuse it."""
-        if not self.is_repository():
+        try:  # one call for both answers: a single-record question should not pay for several processes
+            answers = self.run("rev-parse", "--is-inside-work-tree", "--is-shallow-repository", check=False).split()
+        except GitError:
+            answers = []
+        if not answers or answers[0] != b"true":
             raise GitError(f"{self.root} is not in a git repository; history needs git (run 'git init' and commit)")
-        if self.run("rev-parse", "--is-shallow-repository").strip() == b"true":
+        if answers[1:2] == [b"true"]:
             raise GitError(
                 "this is a shallow clone, so its history is incomplete and the audit trail would be wrong. "
                 "Run 'git fetch --unshallow' (in GitHub Actions: actions/checkout with 'fetch-depth: 0')."
@@ -236,17 +259,72 @@ class Git:
             yield pending[0], _own_changes(*pending)
 
     def grep_files(self, needles: Iterable[str], *paths: str, revision: str | None = None) -> set[str]:
-        """Files under ``paths`` that contain any needle: in the working tree (tracked or not) or at a revision."""
-        # needles go through stdin (-f -), one per line: 125k ids would overflow the argument list
+        """Files under ``paths`` that contain any needle: in the working tree (tracked or not) or at a revision.
+
+        Up to :data:`GREP_NEEDLES` needles, one ``git grep`` whose needles
+        arrive on stdin (125k ids would overflow the argument list). git
+        tries each pattern on each line, so beyond that one pass over the
+        files reads each once and looks its words up in the set of needles
+        (a needle then matches as a whole word, as ids are written).
+        """
         lines = sorted({n for n in needles if n and "\n" not in n and "\0" not in n})
         if not lines:
             return set()
+        if len(lines) > GREP_NEEDLES:
+            return self._files_naming(set(lines), paths, revision)
         args = ["grep", "-l", "-z", "-F", "--no-color", "-f", "-"] + ([] if revision else ["--untracked"])
         stdin = "\n".join(lines).encode("utf-8", "surrogateescape") + b"\n"
         out = self.run(*args, *([revision] if revision else []), "--", *paths, check=False, input=stdin)
         found = {_decode(p) for p in out.split(b"\0") if p}
         if revision:
             found = {p.split(":", 1)[1] if ":" in p else p for p in found}
+        return found
+
+    def working_files(self, *paths: str) -> list[tuple[str, str | None]] | None:
+        """Every file under ``paths`` in the working tree as git sees it, with the index mode where it is clean.
+
+        Tracked files (less those deleted in the working tree) and untracked
+        ones not ignored, from ``git ls-files`` instead of walking folders: a
+        listing whose cost is git's, flat as the tree grows. The mode is None
+        for a file that differs from the index (edited, a type change) or is
+        untracked, whose entry the caller must look at itself. None when this
+        is not a git working tree.
+        """
+        try:
+            staged = self.run("ls-files", "-s", "-z", "--", *paths)
+            changed = self.run("diff-files", "--relative", "--name-only", "-z", "--", *paths)
+            others = self.run("ls-files", "-o", "-z", "--exclude-standard", "--", *paths)
+        except GitError:
+            return None
+        dirty = {_decode(p) for p in changed.split(b"\0") if p}
+        found: dict[str, str | None] = {}
+        for item in staged.split(b"\0"):
+            meta, _, raw = item.partition(b"\t")
+            parts = meta.split()
+            if len(parts) == 3:
+                path = _decode(raw)
+                found[path] = None if path in dirty else _decode(parts[0])
+        for raw in others.split(b"\0"):
+            if raw:
+                found[_decode(raw)] = None
+        return sorted(found.items())
+
+    def _files_naming(self, needles: set[str], paths: tuple[str, ...], revision: str | None) -> set[str]:
+        """One pass over the files under ``paths``: those holding a word that is one of ``needles``."""
+        found = set()
+        if revision is None:
+            listed = self.working_files(*paths) or []
+            for path, _mode in listed:
+                try:
+                    raw = fileio.read_regular(self.root / path, GREP_MAX_BYTES)
+                except (OSError, fileio.FileRefused):
+                    continue
+                if _names_any(raw, needles):
+                    found.add(path)
+            return found
+        for entry in self.tree_entries(revision, *paths):
+            if entry.regular and _names_any(self.blob(entry.sha) or b"", needles):
+                found.add(entry.path)
         return found
 
     def tree_entries(self, revision: str, *paths: str) -> list[TreeEntry]:
@@ -315,15 +393,6 @@ class Git:
         if prefix:
             raise GitError(f"the QMS root is the subfolder {prefix!r} of a git repository; history features need "
                            "qms.yml at the top of the repository")
-
-    def archive_to(self, revision: str, target: Path) -> None:
-        """Lay out the files of ``revision`` in ``target`` (no .git), to check a revision as a tree."""
-        import io
-        import tarfile
-
-        data = self.run("archive", "--format=tar", revision)
-        with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-            tar.extractall(target, filter="data")
 
     # -- blobs ---------------------------------------------------------------------------
     def blob(self, name: str) -> bytes | None:

@@ -62,7 +62,7 @@ class Version:
 class TrailEntry:
     version: Version
     changes: list[FieldChange]
-    data: Any  # the record as this commit left it (None if deleted or unreadable)
+    data: Any  # the record as this commit left it (None if deleted, yamlio.UNREADABLE if not valid YAML)
 
 
 def diff_fields(old: Any, new: Any, prefix: FieldPath = ()) -> list[FieldChange]:
@@ -146,7 +146,7 @@ class HistoryIndex:
         return None if sha is None else self.git.blob(sha)
 
     def data_of(self, sha: str | None) -> Any:
-        return _parse(self.blob(sha))
+        return yamlio.try_load(self.blob(sha))
 
     def trail(self, path: str) -> list[TrailEntry]:
         """A record's field-level changes, oldest first; replaying them rebuilds each version."""
@@ -197,17 +197,7 @@ def changes_in_range(git: Git, from_rev: str, to_rev: str = "HEAD") -> Iterator[
 
 def version_at_revision(git: Git, revision: str, path: str) -> Any:
     """A file as it is at a revision (data, or None if absent)."""
-    return _parse(git.blob(f"{revision}:{path}"))
-
-
-def _parse(raw: bytes | None) -> Any:
-    """A version's data: None if the file is absent, MISSING if it cannot be read as YAML."""
-    if raw is None:
-        return None
-    try:
-        return yamlio.loads(raw).data
-    except yamlio.YamlError:
-        return MISSING
+    return yamlio.try_load(git.blob(f"{revision}:{path}"))
 
 
 __all__ = [

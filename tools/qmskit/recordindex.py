@@ -187,9 +187,8 @@ class RecordIndex:
                         self.get(rid)
                 self._kinds_read.add(name)
             else:
-                needle = containing.encode("utf-8")
-                for rid, kind in self.files.items():
-                    if kind == name and rid not in self.facts and needle in self._raw(rid):
+                for rid in self._containing(name, containing):
+                    if rid not in self.facts:
                         self.get(rid)
         return sorted((f for f in self.facts.values() if f is not None and f.kind == name), key=lambda f: f.id)
 
@@ -243,6 +242,27 @@ class RecordIndex:
         if rid not in self._positions:  # only records with a problem get here: few, so kept
             self._positions[rid] = self._read(rid)
         return self._positions[rid]
+
+    def _containing(self, name: str, needle: str) -> list[str]:
+        """Ids of the records of kind ``name`` whose file holds ``needle``.
+
+        In a git working tree one ``git grep`` answers (flat as the
+        repository grows); elsewhere (a revision laid out in part) each file
+        of the kind is read.
+        """
+        if (self.root / ".git").exists():
+            from .git import Git, GitError
+
+            try:
+                with Git(self.root) as git:
+                    paths = git.grep_files([needle], f"records/{name}")
+            except GitError:
+                paths = None
+            if paths is not None:
+                ids = {p.rsplit("/", 1)[-1].removesuffix(".yaml") for p in paths if p.endswith(".yaml")}
+                return [rid for rid in ids if self.files.get(rid) == name]
+        raw = needle.encode("utf-8")
+        return [rid for rid, kind in self.files.items() if kind == name and raw in self._raw(rid)]
 
     def _raw(self, rid: str) -> bytes:
         try:

@@ -6,12 +6,14 @@ pull-request comment never carries personal data.
 """
 from __future__ import annotations
 
+import glob
+import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from . import fileio, yamlio
-from .checks.changes import ChangeSet, record_id
+from .changeset import ChangeSet, record_id
 from .git import Git
 from .history import MISSING, FieldChange, FieldPath, HistoryIndex, Version, diff_fields
 from .issues import QmsError
@@ -26,10 +28,13 @@ Confidential = tuple[str, ...] | None  # a form's confidential fields; None: no 
 
 def find_record(repo: Repository, rid: str) -> tuple[str, Kind | None]:
     """Where record ``rid`` is and its kind; a link or a linked folder is not followed."""
-    found = [rf for rf in repo.record_files() if rf.id == rid and rf.path.endswith(".yaml") and rf.path.count("/") == 2]
+    records = repo.root / "records"
+    found = [] if "/" in rid or rid.startswith(".") or os.path.islink(records) else sorted(
+        p for p in records.glob(f"*/{glob.escape(rid)}.yaml")
+        if not os.path.islink(p.parent) and not p.parent.name.startswith(".") and fileio.entry_problem(p) is None)
     if not found:
         raise QmsError(f"no record {rid!r} in records/; ids are file names, e.g. NCR-2026-0007")
-    return found[0].path, repo.registry.get(found[0].kind)
+    return repo.rel(found[0]), repo.registry.get(found[0].parent.name)
 
 
 def find_document(repo: Repository, doc_id: str) -> str:
@@ -42,6 +47,8 @@ def find_document(repo: Repository, doc_id: str) -> str:
 def format_value(value: Any, limit: int = 80) -> str:
     if value is MISSING:
         return "—"
+    if value is yamlio.UNREADABLE:
+        return "(not valid YAML)"
     text = value if isinstance(value, str) else yamlio.dump_scalar(value)
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -54,7 +61,7 @@ def shown_value(field: FieldPath, value: Any, confidential: Confidential) -> Any
     (an unreadable or odd version of the file) and any value of a record no
     form describes are not shown at all.
     """
-    if value is MISSING or value is None or value in ("", [], {}):
+    if value is MISSING or value is None or value is yamlio.UNREADABLE or value in ("", [], {}):
         return value
     if confidential is None:
         return CONFIDENTIAL

@@ -384,14 +384,35 @@ def load_markdown(raw: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, max_depth: 
     return MarkdownFile(loaded, body, body_line)
 
 
-def try_load(raw: bytes | None) -> Any:
-    """The data of a file's bytes, or None when absent or not valid YAML (for history, not checking)."""
+class _Unreadable:
+    """A file that is there but cannot be read as YAML: neither absent (None) nor any value it could hold."""
+
+    def __repr__(self) -> str:
+        return "(unreadable YAML)"
+
+    def __reduce__(self) -> str:
+        return "UNREADABLE"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+UNREADABLE: Any = _Unreadable()
+
+
+def try_load(raw: bytes | None, *, max_bytes: int = DEFAULT_MAX_BYTES, max_depth: int = DEFAULT_MAX_DEPTH) -> Any:
+    """The data of a file's or blob's bytes: None when absent, :data:`UNREADABLE` when not valid YAML.
+
+    The one reader of a YAML blob for history, trails and change summaries
+    (checking uses :func:`loads`, which says why): every caller tells an
+    unreadable version apart from a deleted one the same way.
+    """
     if raw is None:
         return None
     try:
-        return loads(raw).data
+        return loads(raw, max_bytes=max_bytes, max_depth=max_depth).data
     except YamlError:
-        return None
+        return UNREADABLE
 
 
 def read_front_matter(raw: bytes | None) -> tuple[dict[str, Any] | None, str]:

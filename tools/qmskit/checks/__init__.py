@@ -15,6 +15,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..documents import Organization
 from ..issues import Issue, Severity
@@ -27,6 +28,9 @@ from .jsonschema_drift import check_json_schemas
 from .plans import check_plans
 from .records import check_record_file, check_record_folders
 from .references import Index, check_references, check_unique_ids
+
+if TYPE_CHECKING:
+    from ..cache import ResultCache
 
 PARALLEL_THRESHOLD = 2000
 CHUNK = 400
@@ -115,37 +119,88 @@ def _fact(rf: RecordFile, registry: Registry, facts: RecordIndex) -> Fact | None
 _WORKER: tuple[Path, Registry, Config, Index, RecordIndex] | None = None
 
 
-def _check_chunk(chunk: list[tuple[str, str, str]]) -> tuple[list[Issue], list[Fact]]:
+def _check_chunk(chunk: list[tuple[str, str, str]]) -> list[tuple[str, list[Issue], Fact | None]]:
+    """A worker's share: each record's path, issues and fact (nothing else of the parsed record comes back)."""
     assert _WORKER is not None
     root, registry, config, index, facts = _WORKER
-    issues: list[Issue] = []
-    kept: list[Fact] = []
+    results = []
     for path, kind, record_id in chunk:
         rf = RecordFile(path, kind, record_id)
-        issues.extend(check_one(rf, root, registry, config, index))
-        fact = _fact(rf, registry, facts)
-        if fact is not None:
-            kept.append(fact)
-    return issues, kept
+        results.append((path, check_one(rf, root, registry, config, index), _fact(rf, registry, facts)))
+    return results
+
+
+def _record_cache(repo: Repository, index: Index) -> tuple[ResultCache | None, dict[str, str]]:
+    """The cache of per-record results for this repository's rules and ids, and the blob id of each clean record.
+
+    What a record's result depends on besides its own bytes goes into the
+    digest: the engine, the form modules, ``qms.yml`` and every name a
+    reference may point at (adding a record or a role therefore starts a new cache).
+    """
+    from ..cache import ResultCache, clean_blob_ids, digest_of, engine_digest, folder_digest
+
+    rules = digest_of(
+        engine_digest(), folder_digest(repo.root / "schemas"), repo.config.model_dump_json(),
+        sorted(index.documents.items()), sorted(index.roles), sorted(index.departments), sorted(index.records.items()),
+    )
+    cache = ResultCache(repo.root, "records", rules)
+    return (cache, clean_blob_ids(repo.root, "records")) if cache.enabled else (None, {})
 
 
 def _check_records(
     repo: Repository, record_files: list[RecordFile], index: Index, facts: RecordIndex, jobs: int,
-    progress: Progress | None,
+    progress: Progress | None, use_cache: bool = False,
 ) -> list[Issue]:
-    """The per-record rules; the valid records' facts go into ``facts`` for the rules across records."""
+    """The per-record rules; the valid records' facts go into ``facts`` for the rules across records.
+
+    With ``use_cache`` (the full check of a working tree), a record whose
+    bytes are git's blob, under the same rules, takes its issues and fact
+    from the last run instead of being parsed again.
+    """
+    cache, blobs = _record_cache(repo, index) if use_cache else (None, {})
+    issues: list[Issue] = []
+    todo = record_files
+    if cache is not None:
+        todo = []
+        for rf in record_files:
+            hit = cache.get(f"{rf.path}\0{blobs[rf.path]}") if rf.path in blobs else None
+            if hit is None:
+                todo.append(rf)
+                continue
+            found, fact = hit
+            issues.extend(found)
+            if fact is not None:
+                facts.add(fact)
+    issues.extend(_run_records(repo, todo, index, facts, jobs, progress, cache, blobs))
+    if cache is not None:
+        cache.keep_only(f"{path}\0{blob}" for path, blob in blobs.items())
+        cache.save()
+    return issues
+
+
+def _run_records(
+    repo: Repository, record_files: list[RecordFile], index: Index, facts: RecordIndex, jobs: int,
+    progress: Progress | None, cache: ResultCache | None, blobs: dict[str, str],
+) -> list[Issue]:
+    """Check ``record_files`` in this process or, for many, in forked workers; each result into ``cache`` too."""
     global _WORKER
     registry, config = repo.registry, repo.config
     total = len(record_files)
+
+    def keep(path: str, found: list[Issue], fact: Fact | None) -> None:
+        if fact is not None:
+            facts.add(fact)
+        if cache is not None and path in blobs:
+            cache.put(f"{path}\0{blobs[path]}", (found, fact))
+
     if jobs <= 1 or total < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
         issues: list[Issue] = []
         for n, rf in enumerate(record_files, 1):
-            issues.extend(check_one(rf, repo.root, registry, config, index))
-            fact = _fact(rf, registry, facts)
-            if fact is not None:
-                facts.add(fact)
+            found = check_one(rf, repo.root, registry, config, index)
+            issues.extend(found)
+            keep(rf.path, found, _fact(rf, registry, facts))
             rf.data = rf.record = rf.loaded = None  # the fact is all that is kept
-            if progress and n % 1000 == 0:
+            if progress and (n % 1000 == 0 or n == total):
                 progress(n, total)
         return issues
     _WORKER = (repo.root, registry, config, index, facts)
@@ -156,10 +211,10 @@ def _check_records(
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             done = 0
-            for found, kept in pool.imap(_check_chunk, chunks):
-                issues.extend(found)
-                for fact in kept:
-                    facts.add(fact)
+            for results in pool.imap(_check_chunk, chunks):
+                for path, found, fact in results:
+                    issues.extend(found)
+                    keep(path, found, fact)
                 done += CHUNK
                 if progress:
                     progress(min(done, total), total)
@@ -197,17 +252,36 @@ def check_repository(
     issues.extend(check_standards(repo, docs))
     issues.extend(check_form_procedures(registry, set(index.documents)))
     if not untrusted_forms:
-        issues.extend(check_json_schemas(repo.root, registry))
+        issues.extend(_json_schemas(repo, registry, cached=type(repo) is Repository))
     issues.extend(check_plans(repo.root, registry, index))
     issues.extend(check_unique_ids(record_files, {df.doc.id: df.path for df in docs if df.doc}))
     issues.extend(check_record_folders(record_files, registry))
     to_check = record_files if only is None else [rf for rf in record_files if rf.path in only]
     plan = plan_for(repo)
     facts = lazy_index(repo, plan, index.records, complete=only is None)
-    issues.extend(_check_records(repo, to_check, index, facts, jobs or os.cpu_count() or 1, progress))
+    use_cache = only is None and not untrusted_forms and type(repo) is Repository
+    issues.extend(_check_records(repo, to_check, index, facts, jobs or os.cpu_count() or 1, progress, use_cache))
     issues.extend(_cross(facts, plan, to_check, as_of, loaded.organization))
     issues = sorted(set(issues))
     return CheckResult(issues, len(to_check), sum(1 for d in docs if d.doc), len(registry.kinds))
+
+
+def _json_schemas(repo: Repository, registry: Registry, cached: bool) -> list[Issue]:
+    """The exported JSON Schemas against the forms; the answer kept while neither they nor the engine change."""
+    if not cached:
+        return check_json_schemas(repo.root, registry)
+    from ..cache import ResultCache, digest_of, engine_digest, folder_digest
+
+    json_dir = repo.root / "schemas" / "json"
+    key = digest_of(engine_digest(), folder_digest(repo.root / "schemas"), folder_digest(json_dir, "*"),
+                    os.path.islink(json_dir))
+    cache = ResultCache(repo.root, "json-schemas", key)
+    found = cache.get("issues")
+    if found is None:
+        found = check_json_schemas(repo.root, registry)
+        cache.put("issues", found)
+        cache.save()
+    return list(found)
 
 
 def _cross(

@@ -11,66 +11,19 @@ loosens a workflow or raises a limit is judged by the rules it replaces.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .. import fileio, yamlio
+from ..changeset import GLOBAL_PATHS, ChangeSet, collect, kind_of, record_id
 from ..forms import Amendment, Nonconformity
 from ..git import Git, RawChange
 from ..issues import Issue
 from ..messages import text
-from ..registry import Kind, Registry
+from ..registry import Kind
 from .sides import BaseRules, HeadFiles
 
-# Changes here can affect every record, so the change is checked in full.
-GLOBAL_PATHS = ("schemas/", "manual/organization.yml", "manual/objectives.yml", "manual/schedule.yml", "qms.yml")
-
-
-@dataclass
-class ChangeSet:
-    """What a pull request changes, and what the target branch did meanwhile."""
-
-    merge_base: str
-    base_tip: str
-    head: str | None  # None: the working tree
-    changes: list[RawChange]
-    base_new_ids: dict[str, str] = field(default_factory=dict)  # id -> path added on the base since the merge base
-
-    @property
-    def record_changes(self) -> list[RawChange]:
-        return [c for c in self.changes if c.path.startswith("records/") or (c.old_path or "").startswith("records/")]
-
-    def touches_everything(self) -> bool:
-        return any(c.path.startswith(GLOBAL_PATHS) or (c.old_path or "").startswith(GLOBAL_PATHS) for c in self.changes)
-
-    def paths(self) -> set[str]:
-        """Every path the change adds, modifies, deletes or renames (both names of a rename)."""
-        return {c.path for c in self.changes} | {c.old_path for c in self.changes if c.old_path}
-
-
-def record_id(path: str) -> str:
-    return PurePosixPath(path).stem
-
-
-def kind_of(registry: Registry, path: str) -> Kind | None:
-    """The kind of ``records/<kind>/<ID>.yaml``, if that is a form."""
-    parts = PurePosixPath(path).parts
-    return registry.get(parts[1]) if len(parts) == 3 and parts[0] == "records" else None
-
-
-def collect(git: Git, base: str, head: str | None) -> ChangeSet:
-    git.require_full_history()
-    base_tip = git.rev(base)
-    head_sha = git.rev(head) if head else git.rev("HEAD")
-    merge_base = git.merge_base(base_tip, head_sha)
-    changes = git.diff(merge_base, head_sha if head else None)
-    base_new: dict[str, str] = {}
-    if any(c.status == "A" and c.path.startswith("records/") for c in changes) and base_tip != merge_base:
-        # what the target branch added meanwhile: one diff, not two full tree listings
-        added = [c.path for c in git.diff(merge_base, base_tip, "records") if c.status == "A"]
-        base_new = {record_id(p): p for p in added if p.endswith(".yaml")}
-    return ChangeSet(merge_base, base_tip, head, changes, base_new)
+# ChangeSet, collect, kind_of, record_id and GLOBAL_PATHS live in qmskit.changeset; re-exported for the rules here.
 
 
 class Sides:

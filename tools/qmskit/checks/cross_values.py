@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -226,23 +227,45 @@ def _norm(value: Any) -> str:
 
 def _recurrences(run: Pass, kind: Kind, closure: Closure, fact: Fact) -> list[tuple[Fact, Fact, int]]:
     """(closed-effective record, later record of the same form and requirement, days after) within the window,
-    for the pairs ``fact`` is part of."""
+    for the pairs ``fact`` is part of.
+
+    Each group (one requirement) is sorted once by closing and by raising
+    day; a record then finds its pairs by bisection, so a form with
+    thousands of records of one requirement costs n log n, not n².
+    """
     assert closure.same and closure.within_days
     same = fact.get(closure.same)
     if same is None:
         return []
-    group = [f for f in _same_group(run, kind, closure, str(same)) if _norm(f.get(closure.same)) == _norm(same)]
+    closed_by_day, raised_by_day = _recurrence_days(run, kind, closure, str(same))
+    window = dt.timedelta(days=closure.within_days)
     found = []
-    for earlier in group:
-        closed = earlier.get(closure.closed)
-        if not isinstance(closed, dt.date) or not closed_effective(run, earlier, closure):
-            continue
-        for later in group:
-            raised = later.get(closure.raised)
-            if fact.id in (earlier.id, later.id) and later.id != earlier.id and isinstance(raised, dt.date) and \
-                    closed < raised <= closed + dt.timedelta(days=closure.within_days):
-                found.append((earlier, later, (raised - closed).days))
+    closed = fact.get(closure.closed)
+    if isinstance(closed, dt.date) and closed_effective(run, fact, closure):  # fact as the earlier record
+        days = [d for d, _ in raised_by_day]
+        for raised, later in raised_by_day[bisect_right(days, closed):bisect_right(days, closed + window)]:
+            if later.id != fact.id:
+                found.append((fact, later, (raised - closed).days))
+    raised = fact.get(closure.raised)
+    if isinstance(raised, dt.date):  # fact as the later record: closed in [raised - window, raised)
+        days = [d for d, _ in closed_by_day]
+        for day, earlier in closed_by_day[bisect_left(days, raised - window):bisect_left(days, raised)]:
+            if earlier.id != fact.id:
+                found.append((earlier, fact, (raised - day).days))
     return sorted(found, key=lambda t: (t[1].id, t[0].id))
+
+
+def _recurrence_days(run: Pass, kind: Kind, closure: Closure,
+                     same: str) -> tuple[list[tuple[dt.date, Fact]], list[tuple[dt.date, Fact]]]:
+    """The group of one requirement: its closed-effective records by closing day, and all by raising day."""
+    key = ("recurrence", kind.name, _norm(same))
+    if key not in run.cache:
+        group = [f for f in _same_group(run, kind, closure, same) if _norm(f.get(closure.same)) == _norm(same)]
+        closed = [(d, f) for f in group
+                  if isinstance(d := f.get(closure.closed), dt.date) and closed_effective(run, f, closure)]
+        raised = [(d, f) for f in group if isinstance(d := f.get(closure.raised), dt.date)]
+        run.cache[key] = (sorted(closed, key=lambda t: (t[0], t[1].id)), sorted(raised, key=lambda t: (t[0], t[1].id)))
+    return run.cache[key]
 
 
 def _same_group(run: Pass, kind: Kind, closure: Closure, same: str) -> list[Fact]:

@@ -11,6 +11,7 @@ symlink or submodule is reported, never followed or laid out.
 from __future__ import annotations
 
 from collections.abc import Iterable
+import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -87,19 +88,49 @@ class JudgedRepository(Repository):
         self.config = base.config
         self._base_registry = base.registry
         self._listing = listing
+        self._files: list[RecordFile] | None = None
 
     @property  # type: ignore[override]
     def registry(self) -> Registry:
         return self._base_registry
 
     def record_files(self) -> list[RecordFile]:
+        """The head's record files, listed once per check (the rules and the closure pass both ask)."""
+        if self._files is None:
+            self._files = self._list_records()
+        return [RecordFile(rf.path, rf.kind, rf.id, entry=rf.entry) for rf in self._files]
+
+    def _list_records(self) -> list[RecordFile]:
         if self._listing is None:
-            return super().record_files()
+            return self._working_records() or super().record_files()
         found = []
         for path in sorted(self._listing):
             folder, _, name = path[len("records/"):].rpartition("/")
             stem = name.rsplit(".", 1)[0] if "." in name[1:] else name
             found.append(RecordFile(path, folder, stem))
+        return found
+
+
+    def _working_records(self) -> list[RecordFile] | None:
+        """The working tree's records/ from ``git ls-files`` (one pass, no folder walk); None outside git.
+
+        An entry git holds as a link or submodule, and any file that differs
+        from the index or is untracked, is looked at with one ``lstat`` so
+        that a link put in place of a record is listed as such, as the walk would.
+        """
+        if not (self.root / ".git").exists() or os.path.islink(self.root / "records"):
+            return None
+        listed = Git(self.root).working_files("records")
+        if listed is None:
+            return None
+        found = []
+        for path, mode in listed:
+            if not os.path.lexists(os.path.join(self.root, path)):
+                continue  # deleted in the working tree (staged or not)
+            folder, _, name = path[len("records/"):].rpartition("/")
+            stem = name.rsplit(".", 1)[0] if "." in name[1:] else name
+            odd = None if mode in ("100644", "100755") else fileio.entry_problem(os.path.join(self.root, path))
+            found.append(RecordFile(path, folder, stem, entry=odd))
         return found
 
 

@@ -1,0 +1,135 @@
+"""A warm ``qms check`` reuses the last results of unchanged records, and never over a changed file."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import TODAY, GitRepo, write
+
+import qmskit.checks as checks
+from qmskit import Repository, check_repository
+from qmskit.issues import Issue
+
+YEAR = TODAY.year
+NCR2 = f"records/nonconformity/NCR-{YEAR}-0002.yaml"
+CA1 = f"records/corrective_action/CA-{YEAR}-0001.yaml"
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths of the records actually parsed and validated (not taken from the cache)."""
+    seen: list[str] = []
+    real = checks.check_one
+
+    def spy(rf, *args):  # type: ignore[no-untyped-def]
+        seen.append(rf.path)
+        return real(rf, *args)
+
+    monkeypatch.setattr(checks, "check_one", spy)
+    return seen
+
+
+def check(root: Path) -> list[Issue]:
+    return check_repository(Repository(root), TODAY, jobs=1).issues
+
+
+def records(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in (root / "records").rglob("*.yaml")}
+
+
+def test_warm_check_reads_no_record_and_says_the_same(git_repo: GitRepo, counted: list[str]) -> None:
+    write(git_repo.root / CA1, (git_repo.root / CA1).read_text(encoding="utf-8").replace(
+        f"nonconformity: NCR-{YEAR}-0001", f"nonconformity: NCR-{YEAR}-0099"))
+    git_repo.commit("a broken reference, committed")
+    cold = check(git_repo.root)
+    assert set(counted) == records(git_repo.root)
+    assert [i.rule for i in cold if i.path == CA1] == ["ref-record"]
+    assert len(list((git_repo.root / ".git/qms-cache").glob("records-*.pickle"))) == 1
+    counted.clear()
+    warm = check(git_repo.root)
+    assert counted == [] and warm == cold
+
+
+def test_an_edited_file_is_checked_again_the_others_are_not(git_repo: GitRepo, counted: list[str]) -> None:
+    check(git_repo.root)
+    counted.clear()
+    path = git_repo.root / NCR2
+    path.write_text(path.read_text(encoding="utf-8").replace("status: open", "status: bogus"), encoding="utf-8")
+    issues = check(git_repo.root)
+    assert counted == [NCR2]
+    assert any(i.path == NCR2 and i.rule == "record-status" for i in issues)
+
+
+def test_an_untracked_record_is_never_taken_from_the_cache(git_repo: GitRepo, counted: list[str]) -> None:
+    check(git_repo.root)
+    text = (git_repo.root / NCR2).read_text(encoding="utf-8")
+    new = f"records/nonconformity/NCR-{YEAR}-0003.yaml"
+    write(git_repo.root / new, text.replace(f"NCR-{YEAR}-0002", f"NCR-{YEAR}-0003"))
+    counted.clear()
+    check(git_repo.root)
+    # a new id changes what references may name, so every record is judged again, the new one included
+    assert set(counted) == records(git_repo.root) and new in counted
+
+
+def test_a_new_record_resolves_references_cached_as_broken(git_repo: GitRepo) -> None:
+    ca = (git_repo.root / CA1).read_text(encoding="utf-8")
+    write(git_repo.root / CA1, ca.replace(f"nonconformity: NCR-{YEAR}-0001", f"nonconformity: NCR-{YEAR}-0003"))
+    git_repo.commit("names a nonconformity not yet written")
+    assert any(i.path == CA1 and i.rule == "ref-record" for i in check(git_repo.root))
+    text = (git_repo.root / NCR2).read_text(encoding="utf-8")
+    write(git_repo.root / f"records/nonconformity/NCR-{YEAR}-0003.yaml", text.replace(f"NCR-{YEAR}-0002", f"NCR-{YEAR}-0003"))
+    assert not any(i.path == CA1 and i.rule == "ref-record" for i in check(git_repo.root))
+
+
+def test_a_changed_form_module_empties_the_cache(git_repo: GitRepo, counted: list[str]) -> None:
+    check(git_repo.root)
+    counted.clear()
+    form = sorted((git_repo.root / "schemas").glob("*.py"))[0]
+    form.write_text(form.read_text(encoding="utf-8") + "\n# a comment is a change too\n", encoding="utf-8")
+    check(git_repo.root)
+    assert set(counted) == records(git_repo.root)
+
+
+def test_deleting_or_spoiling_the_cache_is_safe(git_repo: GitRepo, counted: list[str]) -> None:
+    cold = check(git_repo.root)
+    cache = git_repo.root / ".git/qms-cache"
+    spoilt = list(cache.glob("records-*.pickle"))
+    assert spoilt
+    for path in spoilt:
+        path.write_bytes(b"not a pickle at all")
+    counted.clear()
+    assert check(git_repo.root) == cold and set(counted) == records(git_repo.root)
+    shutil.rmtree(cache)
+    counted.clear()
+    assert check(git_repo.root) == cold and set(counted) == records(git_repo.root)
+
+
+def test_qms_cache_0_bypasses_it(git_repo: GitRepo, counted: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QMS_CACHE", "0")
+    check(git_repo.root)
+    counted.clear()
+    check(git_repo.root)
+    assert set(counted) == records(git_repo.root)
+    assert not list((git_repo.root / ".git").glob("qms-cache/records-*"))
+
+
+def test_a_qms_in_a_subfolder_is_cached_apart_and_sees_its_edits(tmp_path: Path, repo: Path,
+                                                                  counted: list[str]) -> None:
+    outer = tmp_path / "outer"
+    shutil.move(str(repo), outer / "qms") if outer.mkdir() is None else None
+    g = GitRepo(outer)
+    g.commit("a QMS in a subfolder")
+    root = outer / "qms"
+    check(root)
+    path = root / NCR2
+    path.write_text(path.read_text(encoding="utf-8").replace("status: open", "status: bogus"), encoding="utf-8")
+    counted.clear()
+    issues = check(root)
+    assert counted == [NCR2] and any(i.path == NCR2 and i.rule == "record-status" for i in issues)
+
+
+def test_outside_git_there_is_no_cache(repo: Path, counted: list[str]) -> None:
+    first = check(repo)
+    counted.clear()
+    assert check(repo) == first and set(counted) == records(repo)

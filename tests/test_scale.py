@@ -1,0 +1,85 @@
+"""What keeps large repositories workable, checked for behaviour (timings live in bench/, not here)."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import TODAY, GitRepo, write
+
+from qmskit.checks.sides import BaseRules, JudgedRepository
+from qmskit.git import Git
+from qmskit.history import HistoryIndex
+from qmskit.render.markdown import render
+from qmskit.repository import Repository
+from qmskit.trail import find_record, record_report
+
+YEAR = TODAY.year
+NCR2 = f"records/nonconformity/NCR-{YEAR}-0002.yaml"
+TOOLS = str(Path(__file__).resolve().parents[1] / "tools")
+
+
+def test_importing_the_package_and_asking_for_help_load_no_checks() -> None:
+    code = ("import sys, qmskit, qmskit.cli\n"
+            "try:\n    qmskit.cli.main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('pydantic', 'qmskit.checks', 'qmskit.forms', 'yaml', 'mkdocs', 'jieba', "
+            "'matplotlib', 'docx') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": TOOLS}, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_public_names_still_come_from_the_package() -> None:
+    import qmskit
+
+    assert qmskit.Repository is Repository
+    assert qmskit.Nonconformity.__module__ == "qmskit.forms"
+    assert "check_repository" in dir(qmskit)
+
+
+def test_many_ids_reach_git_grep_without_an_argument_list(git_repo: GitRepo) -> None:
+    # 150,000 needles (several MB) would overflow any command line; they go through stdin
+    needles = [f"NCR-{YEAR}-{n:06d}" for n in range(150_000)] + [f"NCR-{YEAR}-0001"]
+    with Git(git_repo.root) as git:
+        found = git.grep_files(needles, "records")
+    expected = {p.relative_to(git_repo.root).as_posix() for p in (git_repo.root / "records").rglob("*.yaml")
+                if f"NCR-{YEAR}-0001" in p.read_text(encoding="utf-8")}
+    assert found == expected and expected
+    write(git_repo.root / "records/complaint/note.yaml", f"text: 见NCR-{YEAR}-0002。\n")  # an id against Chinese text
+    with Git(git_repo.root) as git:
+        assert "records/complaint/note.yaml" in git.grep_files(needles + [f"NCR-{YEAR}-0002"], "records")
+        git_repo.commit("note")
+        at_head = git.grep_files(needles + [f"NCR-{YEAR}-0002"], "records", revision="HEAD")
+        assert "records/complaint/note.yaml" in at_head and expected <= at_head
+
+
+def test_the_git_listing_of_records_matches_the_folder_walk(git_repo: GitRepo) -> None:
+    root = git_repo.root
+    write(root / f"records/complaint/CMP-{YEAR}-0009.yaml", "id: x\n")  # untracked
+    (root / f"records/complaint/CMP-{YEAR}-0001.yaml").unlink()  # deleted, not committed
+    (root / NCR2).unlink()
+    os.symlink("/etc/hostname", root / NCR2)  # a tracked record replaced by a link
+    write(root / "records/.hidden/x.yaml", "id: x\n")
+    walked = Repository(root).record_files()
+    judged = JudgedRepository(root, BaseRules("HEAD", Repository(root).config, Repository(root).registry, {}))
+    listed = judged.record_files()
+    assert [(r.path, r.kind, r.id, r.entry) for r in listed] == [(r.path, r.kind, r.id, r.entry) for r in walked]
+    assert next(r for r in listed if r.path == NCR2).entry  # the link is named, never followed
+
+
+def test_show_from_a_path_limited_log_equals_show_from_the_whole_history(git_repo: GitRepo) -> None:
+    git_repo.edit(NCR2, "status: open", "status: analysis\nroot_cause: 未核对版本。")
+    git_repo.commit("分析", "李娜", "2026-02-01T10:00:00+08:00")
+    write(git_repo.root / "records/complaint/other.yaml", "id: other\n")
+    git_repo.commit("another file", "王芳", "2026-02-02T10:00:00+08:00")
+    repo = Repository(git_repo.root)
+    rid = f"NCR-{YEAR}-0002"
+    path, kind = find_record(repo, rid)
+    assert path == NCR2 and kind is not None and kind.name == "nonconformity"
+    with Git(git_repo.root) as git:
+        whole = render(record_report(repo, HistoryIndex(git), rid))
+        single = HistoryIndex(git, paths=(path,))
+        limited = render(record_report(repo, single, rid))
+    assert limited == whole and "李娜" in limited
+    assert len(single.commits) == 2  # only the commits that touched it

@@ -1,0 +1,165 @@
+"""A cache of per-file check results, keyed by what decides them: the file's git blob id and the rules.
+
+A warm ``qms check`` with nothing changed should not parse and validate
+100,000 records again. An entry is found only under the blob id git holds
+for the file *and* a digest of everything else its result depends on (the
+engine's own code, the form modules, ``qms.yml``'s limits, and whatever the
+caller adds, such as the ids references may point at). A file that differs
+from git's index (edited, deleted, untracked, or merely touched) has no blob
+id here and is checked afresh: the cache is never trusted over a changed
+file.
+
+It lives in git's own folder (``.git/qms-cache/``), is never committed, and is
+safe to delete at any time; outside a git repository there is no cache. Set
+``QMS_CACHE=0`` to bypass it. The file is a pickle: it is read only from the
+repository's own ``.git`` folder, which anyone able to write could already
+fill with hooks that run on every commit.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+FOLDER = "qms-cache"
+FORMAT = 1  # bump when the shape of stored entries changes
+
+
+def _git(root: Path, *args: str) -> bytes | None:
+    """git's answer, or None when git cannot answer (not a repository, no git): then there is simply no cache."""
+    from .git import Git, GitError
+
+    try:
+        return Git(root).run(*args)
+    except GitError:
+        return None
+
+
+def engine_digest() -> str:
+    """A digest of qmskit's own Python source: a new engine (even an uncommitted edit) never reads old results."""
+    package = Path(__file__).parent
+    digest = hashlib.sha256(str(FORMAT).encode())
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def folder_digest(folder: Path, pattern: str = "*.py") -> str:
+    """A digest of the files in ``folder`` matching ``pattern`` (the form modules), names and contents."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob(pattern)) if folder.is_dir() else []:
+        digest.update(path.name.encode("utf-8", "surrogateescape") + (b"\1link" if path.is_symlink() else b"\0"))
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"\1unreadable")
+    return digest.hexdigest()
+
+
+def digest_of(*parts: Any) -> str:
+    """A stable digest of plain values (strings, numbers, sorted collections)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(repr(part).encode("utf-8", "surrogateescape") + b"\0")
+    return digest.hexdigest()
+
+
+def clean_blob_ids(root: Path, *paths: str) -> dict[str, str]:
+    """Path → blob id of every tracked file under ``paths`` whose working-tree content is the index's.
+
+    ``git ls-files -s`` gives the index's blob ids; ``git diff-files`` names
+    every file that differs from them (edited, deleted, a type change, or
+    only touched since the index was written), and those are left out.
+    Two git calls whatever the size; an empty answer outside git.
+    """
+    staged = _git(root, "ls-files", "-s", "-z", "--", *paths)
+    changed = _git(root, "diff-files", "--relative", "--name-only", "-z", "--", *paths)  # relative, as ls-files
+    if staged is None or changed is None:
+        return {}
+    dirty = {p.decode("utf-8", "surrogateescape") for p in changed.split(b"\0") if p}
+    found: dict[str, str] = {}
+    for item in staged.split(b"\0"):
+        meta, _, path = item.partition(b"\t")
+        parts = meta.split()
+        if len(parts) != 3 or parts[0] not in (b"100644", b"100755") or parts[2] != b"0":
+            continue  # a link, a submodule or a conflicted entry: never cached
+        name = path.decode("utf-8", "surrogateescape")
+        if name not in dirty:
+            found[name] = parts[1].decode()
+    return found
+
+
+class ResultCache:
+    """One namespace of results (e.g. records) under one digest of the rules; loaded once, saved once."""
+
+    def __init__(self, root: Path, namespace: str, rules_digest: str) -> None:
+        self.path: Path | None = None
+        self.entries: dict[str, Any] = {}
+        self.hits = 0
+        self._dirty = False
+        if os.environ.get("QMS_CACHE", "1") == "0":
+            return
+        git_dir = _git(root, "rev-parse", "--absolute-git-dir")
+        if not git_dir:
+            return
+        # one file per QMS folder: two QMS in one git repository do not share (or spoil) each other's results
+        where = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:12]
+        self.path = Path(git_dir.decode().strip()) / FOLDER / f"{namespace}-{where}.pickle"
+        self.digest = rules_digest
+        self.entries = self._load()
+
+    @property
+    def enabled(self) -> bool:
+        return self.path is not None
+
+    def _load(self) -> dict[str, Any]:
+        assert self.path is not None
+        try:
+            with open(self.path, "rb") as handle:
+                stored = pickle.load(handle)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
+            return {}  # absent, partial or from another engine: start again
+        if not isinstance(stored, tuple) or len(stored) != 2 or stored[0] != self.digest or not isinstance(stored[1], dict):
+            return {}  # other rules: nothing in it can be trusted
+        return stored[1]
+
+    def get(self, blob: str | None) -> Any:
+        if blob is None or self.path is None:
+            return None
+        value = self.entries.get(blob)
+        if value is not None:
+            self.hits += 1
+        return value
+
+    def put(self, blob: str | None, value: Any) -> None:
+        if blob is not None and self.path is not None:
+            self.entries[blob] = value
+            self._dirty = True
+
+    def keep_only(self, blobs: Iterable[str]) -> None:
+        """Forget entries of blobs no longer in the tree, so the file does not grow with history."""
+        wanted = set(blobs)
+        stale = [b for b in self.entries if b not in wanted]
+        for blob in stale:
+            del self.entries[blob]
+        self._dirty = self._dirty or bool(stale)
+
+    def save(self) -> None:
+        """Write atomically (a rename); a cache that cannot be written is simply not kept."""
+        if self.path is None or not self._dirty:
+            return
+        try:
+            self.path.parent.mkdir(exist_ok=True)
+            with tempfile.NamedTemporaryFile("wb", dir=self.path.parent, delete=False, suffix=".tmp") as handle:
+                pickle.dump((self.digest, self.entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(handle.name, self.path)
+        except OSError:
+            return
+
+
+__all__ = ["ResultCache", "clean_blob_ids", "digest_of", "engine_digest", "folder_digest"]
