@@ -59,22 +59,35 @@ def progress_line(stream: IO[str], label: Callable[[int, int], str], show: bool)
     if not show or not _is_terminal(stream):
         yield None
         return
-    state = {"shown": False, "last": 0.0}
+    state: dict[str, Any] = {"width": 0, "last": 0.0}
+    # NO_COLOR (or TERM=dumb) asks for no escape codes at all: the line is then blanked with spaces
+    escapes = not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+    def erase() -> str:
+        return "\r\x1b[K" if escapes else "\r" + " " * state["width"] + "\r"
 
     def update(done: int, total: int) -> None:
         now = time.monotonic()
         if done < total and now - state["last"] < 0.1:
             return
-        state["last"], state["shown"] = now, True
-        stream.write("\r\x1b[K" + label(done, total))
+        line = label(done, total)
+        stream.write(erase() + line)
+        state["last"], state["width"] = now, max(state["width"], display_width(line))
         stream.flush()
 
     try:
         yield update
     finally:
-        if state["shown"]:
-            stream.write("\r\x1b[K")
+        if state["width"]:
+            stream.write(erase())
             stream.flush()
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes on a terminal: two for a Chinese character."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _plain(text: str) -> str:
