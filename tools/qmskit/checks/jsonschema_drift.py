@@ -13,7 +13,7 @@ from pathlib import Path
 from .. import fileio
 from ..issues import Issue
 from ..registry import Registry
-from ..schema_export import JSON_DIR, json_schema, render, schema_path
+from ..schema_export import JSON_DIR, file_schema_path, file_schemas, json_schema, render, schema_path
 
 MAX_SCHEMA_BYTES = 4 * 1024 * 1024
 
@@ -25,12 +25,14 @@ def check_json_schemas(root: Path, registry: Registry) -> list[Issue]:
     issues = []
     for kind in registry.kinds.values():
         issues.extend(_check_one(root, kind.name, render(json_schema(kind)), kind.module_path))
+    for name, schema in file_schemas().items():
+        issues.extend(_check_one(root, name, render(schema), "qmskit", file_schema_path(root, name)))
     issues.extend(_orphans(root, registry))
     return issues
 
 
-def _check_one(root: Path, name: str, expected: str, module_path: str) -> list[Issue]:
-    path = schema_path(root, name)
+def _check_one(root: Path, name: str, expected: str, module_path: str, path: Path | None = None) -> list[Issue]:
+    path = path or schema_path(root, name)
     rel = path.relative_to(root).as_posix()
     if not os.path.lexists(path):
         return [Issue(rel, 1, 1, "schema-json-missing", f"no JSON Schema for {name}; run 'qms schema export'")]
