@@ -160,7 +160,7 @@ def _int_from_integral_number(value: Any) -> Any:
 Date = Annotated[dt.date, BeforeValidator(_date_from_iso_text), Strict()]
 """A calendar date: a YAML date (``2026-01-02``) or the same text quoted; JSON Schema ``format: date``."""
 Text = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, pattern=r"\S")]
-"""Text with something in it: blank or whitespace-only text does not fill a field (JSON Schema ``pattern: \S``)."""
+r"""Text with something in it: blank or whitespace-only text does not fill a field (JSON Schema ``pattern: \S``)."""
 Flag = Annotated[bool, Strict()]
 """``true`` or ``false`` only: not ``yes``, ``on``, ``1`` or ``'true'``."""
 Int = Annotated[int, BeforeValidator(_int_from_integral_number), Strict()]
