@@ -1,5 +1,5 @@
 """顾客投诉记录 / Customer complaint."""
-from qmskit.forms import Complaint, FormSpec, Text, Workflow
+from qmskit.forms import Complaint, FormSpec, Workflow
 
 
 class ComplaintRecord(Complaint):
@@ -17,5 +17,5 @@ class ComplaintRecord(Complaint):
         date_field="received",
     )
 
-    customer_name: Text | None = None
-    customer_phone: Text | None = None
+    customer_name: str | None = None
+    customer_phone: str | None = None
