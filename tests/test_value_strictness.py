@@ -255,11 +255,48 @@ def _models(model: type[BaseModel]) -> set[type[BaseModel]]:
 
 
 def test_every_reference_form_and_block_reads_values_strictly() -> None:
-    """No form of the reference QMS reads values laxly: strict models never coerce one type into another."""
+    """No form of the reference QMS, and no settings file, reads values laxly: strict models never coerce."""
+    from qmskit.documents import Document, Organization
+    from qmskit.plans import ObjectivesFile, ScheduleFile
+    from qmskit.repository import Config
+
     root = Path(__file__).resolve().parents[1]
     registry = Repository(root).registry
     assert len(registry.kinds) >= 30
     models = set().union(*(_models(kind.model) for kind in registry.kinds.values()))
+    for settings in (Document, Organization, ObjectivesFile, ScheduleFile, Config):
+        models |= _models(settings)
     lax = sorted(m.__name__ for m in models if m.model_config.get("strict") is not True)
     assert len(models) > len(registry.kinds)  # blocks are walked too
     assert lax == []
+
+
+FRONT_MATTER_TABLE = [
+    ("approved", "2026-01-02", True), ("approved", "'2026-01-02'", True), ("approved", "1764115200", False),
+    ("approved", "2026-01-02 10:00:00", False), ("review_every", "'12'", False), ("review_every", "12", True),
+    ("status", "yes", False),
+]
+
+
+@pytest.mark.parametrize(("field", "value", "valid"), FRONT_MATTER_TABLE)
+def test_front_matter_values_get_one_verdict(repo: Path, field: str, value: str, valid: bool) -> None:
+    """A document's front matter: `qms check` and document.schema.json agree too."""
+    from qmskit import yamlio
+
+    path = repo / "manual/QP-01-document-control.md"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith(f"{field}:"))
+    lines[at] = f"{field}: {value}"
+    if field == "approved":  # keep the effective date after the approval, whatever the approval's form
+        lines = [f"effective: {value}" if line.startswith("effective:") else line for line in lines]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    result = run_qms("check", "--format", "json", cwd=repo)
+    data = json.loads(result.stdout)
+    issues = data["issues"] if isinstance(data, dict) else data
+    qms_valid = not [i for i in issues if i["path"] == "manual/QP-01-document-control.md"
+                     and i["rule"] == "document-schema"]
+    schema = json.loads((repo / "schemas/json/files/document.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    front = yamlio.load_markdown(path.read_bytes()).front
+    assert front is not None
+    assert (valid, valid) == (qms_valid, validator.is_valid(_as_json(front.data))), issues

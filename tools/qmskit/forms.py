@@ -15,15 +15,14 @@ record claims: see :mod:`qmskit.relations`.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
-from typing import Annotated, Any, ClassVar, Literal
+from typing import ClassVar, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, StringConstraints, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .refs import DeptRef, DocRef, PersonRef, RecordRef, Ref, RoleRef
 from .relations import Closure, Computed, DateOrder, Derived, Holds, Recount, SumOf
+from .values import Date, Flag, Int, Number, Text
 
 
 @dataclass(frozen=True)
@@ -118,55 +117,6 @@ class FormSpec:
 
     def title(self, lang: str = "zh") -> str:
         return self.title_zh if lang == "zh" else self.title_en
-
-
-# -- Values with one meaning ---------------------------------------------------
-# A record is read by ``qms check`` and by every editor and validator through the
-# exported JSON Schema; both must give the same verdict on a value. So a form's
-# fields use these types, never plain ``str``/``dt.date``/``bool``/``int``/``float``:
-# no value is coerced into another type (pydantic's lax mode would read
-# ``1764115200`` or a datetime as a date, ``'3'`` as a number, ``'true'`` as a
-# boolean), and each type says in its JSON Schema exactly what it accepts.
-# Errors carry pydantic's standard types (date_type, date_parsing, bool_type,
-# int_type, float_type, string_type, string_pattern_mismatch, missing), which
-# the messages translate.
-
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def _date_from_iso_text(value: Any) -> Any:
-    """A quoted ``'2026-01-02'`` is the date JSON Schema's ``format: date`` accepts; nothing else is.
-
-    A datetime (``2026-01-02 10:00:00``) is not a date: it goes on to the
-    strict check, which refuses it, as ``format: date`` refuses its text.
-    """
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError as exc:
-            raise PydanticCustomError(
-                "date_parsing", "Input should be a valid date in the format YYYY-MM-DD, {error}", {"error": str(exc)},
-            ) from None
-    return value
-
-
-def _int_from_integral_number(value: Any) -> Any:
-    """``2026.0`` is the integer 2026, as JSON Schema's ``integer`` says; ``2026.5`` and ``'2026'`` are not."""
-    if type(value) is float and value.is_integer():
-        return int(value)
-    return value
-
-
-Date = Annotated[dt.date, BeforeValidator(_date_from_iso_text), Strict()]
-"""A calendar date: a YAML date (``2026-01-02``) or the same text quoted; JSON Schema ``format: date``."""
-Text = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, pattern=r"\S")]
-r"""Text with something in it: blank or whitespace-only text does not fill a field (JSON Schema ``pattern: \S``)."""
-Flag = Annotated[bool, Strict()]
-"""``true`` or ``false`` only: not ``yes``, ``on``, ``1`` or ``'true'``."""
-Int = Annotated[int, BeforeValidator(_int_from_integral_number), Strict()]
-"""A whole number, not a quoted one and not ``true``."""
-Number = Annotated[float, Strict()]
-"""A number (whole or not), not a quoted one and not ``true``."""
 
 
 class FormPart(BaseModel):
