@@ -109,7 +109,7 @@ def file_schemas() -> dict[str, dict[str, Any]]:
     }
     schemas = {}
     for name, (model, title) in models.items():
-        schema: dict[str, Any] = {"$schema": DRAFT, "$id": f"files/{name}.schema.json"}
+        schema: dict[str, Any] = {"$schema": DRAFT, "$id": f"{name}.schema.json"}
         schema.update(model.model_json_schema(mode="validation"))
         schema["title"] = title
         _one_or_many(schema, model.__name__)
