@@ -38,7 +38,7 @@ class RecruitmentPlan(RecordBase):
 
     type: Literal["long_term", "client_specific", "stage"] = Field(
         description="类型 / kind: 长期招募计划 (6.2.2 A)、招募计划个案 (6.2.2 B)、阶段招募计划 (7.3.1)")
-    period: Text | None = Field(default=None, pattern=r"^\d{4}(-H[12]|-Q[1-4]|-\d{2})?$",
+    period: str | None = Field(default=None, pattern=r"^\d{4}(-H[12]|-Q[1-4]|-\d{2})?$",
                                description="计划期间 / period: 2026, 2026-H1, 2026-Q3, 2026-05")
     basis: Text | None = Field(default=None, description="依据 / based on: 业务计划、公司招募计划")
     client: Text | None = Field(default=None, description="企业顾客 / client enterprise (招募计划个案)")

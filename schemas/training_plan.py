@@ -19,7 +19,7 @@ class Course(FormPart):
     topic: Text = Field(description="培训内容 / topic")
     audience: Text = Field(description="培训对象 / who is trained")
     department: DeptRef | None = Field(default=None, description="部门 / department")
-    month: Text | None = Field(default=None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="计划月份 / planned month")
+    month: str | None = Field(default=None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="计划月份 / planned month")
     assessment: Literal["oral", "written", "practical", "self"] | None = Field(
         default=None, description="考核方式 / to be assessed by: 口试、笔试、操作考核、自我评价 (6.2.3 C)")
     material: DocRef | None = Field(default=None, description="教材 / material (e.g. CS-REF-01)")

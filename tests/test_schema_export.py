@@ -106,3 +106,33 @@ def test_vscode_maps_every_schema_in_this_repository() -> None:
 
 def test_qms_init_writes_vscode_settings_for_its_forms(repo: Path) -> None:
     _assert_mapping_covers(repo)
+
+
+def test_a_forms_own_pattern_reaches_its_schema() -> None:
+    """A field's pattern (HH:MM, YYYY-MM) is in the exported schema, not replaced by the non-blank rule."""
+    root = Path(__file__).resolve().parents[1]
+    registry = Repository(root).registry
+    seen = 0
+    for kind in registry.kinds.values():
+        text = (root / f"schemas/json/{kind.name}.schema.json").read_text(encoding="utf-8")
+        for model in {kind.model, *_blocks(kind.model)}:
+            for info in model.model_fields.values():
+                for pattern in (getattr(m, "pattern", None) for m in info.metadata):
+                    if pattern:
+                        assert json.dumps(pattern) in text, (kind.name, pattern)
+                        seen += 1
+    assert seen >= 10
+
+
+def _blocks(model: type) -> set[type]:
+    from pydantic import BaseModel
+
+    found: set[type] = set()
+    for info in model.model_fields.values():  # type: ignore[attr-defined]
+        stack = [info.annotation]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, type) and issubclass(item, BaseModel):
+                found |= {item} | _blocks(item)
+            stack.extend(getattr(item, "__args__", ()))
+    return found

@@ -17,7 +17,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Strict, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, Strict
 from pydantic_core import PydanticCustomError
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -48,7 +48,24 @@ def _int_from_integral_number(value: Any) -> Any:
 
 Date = Annotated[dt.date, BeforeValidator(_date_from_iso_text), Strict()]
 """A calendar date: a YAML date (``2026-01-02``) or the same text quoted; JSON Schema ``format: date``."""
-Text = Annotated[str, Strict(), StringConstraints(strip_whitespace=True, pattern=r"\S")]
+_SOMETHING = re.compile(r"\S")
+
+
+def _not_blank(value: str) -> str:
+    """Blank or whitespace-only text fills nothing: pydantic's own error type, as a ``pattern: \\S`` would give."""
+    if not _SOMETHING.search(value):
+        raise PydanticCustomError("string_pattern_mismatch", "String should match pattern '{pattern}'",
+                                  {"pattern": _SOMETHING.pattern})
+    return value
+
+
+def _pattern_something(schema: dict[str, Any]) -> None:
+    schema.setdefault("pattern", _SOMETHING.pattern)  # a form's own pattern (HH:MM) already says more
+
+
+# Not StringConstraints(pattern=…): a pattern in a field's metadata marks a coded value (HH:MM) to the
+# reports, which show it in a short column; text with something in it is still free text.
+Text = Annotated[str, Strict(), AfterValidator(_not_blank), Field(json_schema_extra=_pattern_something)]
 r"""Text with something in it: blank or whitespace-only text does not fill a field (JSON Schema ``pattern: \S``)."""
 Flag = Annotated[bool, Strict()]
 """``true`` or ``false`` only: not ``yes``, ``on``, ``1`` or ``'true'``."""
