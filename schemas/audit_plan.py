@@ -1,9 +1,8 @@
 """内部审核计划 (LD-QP-09): the annual audit, its scope, criteria and an impartial team."""
-import datetime as dt
 
 from pydantic import Field
 
-from qmskit.forms import AuditPlan, FormSpec, RoleRef, Workflow
+from qmskit.forms import AuditPlan, Date, FormSpec, RoleRef, Text, Workflow
 
 
 class InternalAuditPlan(AuditPlan):
@@ -21,6 +20,6 @@ class InternalAuditPlan(AuditPlan):
         additions=("表格编号 LD-FOR-09-01 为本组织编制(原手册称'审核实施计划',无编号)",),
     )
 
-    basis: str | None = Field(default=None, description="策划依据 / what the plan is based on (上次内审、管理评审、外审结果 …)")
+    basis: Text | None = Field(default=None, description="策划依据 / what the plan is based on (上次内审、管理评审、外审结果 …)")
     approved_by: RoleRef | None = Field(default=None, description="批准 / approved by (管理者代表)")
-    approved: dt.date | None = Field(default=None, description="批准日期 / approved on")
+    approved: Date | None = Field(default=None, description="批准日期 / approved on")

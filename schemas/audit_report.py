@@ -1,9 +1,8 @@
 """内部审核报告 (LD-QP-09): findings, overall judgement, approval and hand-over of the file."""
-import datetime as dt
 
 from pydantic import Field
 
-from qmskit.forms import AuditReport, FormSpec, RoleRef, Workflow
+from qmskit.forms import AuditReport, Date, FormSpec, RoleRef, Workflow
 
 
 class InternalAuditReport(AuditReport):
@@ -26,6 +25,6 @@ class InternalAuditReport(AuditReport):
 
     leader: RoleRef = Field(description="审核组组长 / audit team leader")
     approved_by: RoleRef | None = Field(default=None, description="批准 / approved by (管理者代表)")
-    approved: dt.date | None = Field(default=None, description="批准日期 / approved on")
-    handed_over: dt.date | None = Field(
+    approved: Date | None = Field(default=None, description="批准日期 / approved on")
+    handed_over: Date | None = Field(
         default=None, description="审核资料移交总经办日期 / audit file handed to 总经办 (within 10 days)")

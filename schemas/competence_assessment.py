@@ -3,7 +3,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from qmskit.forms import CompetenceAssessment, FormSpec
+from qmskit.forms import CompetenceAssessment, FormSpec, Int, Text
 
 
 class Assessment(CompetenceAssessment):
@@ -21,9 +21,9 @@ class Assessment(CompetenceAssessment):
     )
 
     subject: Literal["staff", "dispatched_worker"] = Field(description="对象 / company staff or dispatched worker")
-    period: str = Field(pattern=r"^\d{4}-H[12]$", description="考核半年度 / half-year, e.g. 2026-H1")
-    person: str = Field(description="姓名 / name")
-    id_number: str | None = Field(default=None, description="身份证号 / ID number")
-    employer: str | None = Field(default=None, description="用工单位 / client enterprise (dispatched workers)")
-    service_awareness: int | None = Field(default=None, ge=0, le=100, description="服务意识 / service awareness score")
-    service_attitude: int | None = Field(default=None, ge=0, le=100, description="服务态度 / service attitude score")
+    period: Text = Field(pattern=r"^\d{4}-H[12]$", description="考核半年度 / half-year, e.g. 2026-H1")
+    person: Text = Field(description="姓名 / name")
+    id_number: Text | None = Field(default=None, description="身份证号 / ID number")
+    employer: Text | None = Field(default=None, description="用工单位 / client enterprise (dispatched workers)")
+    service_awareness: Int | None = Field(default=None, ge=0, le=100, description="服务意识 / service awareness score")
+    service_attitude: Int | None = Field(default=None, ge=0, le=100, description="服务态度 / service attitude score")

@@ -3,7 +3,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from qmskit.forms import Complaint, FormSpec, PersonRef, RoleRef, Workflow
+from qmskit.forms import Complaint, Flag, FormSpec, PersonRef, RoleRef, Text, Workflow
 
 
 class ComplaintRecord(Complaint):
@@ -26,12 +26,12 @@ class ComplaintRecord(Complaint):
 
     unit: Literal["labor-dispatch", "property", "hotel", "tax"] = Field(description="单位 / unit")
     channel: Literal["phone", "visit", "letter", "online", "survey"] = Field(description="渠道 / channel (公司设立投诉电话 …)")
-    customer_name: str | None = Field(default=None, description="投诉人 / complainant")
-    customer_phone: str | None = Field(default=None, description="联系电话 / phone")
+    customer_name: Text | None = Field(default=None, description="投诉人 / complainant")
+    customer_phone: Text | None = Field(default=None, description="联系电话 / phone")
     handled_by: RoleRef = Field(description="受理人岗位 / received by (role)")
     handled_by_person: PersonRef(role_field="handled_by", date_field="received") | None = Field(  # type: ignore[valid-type]
         default=None, description="受理人 / received by (person, holding the role in 'handled_by' that day)")
-    reply: str | None = Field(default=None, description="回复内容 / reply")
-    escalated: bool = Field(default=False, description="重要事件已向上级报告 / escalated to management")
+    reply: Text | None = Field(default=None, description="回复内容 / reply")
+    escalated: Flag = Field(default=False, description="重要事件已向上级报告 / escalated to management")
     tier: Literal["A", "B", "C"] | None = Field(
         default=None, description="客户等级 / customer tier: ABC 分类法 (CS-REF-03)")

@@ -1,7 +1,7 @@
 """改善、预防措施 (LD-QP-11): action against a cause, its owner, and whether it worked."""
 from pydantic import Field
 
-from qmskit.forms import CORRECTIVE_ACTION_WORKFLOW, CorrectiveAction, DocRef, FormSpec
+from qmskit.forms import CORRECTIVE_ACTION_WORKFLOW, CorrectiveAction, DocRef, Flag, FormSpec
 
 
 class CorrectiveActionRecord(CorrectiveAction):
@@ -18,7 +18,7 @@ class CorrectiveActionRecord(CorrectiveAction):
         additions=("表格编号 LD-FOR-11-01 为本组织编制(原手册无编号)",),
     )
 
-    cross_department: bool = Field(
+    cross_department: Flag = Field(
         default=False, description="跨部门 / cross-department: led by the management representative (8.5.2 B)")
     document_change: DocRef | None = Field(
         default=None, description="引起的文件更改 / document changed as a result (8.5.2 D)")

@@ -3,13 +3,12 @@
 Source: 1-property-customer-service.txt §2.1 第 13 条 "编写部门管理月/年报告"; §1.2.5 "拟订部门总结、计划";
 §2.2 第 19 条 "负责定期对服务质量进行统计、分析,并提出整改方案". The source gives no contents and no due day.
 """
-import datetime as dt
 import re
 from typing import Literal
 
 from pydantic import Field, model_validator
 
-from qmskit.forms import FormSpec, RecordBase, RoleRef
+from qmskit.forms import Date, FormSpec, RecordBase, RoleRef, Text
 
 
 class DepartmentReport(RecordBase):
@@ -26,15 +25,15 @@ class DepartmentReport(RecordBase):
     )
 
     type: Literal["monthly", "annual"] = Field(description="月报告或年报告 / monthly or annual")
-    period: str = Field(pattern=r"^\d{4}(-(0[1-9]|1[0-2]))?$", description="报告期 / period: YYYY-MM (monthly) or YYYY (annual)")
+    period: Text = Field(pattern=r"^\d{4}(-(0[1-9]|1[0-2]))?$", description="报告期 / period: YYYY-MM (monthly) or YYYY (annual)")
     prepared_by: RoleRef = Field(description="编写 / written by (客户服务经理)")
-    submitted: dt.date = Field(description="报出日期 / submitted on")
+    submitted: Date = Field(description="报出日期 / submitted on")
     submitted_to: RoleRef | None = Field(default=None, description="报送 / submitted to")
-    summary: str = Field(description="部门总结 / summary of the period (1.2.5)")
-    plan: str | None = Field(default=None, description="下期计划 / plan for the next period (1.2.5)")
-    quality_analysis: str | None = Field(
+    summary: Text = Field(description="部门总结 / summary of the period (1.2.5)")
+    plan: Text | None = Field(default=None, description="下期计划 / plan for the next period (1.2.5)")
+    quality_analysis: Text | None = Field(
         default=None, description="服务质量统计、分析 / service-quality statistics and analysis (2.2 第 19 条)")
-    rectification: str | None = Field(default=None, description="整改方案 / rectification plan (2.2 第 19 条)")
+    rectification: Text | None = Field(default=None, description="整改方案 / rectification plan (2.2 第 19 条)")
 
     @model_validator(mode="after")
     def _period_matches_type(self) -> "DepartmentReport":

@@ -1,19 +1,18 @@
 """图纸资料移交清单 QMS-PM-3102 (PM-REG-301 step 4): title and technical documents received."""
-import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from qmskit.forms import FormSpec, RecordBase, RecordRef, RoleRef
+from qmskit.forms import Date, Flag, FormPart, FormSpec, Int, RecordBase, RecordRef, RoleRef, Text
 
 
-class HandoverItem(BaseModel):
+class HandoverItem(FormPart):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(description="资料名称 / item")
+    name: Text = Field(description="资料名称 / item")
     category: Literal["title", "technical", "fire", "acceptance"] = Field(description="产权资料、技术资料、消防验收、工程验收")
-    copies: int = Field(ge=0, description="份数 / copies")
-    received: bool = Field(description="已接收 / received")
+    copies: Int = Field(ge=0, description="份数 / copies")
+    received: Flag = Field(description="已接收 / received")
 
 
 class DrawingsHandover(RecordBase):
@@ -29,7 +28,7 @@ class DrawingsHandover(RecordBase):
     )
 
     takeover: RecordRef("takeover_workflow") = Field(description="验收工作流程 / takeover")  # type: ignore[valid-type]
-    checked: dt.date = Field(description="核对日期 / checked on")
+    checked: Date = Field(description="核对日期 / checked on")
     checked_by: RoleRef = Field(description="核对人 / checked by")
     items: list[HandoverItem] = Field(min_length=1, description="清单 / items")
-    shortfall_notified: dt.date | None = Field(default=None, description="缺漏书面通知日期 / shortfall notified in writing")
+    shortfall_notified: Date | None = Field(default=None, description="缺漏书面通知日期 / shortfall notified in writing")

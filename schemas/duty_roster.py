@@ -1,9 +1,8 @@
 """排班表 (HE-REG-01 2): next month's roster by the 30th, a copy to personnel."""
-import datetime as dt
 
 from pydantic import Field
 
-from qmskit.forms import FormSpec, RecordBase, RoleRef
+from qmskit.forms import Date, Flag, FormSpec, Int, RecordBase, RoleRef, Text
 
 
 class DutyRoster(RecordBase):
@@ -19,9 +18,9 @@ class DutyRoster(RecordBase):
         additions=("表格编号 HE-FOR-01-03 为本组织编制(原手册称'排班表',无编号)",),
     )
 
-    month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="排班月份 / month the roster is for")
+    month: Text = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="排班月份 / month the roster is for")
     prepared_by: RoleRef = Field(description="编制 / prepared by")
     approved_by: RoleRef = Field(description="审核 / approved by (工程部经理)")
-    submitted: dt.date = Field(description="排出日期 / issued on (by the 30th of the month before)")
-    copy_to_personnel: bool = Field(description="已交人事部一份 / copy given to personnel")
-    shifts: dict[str, int] = Field(default_factory=dict, description="各工种班次数 / shifts per trade")
+    submitted: Date = Field(description="排出日期 / issued on (by the 30th of the month before)")
+    copy_to_personnel: Flag = Field(description="已交人事部一份 / copy given to personnel")
+    shifts: dict[str, Int] = Field(default_factory=dict, description="各工种班次数 / shifts per trade")

@@ -1,20 +1,19 @@
 """设备移交清单 (PM-REG-301 steps 5-6). The manual names this list without a form code;
 PM-FOR-3104 is the code this QMS gives it."""
-import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from qmskit.forms import FormSpec, RecordBase, RecordRef, RoleRef
+from qmskit.forms import Date, Flag, FormPart, FormSpec, Int, RecordBase, RecordRef, RoleRef, Text
 
 
-class EquipmentItem(BaseModel):
+class EquipmentItem(FormPart):
     model_config = ConfigDict(extra="forbid")
 
-    equipment: str = Field(description="设备名称 / equipment")
-    specification: str = Field(description="规格 / specification")
-    quantity: int = Field(ge=0, description="数量 / quantity")
-    matches: bool = Field(description="与清单相符 / matches the list")
-    note: str | None = None
+    equipment: Text = Field(description="设备名称 / equipment")
+    specification: Text = Field(description="规格 / specification")
+    quantity: Int = Field(ge=0, description="数量 / quantity")
+    matches: Flag = Field(description="与清单相符 / matches the list")
+    note: Text | None = None
 
 
 class EquipmentHandover(RecordBase):
@@ -31,7 +30,7 @@ class EquipmentHandover(RecordBase):
     )
 
     takeover: RecordRef("takeover_workflow") = Field(description="验收工作流程 / takeover")  # type: ignore[valid-type]
-    checked: dt.date = Field(description="核对日期 / checked on")
+    checked: Date = Field(description="核对日期 / checked on")
     checked_by: RoleRef = Field(description="核对人 / checked by")
     items: list[EquipmentItem] = Field(min_length=1, description="设备 / items")
-    shortfall_notified: dt.date | None = Field(default=None, description="不符或缺漏书面通知日期 / notified in writing (step 6)")
+    shortfall_notified: Date | None = Field(default=None, description="不符或缺漏书面通知日期 / notified in writing (step 6)")

@@ -1,10 +1,9 @@
 """检修保养记录 (HE-JD-04/05/07): planned maintenance done, e.g. computer dust cleaning every 100 days."""
-import datetime as dt
 from typing import Literal
 
 from pydantic import Field
 
-from qmskit.forms import FormSpec, RecordBase, RoleRef
+from qmskit.forms import Date, FormSpec, RecordBase, RoleRef, Text
 
 
 class MaintenanceRecord(RecordBase):
@@ -22,7 +21,7 @@ class MaintenanceRecord(RecordBase):
 
     activity: Literal["dust_cleaning", "pipework", "hvac_service", "insulation_check", "furniture", "other"] = Field(
         description="项目 / activity: 计算机除尘、管道保养、空调保养、绝缘检查、家具维修、其他")
-    done: dt.date = Field(description="完成日期 / done on")
+    done: Date = Field(description="完成日期 / done on")
     by: RoleRef = Field(description="执行岗位 / done by")
-    equipment: list[str] = Field(min_length=1, description="设备 / equipment covered")
-    result: str | None = Field(default=None, description="结果 / result")
+    equipment: list[Text] = Field(min_length=1, description="设备 / equipment covered")
+    result: Text | None = Field(default=None, description="结果 / result")

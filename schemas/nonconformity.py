@@ -1,10 +1,9 @@
 """不符合报告 (LD-QP-08): every nonconformity of any unit, from finding to verified closure."""
-import datetime as dt
 from typing import Literal
 
 from pydantic import Field
 
-from qmskit.forms import NONCONFORMITY_CLOSURE, NONCONFORMITY_WORKFLOW, FormSpec, Nonconformity
+from qmskit.forms import Date, FormSpec, NONCONFORMITY_CLOSURE, NONCONFORMITY_WORKFLOW, Nonconformity, Text
 
 
 class NonconformityReport(Nonconformity):
@@ -28,7 +27,7 @@ class NonconformityReport(Nonconformity):
     unit: Literal["labor-dispatch", "property", "hotel", "tax"] = Field(description="单位 / unit")
     category: Literal["recruitment", "service_delivery", "management_system", "customer_related", "other"] = Field(
         description="类别 / category (LD-QM-01 8.3.1-8.3.2: 招募过程、服务实施过程 …)")
-    customer_agreement: str | None = Field(
+    customer_agreement: Text | None = Field(
         default=None, description="与顾客协商的处理方案 / remedy agreed with the customer (8.3.2)")
-    customer_agreed: dt.date | None = Field(default=None, description="顾客确认日期 / date the customer agreed")
-    similar_cases: str | None = Field(default=None, description="类似不符合的排查 / similar cases looked for (ISO 10.2.1 b)")
+    customer_agreed: Date | None = Field(default=None, description="顾客确认日期 / date the customer agreed")
+    similar_cases: Text | None = Field(default=None, description="类似不符合的排查 / similar cases looked for (ISO 10.2.1 b)")

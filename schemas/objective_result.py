@@ -1,9 +1,8 @@
 """质量目标完成情况 (LD-QM-01 5.4.1): a period's measured result of a quality objective."""
-import datetime as dt
 
 from pydantic import Field
 
-from qmskit.forms import Derived, DeptRef, FormSpec, RecordBase, Recount, RoleRef
+from qmskit.forms import Date, DeptRef, Derived, FormSpec, Int, RecordBase, Recount, RoleRef, Text
 
 
 class ObjectiveResult(RecordBase):
@@ -22,11 +21,11 @@ class ObjectiveResult(RecordBase):
                  Derived("denominator", Recount("denominator", as_of="reported"))),
     )
 
-    objective: str = Field(pattern=r"^OBJ-[A-Z]+-\d+$", description="目标编号 / objective id (manual/objectives.yml)")
-    period: str = Field(pattern=r"^\d{4}(-H[12]|-Q[1-4]|-\d{2})?$", description="统计期间 / period: 2026, 2026-H1, 2026-Q3, 2026-05")
+    objective: Text = Field(pattern=r"^OBJ-[A-Z]+-\d+$", description="目标编号 / objective id (manual/objectives.yml)")
+    period: Text = Field(pattern=r"^\d{4}(-H[12]|-Q[1-4]|-\d{2})?$", description="统计期间 / period: 2026, 2026-H1, 2026-Q3, 2026-05")
     department: DeptRef = Field(description="部门 / department")
-    numerator: int = Field(ge=0, description="达标数 / count meeting the criterion")
-    denominator: int = Field(ge=0, description="总数 / count measured")
-    reported: dt.date = Field(description="统计日期 / reported on")
+    numerator: Int = Field(ge=0, description="达标数 / count meeting the criterion")
+    denominator: Int = Field(ge=0, description="总数 / count measured")
+    reported: Date = Field(description="统计日期 / reported on")
     reported_by: RoleRef = Field(description="统计人 / reported by")
-    analysis: str | None = Field(default=None, description="分析 / analysis")
+    analysis: Text | None = Field(default=None, description="分析 / analysis")

@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from qmskit.forms import FormSpec, Person
+from qmskit.forms import FormSpec, Person, Text
 
 
 class PersonRecord(Person):
@@ -26,5 +26,5 @@ class PersonRecord(Person):
     )
 
     unit: Literal["labor-dispatch", "property", "hotel", "tax"] = Field(description="单位 / unit")
-    id_number: str | None = Field(default=None, description="身份证号 / ID number")
-    phone: str | None = Field(default=None, description="联系电话 / phone")
+    id_number: Text | None = Field(default=None, description="身份证号 / ID number")
+    phone: Text | None = Field(default=None, description="联系电话 / phone")

@@ -4,17 +4,16 @@
 point found in an enterprise may carry its severity and likelihood. The source names the two dimensions but no
 scale; the three levels 高/中/低 are this organization's (the words the source uses for enterprises' risk levels).
 """
-import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
-from qmskit.forms import Derived, FormSpec, RecordBase, RecordRef, RoleRef, SumOf, Workflow
+from qmskit.forms import Date, Derived, FormPart, FormSpec, Int, RecordBase, RecordRef, RoleRef, SumOf, Text, Workflow
 
 Level = Literal["high", "medium", "low"]
 
 
-class RiskEvaluation(BaseModel):
+class RiskEvaluation(FormPart):
     """风险评价分析 (3.2.2.3): how severe one risk point is for this enterprise, and how likely."""
 
     model_config = ConfigDict(extra="forbid")
@@ -24,13 +23,13 @@ class RiskEvaluation(BaseModel):
     likelihood: Level = Field(description="发生的可能性 / likelihood: 高、中、低")
 
 
-class RankedEnterprise(BaseModel):
+class RankedEnterprise(FormPart):
     model_config = ConfigDict(extra="forbid")
 
-    rank: int = Field(ge=1, description="风险等级排序 / rank")
-    enterprise: str = Field(description="企业 / enterprise")
+    rank: Int = Field(ge=1, description="风险等级排序 / rank")
+    enterprise: Text = Field(description="企业 / enterprise")
     risks: list[RecordRef("risk_feature")] = Field(min_length=1, description="风险点 / risk features found")  # type: ignore[valid-type]
-    score: int = Field(ge=0, description="风险分值 / total score")
+    score: Int = Field(ge=0, description="风险分值 / total score")
     level: Literal["high", "medium", "low"] = Field(description="风险等级 / level")
     response: Literal["service", "self_review", "tax_audit", "anti_avoidance", "inspection"] = Field(
         description="应对措施 / response: 纳税服务、风险自查、税务审计、反避税、税务稽查")
@@ -66,11 +65,11 @@ class RiskAssessment(RecordBase):
         derived=(Derived("ranking.*.score", SumOf("risks", "score")),),
     )
 
-    started: dt.date = Field(description="开始日期 / started")
-    enterprise_group: str = Field(description="企业集团 / group assessed")
-    sources: list[str] = Field(min_length=1, description="信息来源 / information collected (问卷、内控调查 …)")
+    started: Date = Field(description="开始日期 / started")
+    enterprise_group: Text = Field(description="企业集团 / group assessed")
+    sources: list[Text] = Field(min_length=1, description="信息来源 / information collected (问卷、内控调查 …)")
     ranking: list[RankedEnterprise] = Field(default_factory=list, description="风险等级排序 / ranking")
-    reported: dt.date | None = Field(default=None, description="报告日期 / report issued")
+    reported: Date | None = Field(default=None, description="报告日期 / report issued")
     analyst: RoleRef = Field(description="评估人 / analyst")
 
     @field_validator("ranking")

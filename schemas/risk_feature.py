@@ -3,7 +3,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from qmskit.forms import FormSpec, RecordBase
+from qmskit.forms import FormSpec, Int, RecordBase, Text
 
 
 class RiskFeature(RecordBase):
@@ -18,14 +18,14 @@ class RiskFeature(RecordBase):
         additions=("表格编号 TX-FOR-03-01 为本组织编制(原手册无编号)", "分值范围 1–100 为本组织规定(原手册只列'分值')",),
     )
 
-    tax_type: str = Field(description="税种 / tax")
+    tax_type: Text = Field(description="税种 / tax")
     category: Literal["general", "industry", "specific"] = Field(description="类别 / 一般性、行业性、企业特定事项")
-    name: str = Field(description="风险点名称 / risk point")
-    domain: str = Field(description="税收风险领域 / risk domain")
-    period: str = Field(description="适用期间 / period it applies to")
-    description: str = Field(description="税收风险具体描述 / description")
-    identification: str = Field(description="税收风险识别方法 / how it is identified")
-    basis: str = Field(description="判断依据 / basis for judgement")
-    score: int = Field(ge=1, le=100, description="分值 / score")
-    accounts: list[str] = Field(min_length=1, description="涉及的会计科目 / accounts")
-    strategy: str = Field(description="税收风险处理策略 / treatment strategy")
+    name: Text = Field(description="风险点名称 / risk point")
+    domain: Text = Field(description="税收风险领域 / risk domain")
+    period: Text = Field(description="适用期间 / period it applies to")
+    description: Text = Field(description="税收风险具体描述 / description")
+    identification: Text = Field(description="税收风险识别方法 / how it is identified")
+    basis: Text = Field(description="判断依据 / basis for judgement")
+    score: Int = Field(ge=1, le=100, description="分值 / score")
+    accounts: list[Text] = Field(min_length=1, description="涉及的会计科目 / accounts")
+    strategy: Text = Field(description="税收风险处理策略 / treatment strategy")

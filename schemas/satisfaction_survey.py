@@ -4,23 +4,23 @@
 """
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from qmskit.forms import FormSpec, SatisfactionSurvey
+from qmskit.forms import FormPart, FormSpec, Int, SatisfactionSurvey, Text
 
 
-class Rating(BaseModel):
+class Rating(FormPart):
     model_config = ConfigDict(extra="forbid")
 
-    expected: int = Field(ge=1, le=7, description="期望分数 / expected")
-    perceived: int = Field(ge=1, le=7, description="实际感受分数 / perceived")
+    expected: Int = Field(ge=1, le=7, description="期望分数 / expected")
+    perceived: Int = Field(ge=1, le=7, description="实际感受分数 / perceived")
 
     @property
     def gap(self) -> int:
         return self.perceived - self.expected
 
 
-class Servqual(BaseModel):
+class Servqual(FormPart):
     model_config = ConfigDict(extra="forbid")
 
     tangibles: Rating = Field(description="可感知性 / tangibles")
@@ -46,10 +46,10 @@ class CustomerSatisfactionSurvey(SatisfactionSurvey):
 
     method: Literal["visit", "written", "forum", "online", "complaint_desk", "third_party"] = Field(
         description="方式 / method: 直接走访、书面征询、座谈会、网上征询、投诉接待、第三方 (8.2.1 B, D)")
-    customer: str = Field(description="顾客(企业名称或个人)/ customer")
-    respondent: str | None = Field(default=None, description="填表人 / respondent")
-    phone: str | None = Field(default=None, description="联系电话 / phone")
+    customer: Text = Field(description="顾客(企业名称或个人)/ customer")
+    respondent: Text | None = Field(default=None, description="填表人 / respondent")
+    phone: Text | None = Field(default=None, description="联系电话 / phone")
     servqual: Servqual = Field(description="服务质量五维度 / the five service-quality dimensions")
-    comments: str | None = Field(default=None, description="意见和建议 / comments")
+    comments: Text | None = Field(default=None, description="意见和建议 / comments")
     tier: Literal["A", "B", "C"] | None = Field(
         default=None, description="客户等级 / customer tier: ABC 分类法 (CS-REF-03)")

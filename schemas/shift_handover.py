@@ -1,10 +1,9 @@
 """交接班记录 (HE-REG-01 5, HE-JD-03/07): outstanding work handed on, signed by both sides."""
-import datetime as dt
 from typing import Literal
 
 from pydantic import Field, model_validator
 
-from qmskit.forms import FormSpec, RecordBase, RoleRef
+from qmskit.forms import Date, Flag, FormSpec, RecordBase, RoleRef, Text
 
 
 class ShiftHandover(RecordBase):
@@ -21,14 +20,14 @@ class ShiftHandover(RecordBase):
         additions=("表格编号 HE-FOR-01-02 为本组织编制(原手册称'交接班记录',无编号)",),
     )
 
-    day: dt.date = Field(description="当班日期 / day")
+    day: Date = Field(description="当班日期 / day")
     shift: Literal["morning", "day", "night"] = Field(description="班次 / shift")
     post: RoleRef = Field(description="岗位 / post")
-    handed_by: str = Field(description="交班人 / handed over by (signature)")
-    taken_by: str = Field(description="接班人 / taken over by (signature)")
-    facilities_ok: bool = Field(description="设施、物品正常整洁 / facilities checked")
-    outstanding: list[str] = Field(default_factory=list, description="未完成工作 / work carried over")
-    phone_messages: list[str] = Field(default_factory=list, description="电话通知记录 / phone messages")
+    handed_by: Text = Field(description="交班人 / handed over by (signature)")
+    taken_by: Text = Field(description="接班人 / taken over by (signature)")
+    facilities_ok: Flag = Field(description="设施、物品正常整洁 / facilities checked")
+    outstanding: list[Text] = Field(default_factory=list, description="未完成工作 / work carried over")
+    phone_messages: list[Text] = Field(default_factory=list, description="电话通知记录 / phone messages")
 
     @model_validator(mode="after")
     def _two_signatures(self) -> "ShiftHandover":

@@ -3,23 +3,22 @@
 Source: 1-property-customer-service.txt §2.1 第 2 条 "编制及安排各级管理员工轮更表,并报行政人事部"; §1.2.5
 "拟订……班次安排". The source names the rota but gives neither its fields nor how often it is drawn up.
 """
-import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
-from qmskit.forms import FormSpec, RecordBase, RoleRef, Workflow
+from qmskit.forms import Date, FormPart, FormSpec, RecordBase, RoleRef, Text, Workflow
 
 
-class Assignment(BaseModel):
+class Assignment(FormPart):
     """One person on one shift of one day."""
 
     model_config = ConfigDict(extra="forbid")
 
-    day: dt.date = Field(description="日期 / day")
+    day: Date = Field(description="日期 / day")
     shift: Literal["morning", "day", "night", "rest"] = Field(description="班次 / shift: 早班、白班、夜班、休息")
     role: RoleRef = Field(description="岗位 / role")
-    staff: str = Field(description="员工姓名 / name")
+    staff: Text = Field(description="员工姓名 / name")
 
 
 class ShiftRota(RecordBase):
@@ -37,12 +36,12 @@ class ShiftRota(RecordBase):
         additions=("表格编号 PM-FOR-2102 为本组织编制(原手册只称'轮更表')", "班次名称为本组织规定"),
     )
 
-    start: dt.date = Field(description="轮更期间自 / rota from")
-    end: dt.date = Field(description="轮更期间至 / rota to")
+    start: Date = Field(description="轮更期间自 / rota from")
+    end: Date = Field(description="轮更期间至 / rota to")
     prepared_by: RoleRef = Field(description="编制 / prepared by (客户服务经理)")
-    prepared: dt.date = Field(description="编制日期 / prepared on")
+    prepared: Date = Field(description="编制日期 / prepared on")
     assignments: list[Assignment] = Field(min_length=1, description="排班 / who works which shift on which day")
-    reported: dt.date | None = Field(default=None, description="报行政人事部日期 / reported to 行政人事部 on")
+    reported: Date | None = Field(default=None, description="报行政人事部日期 / reported to 行政人事部 on")
 
     @model_validator(mode="after")
     def _within_period(self) -> "ShiftRota":

@@ -1,20 +1,19 @@
 """接管检查记录表 QMS-PM-3103 (PM-REG-301 step 7): each unit checked element by element (3.1.3)."""
-import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from qmskit.forms import FormSpec, RecordBase, RecordRef, RoleRef, Workflow
+from qmskit.forms import Date, FormPart, FormSpec, RecordBase, RecordRef, RoleRef, Text, Workflow
 
 Element = Literal["structure", "roof", "floors", "finishes", "electrical", "water_sanitary_fire", "heating", "ancillary"]
 
 
-class ElementCheck(BaseModel):
+class ElementCheck(FormPart):
     model_config = ConfigDict(extra="forbid")
 
     element: Element = Field(description="主体结构、屋面、楼地面、装修、强电、水卫消防、采暖、附属工程")
     result: Literal["pass", "fail", "not_applicable"] = Field(description="结论 / result")
-    problem: str | None = Field(default=None, description="问题 / problem found")
+    problem: Text | None = Field(default=None, description="问题 / problem found")
 
 
 class TakeoverInspection(RecordBase):
@@ -34,9 +33,9 @@ class TakeoverInspection(RecordBase):
     )
 
     takeover: RecordRef("takeover_workflow") = Field(description="验收工作流程 / takeover")  # type: ignore[valid-type]
-    unit_no: str = Field(description="单元 / unit inspected")
-    inspected: dt.date = Field(description="检查日期 / inspected on")
+    unit_no: Text = Field(description="单元 / unit inspected")
+    inspected: Date = Field(description="检查日期 / inspected on")
     inspector: RoleRef = Field(description="检查人 / inspector")
     checks: list[ElementCheck] = Field(min_length=1, description="检查项目 / elements")
-    notified: dt.date | None = Field(default=None, description="书面通知发展商日期 / developer notified")
-    resolved: dt.date | None = Field(default=None, description="问题解决日期 / resolved")
+    notified: Date | None = Field(default=None, description="书面通知发展商日期 / developer notified")
+    resolved: Date | None = Field(default=None, description="问题解决日期 / resolved")

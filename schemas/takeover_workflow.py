@@ -1,10 +1,9 @@
 """验收工作流程表 QMS-PM-3101 (PM-REG-301 3.1.4): the nine steps of taking over a property."""
-import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
-from qmskit.forms import FormSpec, RecordBase, RoleRef, Workflow
+from qmskit.forms import Date, FormPart, FormSpec, Int, RecordBase, RoleRef, Text, Workflow
 
 STEPS = {
     1: "驻场经理联同工程经理与发展商、承包商召开协调会议",
@@ -19,13 +18,13 @@ STEPS = {
 }
 
 
-class Step(BaseModel):
+class Step(FormPart):
     model_config = ConfigDict(extra="forbid")
 
-    step: int = Field(ge=1, le=9, description="步骤 / step 1-9")
-    done: dt.date | None = Field(default=None, description="完成日期 / done on")
+    step: Int = Field(ge=1, le=9, description="步骤 / step 1-9")
+    done: Date | None = Field(default=None, description="完成日期 / done on")
     by: RoleRef | None = Field(default=None, description="负责人 / by")
-    note: str | None = Field(default=None, description="说明 / note")
+    note: Text | None = Field(default=None, description="说明 / note")
 
 
 class TakeoverWorkflow(RecordBase):
@@ -41,13 +40,13 @@ class TakeoverWorkflow(RecordBase):
         date_field="started",
     )
 
-    property: str = Field(description="物业名称 / property")
+    property: Text = Field(description="物业名称 / property")
     kind_of_building: Literal["new", "existing"] = Field(description="新建房屋 / 原有房屋")
-    developer: str = Field(description="发展商 / developer")
-    contractor: str | None = Field(default=None, description="承包商 / contractor")
-    started: dt.date = Field(description="开始日期 / started")
+    developer: Text = Field(description="发展商 / developer")
+    contractor: Text | None = Field(default=None, description="承包商 / contractor")
+    started: Date = Field(description="开始日期 / started")
     steps: list[Step] = Field(default_factory=list, description="九个步骤 / the nine steps")
-    accepted: dt.date | None = Field(default=None, description="接管日期 / accepted on")
+    accepted: Date | None = Field(default=None, description="接管日期 / accepted on")
 
     @field_validator("steps")
     @classmethod

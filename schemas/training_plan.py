@@ -4,21 +4,20 @@ Source: 2-labor-dispatch-iso9001.txt 6.2.1 "人力资源部门……负责制定
 6.2.3 B "有计划进行岗前培训、在职培训、升职培训"; 6.2.3 C "每次培训后进行考核,可采用口试、笔试、操作考核、自我评价等方法".
 3-hotel-engineering.txt 工程部经理 工作描述 15 "负责……培训计划的书写" (the hotel's own plan, on the same form).
 """
-import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
-from qmskit.forms import DeptRef, DocRef, FormSpec, RecordBase, RoleRef, Workflow
+from qmskit.forms import Date, DeptRef, DocRef, FormPart, FormSpec, RecordBase, RoleRef, Text, Workflow
 
 
-class Course(BaseModel):
+class Course(FormPart):
     model_config = ConfigDict(extra="forbid")
 
     type: Literal["induction", "on_the_job", "promotion", "dispatched_workers"] = Field(
         description="类型 / type: 岗前培训、在职培训、升职培训、派遣人员培训")
-    topic: str = Field(description="培训内容 / topic")
-    audience: str = Field(description="培训对象 / who is trained")
+    topic: Text = Field(description="培训内容 / topic")
+    audience: Text = Field(description="培训对象 / who is trained")
     department: DeptRef | None = Field(default=None, description="部门 / department")
     month: str | None = Field(default=None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="计划月份 / planned month")
     assessment: Literal["oral", "written", "practical", "self"] | None = Field(
@@ -46,14 +45,14 @@ class TrainingPlan(RecordBase):
     )
 
     unit: Literal["labor-dispatch", "hotel"] = Field(description="单位 / unit")
-    period: str = Field(pattern=r"^\d{4}(-H[12]|-Q[1-4])?$", description="计划期间 / period: 2026, 2026-H1, 2026-Q3")
+    period: Text = Field(pattern=r"^\d{4}(-H[12]|-Q[1-4])?$", description="计划期间 / period: 2026, 2026-H1, 2026-Q3")
     courses: list[Course] = Field(min_length=1, description="培训项目 / courses planned")
     prepared_by: RoleRef = Field(description="制定 / prepared by (人力资源部;酒店为工程部经理)")
-    prepared: dt.date = Field(description="制定日期 / prepared on")
+    prepared: Date = Field(description="制定日期 / prepared on")
     reviewed_by: RoleRef | None = Field(default=None, description="审核 / reviewed by (管理者代表)")
-    reviewed: dt.date | None = Field(default=None, description="审核日期 / reviewed on")
+    reviewed: Date | None = Field(default=None, description="审核日期 / reviewed on")
     approved_by: RoleRef | None = Field(default=None, description="批准 / approved by (最高管理者)")
-    approved: dt.date | None = Field(default=None, description="批准日期 / approved on")
+    approved: Date | None = Field(default=None, description="批准日期 / approved on")
 
     @model_validator(mode="after")
     def _labor_dispatch_plans_are_reviewed(self) -> "TrainingPlan":

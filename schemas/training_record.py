@@ -3,7 +3,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from qmskit.forms import FormSpec, RecordRef, TrainingRecord
+from qmskit.forms import FormSpec, Int, RecordRef, Text, TrainingRecord
 
 
 class Training(TrainingRecord):
@@ -24,7 +24,7 @@ class Training(TrainingRecord):
         description="类型 / type: 岗前培训、在职培训、升职培训、派遣人员培训")
     assessment: Literal["oral", "written", "practical", "self"] = Field(
         description="考核方式 / assessed by: 口试、笔试、操作考核、自我评价")
-    passed: int = Field(ge=0, description="考核合格人数 / number who passed")
-    material: str | None = Field(default=None, description="教材 / material (e.g. CS-REF-01)")
+    passed: Int = Field(ge=0, description="考核合格人数 / number who passed")
+    material: Text | None = Field(default=None, description="教材 / material (e.g. CS-REF-01)")
     plan: RecordRef("training_plan") | None = Field(  # type: ignore[valid-type]
         default=None, description="培训计划 / the training plan this course carries out")

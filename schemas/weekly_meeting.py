@@ -2,20 +2,19 @@
 
 Source: 1-property-customer-service.txt §2.1 第 7 条 "每周召集部门所辖员工召开工作会议".
 """
-import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from qmskit.forms import FormSpec, RecordBase, RoleRef
+from qmskit.forms import Date, FormPart, FormSpec, Int, RecordBase, RoleRef, Text
 
 
-class MeetingAction(BaseModel):
+class MeetingAction(FormPart):
     model_config = ConfigDict(extra="forbid")
 
-    action: str = Field(description="决定事项 / action agreed")
+    action: Text = Field(description="决定事项 / action agreed")
     owner: RoleRef = Field(description="负责人 / owner")
-    due: dt.date | None = Field(default=None, description="期限 / due")
-    done: dt.date | None = Field(default=None, description="完成日期 / done on")
+    due: Date | None = Field(default=None, description="期限 / due")
+    done: Date | None = Field(default=None, description="完成日期 / done on")
 
 
 class WeeklyMeeting(RecordBase):
@@ -31,9 +30,9 @@ class WeeklyMeeting(RecordBase):
         additions=("表格编号 PM-FOR-2107 及会议记录的栏目为本组织编制(原手册只规定每周开会)",),
     )
 
-    held: dt.date = Field(description="会议日期 / held on")
+    held: Date = Field(description="会议日期 / held on")
     chair: RoleRef = Field(description="召集人 / chaired by (客户服务经理)")
     attendees: list[RoleRef] = Field(min_length=1, description="参加人员岗位 / attendees (roles)")
-    headcount: int | None = Field(default=None, ge=1, description="参加人数 / number attending")
-    topics: list[str] = Field(min_length=1, description="议题 / topics")
+    headcount: Int | None = Field(default=None, ge=1, description="参加人数 / number attending")
+    topics: list[Text] = Field(min_length=1, description="议题 / topics")
     actions: list[MeetingAction] = Field(default_factory=list, description="决定事项 / actions")

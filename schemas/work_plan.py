@@ -1,9 +1,8 @@
 """年度工作计划 (HE-JD-01 9): next year's plan, to the hotel general manager by 30 November."""
-import datetime as dt
 
 from pydantic import Field
 
-from qmskit.forms import FormSpec, RecordBase, RoleRef
+from qmskit.forms import Date, FormSpec, Int, Number, RecordBase, RoleRef, Text
 
 
 class WorkPlan(RecordBase):
@@ -19,9 +18,9 @@ class WorkPlan(RecordBase):
         additions=("表格编号 HE-FOR-01-04 为本组织编制(原手册称'工作计划',无编号)",),
     )
 
-    plan_year: int = Field(description="计划年度 / the year planned")
-    submitted: dt.date = Field(description="提交日期 / submitted on (by 30 November)")
+    plan_year: Int = Field(description="计划年度 / the year planned")
+    submitted: Date = Field(description="提交日期 / submitted on (by 30 November)")
     submitted_to: RoleRef = Field(description="提交给 / submitted to (酒店总经理)")
-    maintenance_plan: list[str] = Field(min_length=1, description="维护保养计划 / planned maintenance")
-    budget: float | None = Field(default=None, ge=0, description="预算(元)/ budget")
-    training_plan: list[str] = Field(default_factory=list, description="培训计划 / training")
+    maintenance_plan: list[Text] = Field(min_length=1, description="维护保养计划 / planned maintenance")
+    budget: Number | None = Field(default=None, ge=0, description="预算(元)/ budget")
+    training_plan: list[Text] = Field(default_factory=list, description="培训计划 / training")

@@ -3,13 +3,12 @@
 Source: 3-hotel-engineering.txt 工程部经理 工作描述 15 "负责工程部月度工作总结报告、工作总结报告、培训计划的书写";
 工作描述 7 "审核运行报表,分析能源消耗情况". The source gives no contents and no due day.
 """
-import datetime as dt
 import re
 from typing import Literal
 
 from pydantic import Field, model_validator
 
-from qmskit.forms import FormSpec, RecordBase, RecordRef, RoleRef
+from qmskit.forms import Date, FormSpec, RecordBase, RecordRef, RoleRef, Text
 
 
 class WorkSummary(RecordBase):
@@ -26,16 +25,16 @@ class WorkSummary(RecordBase):
     )
 
     type: Literal["monthly", "annual"] = Field(description="月度或年度 / monthly or annual")
-    period: str = Field(pattern=r"^\d{4}(-(0[1-9]|1[0-2]))?$", description="总结期 / period: YYYY-MM (monthly) or YYYY (annual)")
+    period: Text = Field(pattern=r"^\d{4}(-(0[1-9]|1[0-2]))?$", description="总结期 / period: YYYY-MM (monthly) or YYYY (annual)")
     written_by: RoleRef = Field(description="书写 / written by (工程部经理)")
-    submitted: dt.date = Field(description="报出日期 / submitted on")
+    submitted: Date = Field(description="报出日期 / submitted on")
     submitted_to: RoleRef | None = Field(default=None, description="报送 / submitted to")
-    summary: str = Field(description="工作总结 / summary of the work done")
-    energy: str | None = Field(default=None, description="能源消耗分析 / energy-use analysis (工作描述 7)")
+    summary: Text = Field(description="工作总结 / summary of the work done")
+    energy: Text | None = Field(default=None, description="能源消耗分析 / energy-use analysis (工作描述 7)")
     energy_report: RecordRef("energy_report") | None = Field(  # type: ignore[valid-type]
         default=None, description="能源消耗量统计表 / the period's energy report")
-    problems: list[str] = Field(default_factory=list, description="存在问题 / problems")
-    next_steps: list[str] = Field(default_factory=list, description="下一步工作 / next steps")
+    problems: list[Text] = Field(default_factory=list, description="存在问题 / problems")
+    next_steps: list[Text] = Field(default_factory=list, description="下一步工作 / next steps")
 
     @model_validator(mode="after")
     def _period_matches_type(self) -> "WorkSummary":

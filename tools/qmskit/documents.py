@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from .standards import BUILTIN_IDS, STANDARD_ID
+from .values import Date
 
 DEFAULT_CLASSES: dict[str, tuple[str, str]] = {
     "QM": ("质量手册", "quality manual"),
@@ -43,7 +44,7 @@ def addition_markers(body: str) -> int:
 class SourceRef(BaseModel):
     """Where a document's text comes from: a source file and the sections of it used."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
 
     file: str = Field(min_length=1, description="出处文件 / source file, e.g. 1-property-customer-service.txt")
     sections: list[str] = Field(default_factory=list, description="章节 / sections used, e.g. 1.2.2, 2.2 第 15 条")
@@ -60,7 +61,7 @@ class SourceRef(BaseModel):
 class Document(BaseModel):
     """The document-control block at the top of a manual page."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
 
     id: str = Field(description="文件编号 / document number, e.g. LD-QP-08")
     title: str = Field(description="标题 / title")
@@ -69,8 +70,8 @@ class Document(BaseModel):
     status: Literal["draft", "effective", "obsolete"] = Field(description="状态 / status")
     owner: str = Field(description="编制 / owner (role)")
     approver: str = Field(description="批准 / approver (role)")
-    approved: dt.date | None = Field(default=None, description="批准日期 / approved on")
-    effective: dt.date | None = Field(default=None, description="生效日期 / effective from")
+    approved: Date | None = Field(default=None, description="批准日期 / approved on")
+    effective: Date | None = Field(default=None, description="生效日期 / effective from")
     review_every: int | None = Field(default=None, ge=1, le=120, description="定期评审周期(月)/ periodic review, months")
     iso9001: list[str] = Field(default_factory=list, description="ISO 9001:2015 clauses covered (GB/T 19001-2016)")
     iso14001: list[str] = Field(default_factory=list, description="ISO 14001:2015 clauses covered (GB/T 24001-2016)")
@@ -168,7 +169,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 class Department(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
 
     name: str = Field(description="部门名称 / department")
     unit: str | None = Field(default=None, description="所属单位 / unit")
@@ -178,7 +179,7 @@ class Department(BaseModel):
 
 
 class Role(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
 
     name: str = Field(description="岗位名称 / role")
     department: str | None = Field(default=None, description="所属部门 / department")
@@ -191,7 +192,7 @@ class Role(BaseModel):
 
 
 class Unit(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
 
     id: str
     name: str
@@ -201,7 +202,7 @@ class Unit(BaseModel):
 class Organization(BaseModel):
     """Units, departments and roles: the names records may reference."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     name: str = Field(description="组织名称 / organization")
     units: list[Unit] = Field(default_factory=list)

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .refs import DeptRef, DocRef, PersonRef, RecordRef, Ref, RoleRef
 from .relations import Closure, Computed, DateOrder, Derived, Holds, Recount, SumOf
+from .values import Date, Flag, Int, Number, Text
 
 
 @dataclass(frozen=True)
@@ -118,22 +119,32 @@ class FormSpec:
         return self.title_zh if lang == "zh" else self.title_en
 
 
-class RecordBase(BaseModel):
+class FormPart(BaseModel):
+    """A block inside a record (a verification, a reading, an item of a list): strict like the record.
+
+    Forms in ``schemas/`` build their blocks on this, so that a block's values
+    mean what they mean at the top of the record.
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+
+
+class RecordBase(FormPart):
     """Every record: an id equal to its file name, and a status if it has a workflow.
 
     Models forbid unknown fields so that a misspelt key is reported rather
     than silently kept.
     """
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, validate_default=False)
+    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True, validate_default=False)
 
     form: ClassVar[FormSpec]
 
-    id: str = Field(description="记录编号 / record id (equals the file name)")
-    status: str | None = Field(default=None, description="状态 / status")
+    id: Text = Field(description="记录编号 / record id (equals the file name)")
+    status: Text | None = Field(default=None, description="状态 / status")
 
 
-class Verification(BaseModel):
+class Verification(FormPart):
     """Who verified that an action worked, when, and what they found (10.2.1 d)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -141,9 +152,9 @@ class Verification(BaseModel):
     by: RoleRef = Field(description="验证人 / verified by (role)")
     by_person: PersonRef(role_field="by", date_field="on") | None = Field(  # type: ignore[valid-type]
         default=None, description="验证人 / verified by (person, holding the role in 'by' that day)")
-    on: dt.date = Field(description="验证日期 / verification date")
+    on: Date = Field(description="验证日期 / verification date")
     result: Literal["effective", "not_effective"] = Field(description="验证结论 / result")
-    note: str | None = None
+    note: Text | None = None
 
 
 NONCONFORMITY_WORKFLOW = Workflow.linear(
@@ -175,49 +186,49 @@ class Nonconformity(RecordBase):
     """不符合报告 (10.2, 8.7): nature, cause, actions and their results."""
 
     source: NcrSource = Field(description="来源 / source")
-    raised: dt.date = Field(description="提出日期 / raised on")
+    raised: Date = Field(description="提出日期 / raised on")
     requirement: DocRef = Field(description="违反的要求 / requirement not met (document id and section)")
-    description: str = Field(description="不符合事实描述 / description")
+    description: Text = Field(description="不符合事实描述 / description")
     grade: Grade = Field(description="等级 / grade")
     department: DeptRef = Field(description="责任部门 / department")
     owner: RoleRef = Field(description="负责人 / owner (role)")
     owner_person: PersonRef(role_field="owner", date_field="raised") | None = Field(  # type: ignore[valid-type]
         default=None, description="负责人 / owner (person, holding the role in 'owner')")
-    due: dt.date = Field(description="完成期限 / due date")
+    due: Date = Field(description="完成期限 / due date")
     audit: RecordRef("AuditReport", own="raised", not_before="opened") | None = Field(  # type: ignore[valid-type]
         default=None, description="审核报告 / audit that found it (raised no earlier than it opened)")
-    root_cause: str | None = Field(default=None, description="原因分析 / root cause")
-    correction: str | None = Field(default=None, description="纠正 / correction")
+    root_cause: Text | None = Field(default=None, description="原因分析 / root cause")
+    correction: Text | None = Field(default=None, description="纠正 / correction")
     actions: list[RecordRef("CorrectiveAction", order=(  # type: ignore[valid-type]
         DateOrder("raised", "not_after", "raised"), DateOrder("verification.on", "not_before", "done")))] = Field(
         default_factory=list,
         description="纠正措施 / corrective actions (raised no earlier than this; verified no earlier than done)")
     verification: Verification | None = Field(default=None, description="验证 / verification")
-    closed: dt.date | None = Field(default=None, description="关闭日期 / closed on")
+    closed: Date | None = Field(default=None, description="关闭日期 / closed on")
 
 
 class CorrectiveAction(RecordBase):
     """纠正/预防措施 (10.2.1 b-d): action against a cause, and its effectiveness."""
 
     type: Literal["corrective", "preventive", "improvement"] = Field(description="类型 / type")
-    raised: dt.date = Field(description="提出日期 / raised on")
+    raised: Date = Field(description="提出日期 / raised on")
     nonconformity: RecordRef("Nonconformity", own="raised", not_before="raised") | None = Field(  # type: ignore[valid-type]
         default=None, description="来源不符合 / nonconformity (raised no later than this action)")
-    action: str = Field(description="措施 / action")
+    action: Text = Field(description="措施 / action")
     owner: RoleRef = Field(description="负责人 / owner (role)")
     owner_person: PersonRef(role_field="owner", date_field="raised") | None = Field(  # type: ignore[valid-type]
         default=None, description="负责人 / owner (person, holding the role in 'owner')")
-    due: dt.date = Field(description="完成期限 / due date")
-    done: dt.date | None = Field(default=None, description="完成日期 / completed on")
+    due: Date = Field(description="完成期限 / due date")
+    done: Date | None = Field(default=None, description="完成日期 / completed on")
     verification: Verification | None = Field(default=None, description="效果验证 / verification")
 
 
-class AuditorAssignment(BaseModel):
+class AuditorAssignment(FormPart):
     """One auditor's part of an audit: objectivity means not auditing one's own work (9.2.2 b)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    auditor: str = Field(description="审核员 / auditor (name)")
+    auditor: Text = Field(description="审核员 / auditor (name)")
     person: PersonRef(role_field="role", date_field="start") | None = Field(  # type: ignore[valid-type]
         default=None, description="审核员 / auditor (person, holding 'role' when the audit starts)")
     role: RoleRef = Field(description="岗位 / role")
@@ -237,15 +248,15 @@ class AuditorAssignment(BaseModel):
 class AuditPlan(RecordBase):
     """内部审核计划 (9.2.2): scope, criteria, auditors, dates."""
 
-    year: int = Field(description="年度 / year")
+    year: Int = Field(description="年度 / year")
     scope: list[DeptRef] = Field(description="审核范围 / departments audited")
     criteria: list[DocRef] = Field(description="审核准则 / criteria (documents)")
     leader: RoleRef = Field(description="审核组组长 / audit team leader")
     leader_person: PersonRef(role_field="leader", date_field="start") | None = Field(  # type: ignore[valid-type]
         default=None, description="审核组组长 / audit team leader (person)")
     auditors: list[AuditorAssignment] = Field(default_factory=list, description="审核组 / audit team")
-    start: dt.date = Field(description="开始日期 / start")
-    end: dt.date = Field(description="结束日期 / end")
+    start: Date = Field(description="开始日期 / start")
+    end: Date = Field(description="结束日期 / end")
 
 
 class AuditReport(RecordBase):
@@ -253,54 +264,54 @@ class AuditReport(RecordBase):
 
     plan: RecordRef("AuditPlan", own="opened", not_before="start") | None = Field(  # type: ignore[valid-type]
         default=None, description="审核计划 / audit plan (opened no earlier than the plan's start)")
-    opened: dt.date = Field(description="首次会议 / opening meeting")
-    closed_meeting: dt.date | None = Field(default=None, description="末次会议 / closing meeting")
+    opened: Date = Field(description="首次会议 / opening meeting")
+    closed_meeting: Date | None = Field(default=None, description="末次会议 / closing meeting")
     scope: list[DeptRef] = Field(description="审核范围 / departments audited")
     criteria: list[DocRef] = Field(description="审核准则 / criteria")
-    summary: str | None = Field(default=None, description="审核结论 / conclusion")
+    summary: Text | None = Field(default=None, description="审核结论 / conclusion")
     nonconformities: list[RecordRef("Nonconformity", own="opened", not_after="raised")] = Field(  # type: ignore[valid-type]
         default_factory=list, description="不符合 / findings (raised no earlier than the audit opened)")
 
 
-class ReviewAction(BaseModel):
+class ReviewAction(FormPart):
     """A management-review output: what, who, by when (9.3.3)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    action: str = Field(description="决议事项 / decision or action")
+    action: Text = Field(description="决议事项 / decision or action")
     owner: RoleRef = Field(description="负责人 / owner")
-    due: dt.date = Field(description="期限 / due")
+    due: Date = Field(description="期限 / due")
     category: Literal["improvement", "qms_change", "resources"] = Field(description="输出类别 / output category (9.3.3)")
-    done: dt.date | None = Field(default=None, description="完成日期 / completed on")
-    result: str | None = Field(default=None, description="完成情况 / result")
+    done: Date | None = Field(default=None, description="完成日期 / completed on")
+    result: Text | None = Field(default=None, description="完成情况 / result")
 
 
 class ManagementReview(RecordBase):
     """管理评审 (9.3): inputs, minutes, outputs with owners and due dates."""
 
-    held: dt.date = Field(description="评审日期 / held on")
+    held: Date = Field(description="评审日期 / held on")
     chair: RoleRef = Field(description="主持 / chaired by")
     chair_person: PersonRef(role_field="chair", date_field="held") | None = Field(  # type: ignore[valid-type]
         default=None, description="主持 / chaired by (person)")
     attendees: list[RoleRef] = Field(default_factory=list, description="参加人员 / attendees (roles)")
     previous: RecordRef("ManagementReview", own="held", not_before="held") | None = Field(  # type: ignore[valid-type]
         default=None, description="上次评审 / previous review")
-    inputs: dict[str, str] = Field(default_factory=dict, description="评审输入 / inputs, keyed a … f (9.3.2)")
-    minutes: str | None = Field(default=None, description="会议纪要 / minutes")
+    inputs: dict[str, Text] = Field(default_factory=dict, description="评审输入 / inputs, keyed a … f (9.3.2)")
+    minutes: Text | None = Field(default=None, description="会议纪要 / minutes")
     outputs: list[ReviewAction] = Field(default_factory=list, description="评审输出 / outputs")
     approved_by: RoleRef | None = Field(default=None, description="批准 / approved by")
-    approved: dt.date | None = Field(default=None, description="批准日期 / approved on")
+    approved: Date | None = Field(default=None, description="批准日期 / approved on")
 
 
 class Complaint(RecordBase):
     """顾客投诉 (9.1.2, 8.2.1): received, replied, closed, customer's word."""
 
-    received: dt.date = Field(description="受理日期 / received on")
+    received: Date = Field(description="受理日期 / received on")
     customer_type: Literal["individual", "enterprise"] = Field(description="顾客类型 / customer type")
     department: DeptRef = Field(description="责任部门 / department")
-    description: str = Field(description="投诉内容 / complaint")
-    replied: dt.date | None = Field(default=None, description="回复日期 / replied on")
-    closed: dt.date | None = Field(default=None, description="关闭日期 / closed on")
+    description: Text = Field(description="投诉内容 / complaint")
+    replied: Date | None = Field(default=None, description="回复日期 / replied on")
+    closed: Date | None = Field(default=None, description="关闭日期 / closed on")
     feedback: Literal["satisfied", "neutral", "dissatisfied"] | None = Field(default=None, description="顾客反馈 / customer feedback")
     nonconformity: RecordRef("Nonconformity", own="received", not_after="raised") | None = Field(  # type: ignore[valid-type]
         default=None, description="不符合 / nonconformity raised (no earlier than the complaint was received)")
@@ -309,23 +320,23 @@ class Complaint(RecordBase):
 class SatisfactionSurvey(RecordBase):
     """顾客满意度调查 (9.1.2): one returned questionnaire."""
 
-    surveyed: dt.date = Field(description="调查日期 / surveyed on")
+    surveyed: Date = Field(description="调查日期 / surveyed on")
     customer_type: Literal["individual", "enterprise"] = Field(description="顾客类型 / customer type")
     department: DeptRef = Field(description="被评部门 / department rated")
-    satisfied: bool = Field(description="总体满意 / satisfied overall")
+    satisfied: Flag = Field(description="总体满意 / satisfied overall")
 
 
 class TrainingRecord(RecordBase):
     """培训记录 (7.2 c-d)."""
 
-    held: dt.date = Field(description="培训日期 / held on")
-    topic: str = Field(description="培训内容 / topic")
-    trainer: str = Field(description="培训人 / trainer")
+    held: Date = Field(description="培训日期 / held on")
+    topic: Text = Field(description="培训内容 / topic")
+    trainer: Text = Field(description="培训人 / trainer")
     department: DeptRef = Field(description="部门 / department")
-    attendees: int = Field(ge=0, description="参加人数 / number attending")
-    effective: bool | None = Field(default=None, description="培训有效 / judged effective")
+    attendees: Int = Field(ge=0, description="参加人数 / number attending")
+    effective: Flag | None = Field(default=None, description="培训有效 / judged effective")
     document: DocRef | None = Field(default=None, description="培训文件 / document trained on")
-    revision: str | None = Field(default=None, description="文件版本 / revision of that document trained on")
+    revision: Text | None = Field(default=None, description="文件版本 / revision of that document trained on")
     trainees: list[PersonRef()] = Field(  # type: ignore[valid-type]
         default_factory=list, description="受训人员 / persons trained (a later revision makes them due again)")
 
@@ -339,7 +350,7 @@ class TrainingRecord(RecordBase):
 class CompetenceAssessment(RecordBase):
     """岗位能力考核 (7.2): a person assessed against a role."""
 
-    assessed: dt.date = Field(description="考核日期 / assessed on")
+    assessed: Date = Field(description="考核日期 / assessed on")
     role: RoleRef = Field(description="岗位 / role")
     result: Literal["competent", "needs_training", "not_competent"] = Field(description="结论 / result")
     assessor: RoleRef = Field(description="考核人 / assessor")
@@ -352,11 +363,11 @@ class CompetenceAssessment(RecordBase):
 class Risk(RecordBase):
     """风险和机遇 (6.1): scored so that risks can be ranked."""
 
-    identified: dt.date = Field(description="识别日期 / identified on")
-    description: str = Field(description="风险描述 / description")
-    likelihood: int = Field(ge=1, le=5, description="可能性 1-5 / likelihood")
-    impact: int = Field(ge=1, le=5, description="影响 1-5 / impact")
-    treatment: str | None = Field(default=None, description="应对措施 / treatment")
+    identified: Date = Field(description="识别日期 / identified on")
+    description: Text = Field(description="风险描述 / description")
+    likelihood: Int = Field(ge=1, le=5, description="可能性 1-5 / likelihood")
+    impact: Int = Field(ge=1, le=5, description="影响 1-5 / impact")
+    treatment: Text | None = Field(default=None, description="应对措施 / treatment")
     owner: RoleRef = Field(description="负责人 / owner")
 
     @property
@@ -372,22 +383,22 @@ class Amendment(RecordBase):
     """
 
     amends: RecordRef(None) = Field(description="被更正的记录 / record amended")  # type: ignore[valid-type]
-    reason: str = Field(description="更正原因 / why")
-    change: str = Field(description="更正内容 / what was changed")
+    reason: Text = Field(description="更正原因 / why")
+    change: Text = Field(description="更正内容 / what was changed")
     approved_by: RoleRef = Field(description="批准 / approved by")
     approved_by_person: PersonRef(role_field="approved_by", date_field="approved") | None = Field(  # type: ignore[valid-type]
         default=None, description="批准 / approved by (person)")
-    approved: dt.date = Field(description="批准日期 / approved on")
+    approved: Date = Field(description="批准日期 / approved on")
 
 
-class RoleHeld(BaseModel):
+class RoleHeld(FormPart):
     """A role a person held, from a day until a day (or still)."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     role: RoleRef = Field(description="岗位 / role")
-    from_: dt.date = Field(alias="from", description="任职起 / from")
-    to: dt.date | None = Field(default=None, description="任职止 / until (blank: still held)")
+    from_: Date = Field(alias="from", description="任职起 / from")
+    to: Date | None = Field(default=None, description="任职止 / until (blank: still held)")
 
     def held_on(self, day: dt.date) -> bool:
         return self.from_ <= day and (self.to is None or day <= self.to)
@@ -399,15 +410,15 @@ class RoleHeld(BaseModel):
         return self
 
 
-class Certificate(BaseModel):
+class Certificate(FormPart):
     """A certificate a person holds (上岗证、操作证), with its number and expiry."""
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(description="证书名称 / certificate")
-    number: str = Field(description="证书编号 / number")
-    issued: dt.date | None = Field(default=None, description="发证日期 / issued on")
-    expires: dt.date | None = Field(default=None, description="有效期至 / valid until (blank: no expiry)")
+    name: Text = Field(description="证书名称 / certificate")
+    number: Text = Field(description="证书编号 / number")
+    issued: Date | None = Field(default=None, description="发证日期 / issued on")
+    expires: Date | None = Field(default=None, description="有效期至 / valid until (blank: no expiry)")
 
 
 class Person(RecordBase):
@@ -417,7 +428,7 @@ class Person(RecordBase):
     (:func:`PersonRef`); ``qms check`` holds them to the roles listed here.
     """
 
-    name: str = Field(description="姓名 / name")
+    name: Text = Field(description="姓名 / name")
     department: DeptRef = Field(description="部门 / department")
     roles: list[RoleHeld] = Field(default_factory=list, description="岗位任职 / roles held, with from/to dates")
     certificates: list[Certificate] = Field(default_factory=list, description="证书 / certificates held")
@@ -450,7 +461,8 @@ BASE_FORMS: tuple[type[RecordBase], ...] = (
 __all__ = [
     "BASE_FORMS", "CORRECTIVE_ACTION_WORKFLOW", "NONCONFORMITY_CLOSURE", "NONCONFORMITY_WORKFLOW", "Amendment",
     "AuditPlan", "AuditReport", "AuditorAssignment", "Certificate", "Closure", "Complaint", "CompetenceAssessment",
-    "Computed", "CorrectiveAction", "DateOrder", "DeptRef", "Derived", "DocRef", "FormSpec", "Holds",
+    "Computed", "CorrectiveAction", "Date", "DateOrder", "DeptRef", "Derived", "DocRef", "Flag", "FormPart", "FormSpec",
+    "Holds", "Int", "Number", "Text",
     "ManagementReview", "Nonconformity", "Person", "PersonRef", "RecordBase", "RecordRef", "Recount", "Ref",
     "ReviewAction", "Risk", "RoleHeld", "RoleRef", "SatisfactionSurvey", "SumOf", "TrainingRecord", "Verification",
     "Workflow",

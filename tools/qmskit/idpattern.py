@@ -41,15 +41,38 @@ class IdPattern:
             regex += re.escape(pattern[pos:match.start()])
             name, width = match.group(1), int(match.group(2) or 1)
             if name == "year":
-                regex += r"(?P<year>\d{4})"
+                regex += r"(?P<year>[0-9]{4})"  # not \d: in Python it also takes other scripts' digits
             elif name == "month":
                 regex += r"(?P<month>0[1-9]|1[0-2])"
             else:
-                regex += rf"(?P<seq>\d{{{width},}})"
+                regex += rf"(?P<seq>[0-9]{{{width},}})"
             pos = match.end()
         regex += re.escape(pattern[pos:])
         self.regex = re.compile(regex)
         self.has_seq = "seq" in names
+
+    def json_pattern(self) -> str:
+        """The same rule for JSON Schema: ECMA-262 syntax that every validator and editor reads.
+
+        Python's named groups ``(?P<year>…)`` are refused by ECMA-262 regex
+        engines (check-jsonschema's default mode, the VS Code YAML extension);
+        matching needs no names, so plain groups go out, and outside the
+        placeholders only ``.`` needs escaping (``\\-`` is an error in ECMA's
+        unicode mode).
+        """
+        regex = "^"
+        pos = 0
+        for match in _FIELD.finditer(self.pattern):
+            regex += self.pattern[pos:match.start()].replace(".", r"\.")
+            name, width = match.group(1), int(match.group(2) or 1)
+            if name == "year":
+                regex += r"[0-9]{4}"
+            elif name == "month":
+                regex += r"(0[1-9]|1[0-2])"
+            else:
+                regex += rf"[0-9]{{{width},}}"
+            pos = match.end()
+        return regex + self.pattern[pos:].replace(".", r"\.") + "$"
 
     def matches(self, record_id: str) -> bool:
         return self.regex.fullmatch(record_id) is not None

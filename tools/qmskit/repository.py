@@ -38,7 +38,7 @@ class DocumentClass(BaseModel):
 class Config(BaseModel):
     """``qms.yml``: settings of one QMS repository (frozen once read)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     name: str = Field(description="组织名称 / organization name")
     lang: str = Field(default="zh", pattern="^(zh|en)$", description="report language")

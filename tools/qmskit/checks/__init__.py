@@ -24,7 +24,7 @@ from ..registry import Registry
 from ..repository import Config, DocumentFile, RecordFile, Repository
 from .cross_records import CrossPlan, check_changed_records, check_cross_records, lazy_index, plan_for
 from .documents import check_documents, check_form_procedures, check_organization, check_standards
-from .jsonschema_drift import check_json_schemas
+from .jsonschema_drift import check_file_schemas, check_json_schemas
 from .plans import check_plans
 from .records import check_record_file, check_record_folders
 from .references import Index, check_references, check_unique_ids
@@ -253,6 +253,7 @@ def check_repository(
     issues.extend(check_form_procedures(registry, set(index.documents)))
     if not untrusted_forms:
         issues.extend(_json_schemas(repo, registry, cached=type(repo) is Repository))
+    issues.extend(check_file_schemas(repo.root))
     issues.extend(check_plans(repo.root, registry, index))
     issues.extend(check_unique_ids(record_files, {df.doc.id: df.path for df in docs if df.doc}))
     issues.extend(check_record_folders(record_files, registry))
