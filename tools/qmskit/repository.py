@@ -49,7 +49,7 @@ class Config(BaseModel):
         description="how document revisions move forward: letter/number (A/0 → A/1 → B/0) or numeric (1.0 → 1.1 → 2.0)",
     )
     standards: tuple[str, ...] = Field(
-        default=("iso9001",),
+        default=("iso9001",), strict=False,  # a YAML list, kept as a (hashable, frozen) tuple
         description="the standards the organization works to, by catalogue id: iso9001 iso14001 iso45001 iso13485, "
                     "or an own catalogue standards/<id>.yml; documents tag clauses with a field of each id")
     document_classes: dict[str, DocumentClass] = Field(
