@@ -24,11 +24,12 @@ from qmskit import yamlio
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECK_JSONSCHEMA = [sys.executable, "-m", "check_jsonschema"]  # the check-jsonschema command, in this environment
+_STARTERS = ("tools/qmskit/templates/init/zh", "tools/qmskit/templates/init/en")  # qms init's starters (qms.yml is written by init)
 SETTINGS = {
-    "qms": ["qms.yml", "tools/qmskit/templates/init/qms.yml"],
-    "organization": ["manual/organization.yml", "tools/qmskit/templates/init/manual/organization.yml"],
-    "objectives": ["manual/objectives.yml", "tools/qmskit/templates/init/manual/objectives.yml"],
-    "schedule": ["manual/schedule.yml", "tools/qmskit/templates/init/manual/schedule.yml"],
+    "qms": ["qms.yml"],
+    "organization": ["manual/organization.yml", *(f"{s}/manual/organization.yml" for s in _STARTERS)],
+    "objectives": ["manual/objectives.yml", *(f"{s}/manual/objectives.yml" for s in _STARTERS)],
+    "schedule": ["manual/schedule.yml", *(f"{s}/manual/schedule.yml" for s in _STARTERS)],
 }
 
 

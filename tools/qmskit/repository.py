@@ -29,7 +29,7 @@ ORGANIZATION_FILE = "manual/organization.yml"
 class DocumentClass(BaseModel):
     """A document class's name in both languages (``qms.yml`` document_classes)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     zh: str = Field(min_length=1, description="中文名称 / Chinese name")
     en: str = Field(min_length=1, description="English name")
