@@ -41,7 +41,7 @@ class Kind:
     refs: tuple[tuple[RefPath, Ref], ...]
 
     @property
-    def spec(self):  # type: ignore[no-untyped-def]
+    def spec(self) -> FormSpec:
         return self.model.form
 
     def is_a(self, target: str | type | None) -> bool:
