@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .issues import Issue, QmsError
+from .messages import join, text
 from .suggest import did_you_mean
 
 if TYPE_CHECKING:
@@ -52,7 +53,6 @@ _TEXT = {
 
 def _text(lang: str, key: str, **values: object) -> str:
     return _TEXT.get(lang, _TEXT["en"])[key].format(**values)
-from .messages import join, text
 
 
 def _date(text: str) -> dt.date:
@@ -267,8 +267,8 @@ def _report_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p = sub.add_parser("site", help="build or serve the QMS as a website (mkdocs-material)")
     site_sub = p.add_subparsers(dest="action", metavar="ACTION")
     site_sub.required = True
-    for action, text in (("build", "build the site into --out"), ("serve", "build and serve it with live reload")):
-        q = site_sub.add_parser(action, help=text)
+    for action, summary in (("build", "build the site into --out"), ("serve", "build and serve it with live reload")):
+        q = site_sub.add_parser(action, help=summary)
         q.add_argument("--as-of", type=_date, default=None, help="the day dashboards are made for (default: today)")
         q.add_argument("--lang", choices=("zh", "en"), default=None, help="labels (default: lang in qms.yml)")
         q.add_argument("--staging", type=Path, default=None, help="where the generated Markdown goes (default: build/site-src)")

@@ -405,7 +405,7 @@ class Git:
         self._batch.stdin.write(name.encode("utf-8", "surrogateescape") + b"\n")
         self._batch.stdin.flush()
         header = self._batch.stdout.readline()
-        if header.endswith(b"missing\n") or header.endswith(b"ambiguous\n"):
+        if header.endswith((b"missing\n", b"ambiguous\n")):
             return None
         size = int(header.split()[2])
         data = self._batch.stdout.read(size)

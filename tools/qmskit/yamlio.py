@@ -431,7 +431,7 @@ def dump_scalar(value: Any) -> str:
     """Render one value as YAML text that this loader reads back unchanged."""
     text = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10**9)
     text = text.strip()
-    if text.endswith("\n...") or text.endswith("..."):
+    if text.endswith("..."):
         text = text[: text.rfind("...")].strip()
     return text
 
@@ -450,7 +450,7 @@ class _Dumper(yaml.SafeDumper):
     PyYAML quotes by YAML 1.1, so "1e5" would go out plain and come back a number.
     """
 
-    def ignore_aliases(self, data: Any) -> bool:
+    def ignore_aliases(self, data: Any) -> bool:  # noqa: ARG002 - PyYAML's signature
         return True
 
     def represent_str(self, data: str) -> yaml.ScalarNode:

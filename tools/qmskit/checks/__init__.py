@@ -22,7 +22,7 @@ from ..issues import Issue, Severity
 from ..recordindex import Fact, RecordIndex
 from ..registry import Registry
 from ..repository import Config, DocumentFile, RecordFile, Repository
-from .cross_records import CrossPlan, check_changed_records, check_cross_records, lazy_index, plan_for
+from .cross_records import CrossPlan, check_cross_records, lazy_index, plan_for
 from .documents import check_documents, check_form_procedures, check_organization, check_standards
 from .jsonschema_drift import check_json_schemas
 from .plans import check_plans

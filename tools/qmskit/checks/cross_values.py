@@ -87,7 +87,7 @@ def _expected(run: Pass, fact: Fact, loc: Loc, derived: Derived) -> Expected | N
     if isinstance(rule, SumOf):
         return _sum(run, fact, loc, rule)
     if isinstance(rule, Recount):
-        return _recount(run, fact, loc, rule)
+        return _recount(run, fact, rule)
     if isinstance(rule, Computed):
         value = rule.fn(RecordView(fact, loc, run.index), run.index)
         return None if value is None else Expected(value, text("cross.computed_sources", rule=rule.describe(), id=fact.id))
@@ -111,7 +111,7 @@ def _sum(run: Pass, fact: Fact, loc: Loc, rule: SumOf) -> Expected | None:
     return Expected(int(total) if float(total).is_integer() else total, " + ".join(parts))
 
 
-def _recount(run: Pass, fact: Fact, loc: Loc, rule: Recount) -> Expected | None:
+def _recount(run: Pass, fact: Fact, rule: Recount) -> Expected | None:
     from ..reports.objectives import comparable_count
     from ..reports.periods import Period
 

@@ -2,16 +2,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from ..forms import Ref
 from ..issues import Issue
 from ..masking import is_confidential
 from ..messages import text
 from ..recordindex import values_at
-from ..registry import Kind, Registry, RefPath
+from ..registry import Kind, Registry
 from ..repository import RecordFile
 
 _DOC_ID = re.compile(r"[^\s§]+")

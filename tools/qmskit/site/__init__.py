@@ -180,7 +180,7 @@ def stage(ctx: Context, staging: Path) -> Staged:
         # search section it was noise in every result, and too big for Zensical's index (256 KB)
         _report_page(docs, page, report, linker, searched=page != "dashboards/changes.md")
     staged.pages += len(register_nav) + len(dashboards) + 1
-    staged.nav = _nav(ctx, doc_pages) + [
+    staged.nav = _nav(ctx) + [
         {tr("登记册", "Registers"): register_nav},
         {tr("看板", "Dashboards"): [{title: page} for title, page, _ in dashboards]},
         {tr("组织机构", "Organization"): "organization.md"},
@@ -209,7 +209,7 @@ def _note(text: str):  # type: ignore[no-untyped-def]
     return Paragraph(text, "note")
 
 
-def _nav(ctx: Context, doc_pages: dict[str, str]) -> list[dict[str, object]]:
+def _nav(ctx: Context) -> list[dict[str, object]]:
     """One tab per folder of manual/ (a unit), its index first, then documents by class (qms.yml's document_classes,
     in its order: the manual before the procedures before the forms) and id."""
     nav: list[dict[str, object]] = [{ctx.tr("首页", "Home"): "index.md"}]

@@ -19,9 +19,13 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import yamlio
 from ..issues import Issue
+
+if TYPE_CHECKING:  # for types only: this module sits below the repository in the import order
+    from ..repository import Repository
 
 ORG_FOLDER = "standards"
 """Where an organization keeps its own catalogues, relative to the repository root."""
@@ -255,16 +259,15 @@ def organization_catalogues(root: Path, *, max_bytes: int = yamlio.DEFAULT_MAX_B
     return Catalogues(found, issues)
 
 
-def for_repository(repo: object) -> Catalogues:
-    """The catalogues of a :class:`qmskit.repository.Repository` (typed loosely: this module sits below it)."""
-    root: Path = getattr(repo, "root")
-    config = getattr(repo, "config")
-    return organization_catalogues(root, max_bytes=config.max_file_bytes, max_depth=config.max_depth)
+def for_repository(repo: Repository) -> Catalogues:
+    """The catalogues of a :class:`qmskit.repository.Repository`."""
+    config = repo.config
+    return organization_catalogues(repo.root, max_bytes=config.max_file_bytes, max_depth=config.max_depth)
 
 
-def named_catalogues(repo: object) -> list[Catalogue]:
+def named_catalogues(repo: Repository) -> list[Catalogue]:
     """The catalogues of the standards the repository's ``qms.yml`` names, in its order."""
-    return for_repository(repo).named(tuple(getattr(getattr(repo, "config"), "standards")))
+    return for_repository(repo).named(tuple(repo.config.standards))
 
 
 def common_clauses(catalogues: list[Catalogue]) -> list[str]:
