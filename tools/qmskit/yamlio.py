@@ -72,7 +72,7 @@ class Loaded:
         return self.marks.get((), (1, 1))
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _Loader(_BaseLoader):
     """libyaml with YAML 1.2 core scalar rules instead of YAML 1.1's."""
 
     yaml_implicit_resolvers: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
@@ -262,6 +262,8 @@ def _prescan(source: str, max_depth: int) -> None:
 
 def _event_error(event: yaml.Event, message: str, rule: str) -> YamlError:
     mark = event.start_mark
+    if mark is None:  # the parser marks every event; a hand-made one may not
+        return YamlError(message, 1, 1, rule)
     return YamlError(message, mark.line + 1, mark.column + 1, rule)
 
 

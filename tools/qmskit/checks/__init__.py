@@ -85,7 +85,7 @@ def build_index(repo: Repository, record_files: Sequence[RecordFile]) -> ManualS
     docs = repo.load_documents()
     for df in docs:
         issues.extend(df.issues)
-    documents = {df.doc.id: df.doc.status for df in docs if df.doc}
+    documents: dict[str, str] = {df.doc.id: df.doc.status for df in docs if df.doc}
     if org is not None and org_loaded is not None:
         issues.extend(check_organization(org, org_loaded, set(documents)))
     index = Index(

@@ -114,8 +114,8 @@ def plan_for(repo: Repository) -> CrossPlan:
             for amendment in registry.extending(Amendment):  # an amendment acknowledges a contradiction
                 add(amendment.name, "amends", "approved")
             for name in spec.closure.cites:
-                ref = ref_at(kind, (name,))
-                for target in _targets(registry, ref.kind) if ref is not None else []:
+                cited = ref_at(kind, (name,))
+                for target in _targets(registry, cited.kind) if cited is not None else []:
                     add(target.name)  # its status is all the rule reads
             for cited_by in spec.closure.cited_by:
                 base, _, name = cited_by.partition(".")

@@ -69,7 +69,7 @@ def _resolve(value: str, ref: Ref, index: Index, registry: Registry) -> str | No
 
 def check_references(rf: RecordFile, kind: Kind, index: Index, registry: Registry) -> list[Issue]:
     """Every reference of the record resolves; a confidential one is named, its value never quoted."""
-    issues = []
+    issues: list[Issue] = []
     if rf.data is None:
         return issues
     for path, ref in kind.refs:

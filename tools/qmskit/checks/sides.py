@@ -88,7 +88,7 @@ class JudgedRepository(Repository):
         self._listing = listing
         self._files: list[RecordFile] | None = None
 
-    @property  # type: ignore[override]
+    @property
     def registry(self) -> Registry:
         return self._base_registry
 

@@ -136,9 +136,9 @@ def parse(loaded: yamlio.Loaded, rel: str, stem: str) -> tuple[Catalogue | None,
     """A catalogue from its YAML, and every problem in it at its line; None when it cannot be used."""
     issues: list[Issue] = []
 
-    def add(loc: tuple[str | int, ...], rule: str, key: str, **values: object) -> None:
+    def add(loc: tuple[str | int, ...], rule: str, message: str, /, **values: object) -> None:
         line, col = loaded.position(loc)
-        issues.append(Issue(rel, line, col, rule, MESSAGES[key].format(**values)))
+        issues.append(Issue(rel, line, col, rule, MESSAGES[message].format(**values)))
 
     data = loaded.data
     if not isinstance(data, dict):
@@ -150,7 +150,9 @@ def parse(loaded: yamlio.Loaded, rel: str, stem: str) -> tuple[Catalogue | None,
     ident = _text(data.get("id"))
     if "id" in data and (not STANDARD_ID.fullmatch(ident) or (stem and ident != stem)):
         add(("id",), "standard-catalogue", "id", value=data.get("id"), stem=stem)
-    title = data.get("title") if isinstance(data.get("title"), dict) else {}
+    title = data.get("title")
+    if not isinstance(title, dict):
+        title = {}
     structure = _text(data.get("structure")) or "own"
     if structure not in (HARMONIZED, "own"):
         add(("structure",), "standard-catalogue", "structure")
