@@ -40,6 +40,7 @@ from ..report import Figure, Paragraph, Section, Series, Table
 from ..trail import describe, document_revisions
 from . import due as due_report
 from .context import Context, Rec
+from .labels import Translator
 from .periods import Period
 
 LABELS: dict[str, tuple[str, str]] = {  # words the packet shows that the shared table (labels.VALUES) does not name
@@ -112,7 +113,7 @@ class Packet:
     opportunities: list[tuple[str, list[str]]] = field(default_factory=list)
 
     @property
-    def tr(self) -> Any:
+    def tr(self) -> Translator:
         return self.ctx.tr
 
     def of(self, base: type, name: str | None = None) -> list[Rec]:
