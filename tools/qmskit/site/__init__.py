@@ -26,7 +26,7 @@ from ..issues import QmsError
 from ..render import atomic_write
 from ..render.charts import figure_png
 from ..render.markdown import render
-from ..report import Figure, Report
+from ..report import Figure, Paragraph, Report
 from ..reports import coverage, due, ncr, objectives, registers
 from ..reports.registers import class_order
 from ..reports.context import Context
@@ -203,9 +203,7 @@ def _recent_changes(ctx: Context) -> Report:
     return activity_report(list(ctx.history.changes_between(since, ctx.as_of)), title)
 
 
-def _note(text: str):  # type: ignore[no-untyped-def]
-    from ..report import Paragraph
-
+def _note(text: str) -> Paragraph:
     return Paragraph(text, "note")
 
 
