@@ -18,11 +18,11 @@ _EXPORTS = {
     "CheckResult": ".checks", "check_repository": ".checks",
     "Issue": ".issues", "QmsError": ".issues", "Severity": ".issues",
     "Repository": ".repository", "find_root": ".repository",
-    **{name: ".forms" for name in (
+    **dict.fromkeys((
         "AuditPlan", "AuditReport", "Complaint", "CompetenceAssessment", "CorrectiveAction", "DeptRef", "DocRef",
         "FormSpec", "ManagementReview", "Nonconformity", "RecordBase", "RecordRef", "Risk", "RoleRef",
         "SatisfactionSurvey", "TrainingRecord", "Workflow",
-    )},
+    ), ".forms"),
 }
 
 __all__ = sorted(_EXPORTS)

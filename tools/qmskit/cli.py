@@ -16,12 +16,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .issues import Issue, QmsError
+from .messages import join, text
 from .suggest import did_you_mean
 
 if TYPE_CHECKING:
     from .checks import CheckResult
     from .git import Git
     from .report import Report
+    from .reports.context import Context
     from .repository import Repository
 
 # user-facing sentences the command itself writes, by the repository's language (qms.yml ``lang``)
@@ -52,7 +54,6 @@ _TEXT = {
 
 def _text(lang: str, key: str, **values: object) -> str:
     return _TEXT.get(lang, _TEXT["en"])[key].format(**values)
-from .messages import join, text
 
 
 def _date(text: str) -> dt.date:
@@ -225,7 +226,7 @@ def _report_options(parser: argparse.ArgumentParser) -> None:
                         help="show confidential fields (personal data); the report then says so on its first page")
 
 
-def _report_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _report_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
     p = sub.add_parser("objectives", help="quality objectives computed from the records, per period and department")
     p.add_argument("--period", help="2026, 2026-H1, 2026-Q2 or 2026-05 (default: the year of --as-of)")
     _report_options(p)
@@ -267,8 +268,8 @@ def _report_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p = sub.add_parser("site", help="build or serve the QMS as a website (mkdocs-material)")
     site_sub = p.add_subparsers(dest="action", metavar="ACTION")
     site_sub.required = True
-    for action, text in (("build", "build the site into --out"), ("serve", "build and serve it with live reload")):
-        q = site_sub.add_parser(action, help=text)
+    for action, summary in (("build", "build the site into --out"), ("serve", "build and serve it with live reload")):
+        q = site_sub.add_parser(action, help=summary)
         q.add_argument("--as-of", type=_date, default=None, help="the day dashboards are made for (default: today)")
         q.add_argument("--lang", choices=("zh", "en"), default=None, help="labels (default: lang in qms.yml)")
         q.add_argument("--staging", type=Path, default=None, help="where the generated Markdown goes (default: build/site-src)")
@@ -553,14 +554,14 @@ def _record_id(repo: Repository, word: str) -> str:
     return find_ignoring_case(word, record_ids(repo)) or word
 
 
-def _context(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _context(args: argparse.Namespace) -> Context:
     from .reports.context import Context
 
     repo = _repo(args)
     return Context.load(repo, args.as_of or dt.date.today(), args.lang, reveal=args.include_confidential)
 
 
-def _write(ctx, args: argparse.Namespace, outputs) -> None:  # type: ignore[no-untyped-def]
+def _write(ctx: Context, args: argparse.Namespace, outputs: Sequence[tuple[str, Report]]) -> None:
     """Write each (file stem, report) in the asked formats and say where."""
     from .render import check_out_dir, write_report
 

@@ -78,6 +78,8 @@ class Commit:
 def parse_raw(tokens: list[str], start: int = 0) -> Iterator[tuple[int, RawChange]]:
     """Parse ``:meta\\0path\\0[path2\\0]`` entries; yields (next index, change)."""
     i = start
+    old_path: str | None
+    old_blob: str | None
     while i < len(tokens) and tokens[i].startswith(":"):
         meta = tokens[i][1:].split()
         old_blob, new_blob, status = meta[2], meta[3], meta[4][0]
@@ -405,7 +407,7 @@ class Git:
         self._batch.stdin.write(name.encode("utf-8", "surrogateescape") + b"\n")
         self._batch.stdin.flush()
         header = self._batch.stdout.readline()
-        if header.endswith(b"missing\n") or header.endswith(b"ambiguous\n"):
+        if header.endswith((b"missing\n", b"ambiguous\n")):
             return None
         size = int(header.split()[2])
         data = self._batch.stdout.read(size)

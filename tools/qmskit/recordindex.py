@@ -109,7 +109,7 @@ def beside(data: Mapping[str, Any], loc: Loc, name: str) -> tuple[Loc, Any]:
 
 def _named(fact: Fact, name: str) -> list[str]:
     """The ids a field names (a reference or a list of them)."""
-    found = []
+    found: list[str] = []
     for _, value in values_at(fact.data, tuple(name.split("."))):
         found.extend(v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str))
     return found

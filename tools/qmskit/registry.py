@@ -41,7 +41,7 @@ class Kind:
     refs: tuple[tuple[RefPath, Ref], ...]
 
     @property
-    def spec(self):  # type: ignore[no-untyped-def]
+    def spec(self) -> FormSpec:
         return self.model.form
 
     def is_a(self, target: str | type | None) -> bool:
@@ -253,12 +253,12 @@ def _target_problems(kinds: dict[str, Kind]) -> Iterator[tuple[Kind, str]]:
         for derived in kind.spec.derived:
             if not isinstance(derived.rule, SumOf):
                 continue
-            ref = ref_at(kind, sum_refs_path(kind.model, derived.field, derived.rule.refs))
-            if ref is None or ref.target != "record":
+            summed = ref_at(kind, sum_refs_path(kind.model, derived.field, derived.rule.refs))
+            if summed is None or summed.target != "record":
                 yield kind, (f"derived field {derived.field!r}: {derived.rule.refs!r} is not a list of record "
                              "references (RecordRef) to sum over")
                 continue
-            for target in (k for k in kinds.values() if k.is_a(ref.kind)):
+            for target in (k for k in kinds.values() if k.is_a(summed.kind)):
                 if not field_exists(target.model, _plain(derived.rule.field)):
                     yield kind, (f"derived field {derived.field!r}: the {target.name} records it sums have "
                                  f"no field {derived.rule.field!r}")

@@ -21,6 +21,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -140,7 +141,7 @@ def _failed(blame: str, message: str) -> SandboxResult:
     return SandboxResult(None, [Issue(blame, 1, 1, RULE, message)])
 
 
-def _limits(timeout: float):  # type: ignore[no-untyped-def]
+def _limits(timeout: float) -> Callable[[], None]:
     """Limits set in the child before it starts: CPU time, memory, and no file writes."""
     def apply() -> None:
         import resource

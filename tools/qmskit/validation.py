@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from . import yamlio
 from .issues import Issue
@@ -34,7 +35,7 @@ def _loc_text(loc: tuple[str | int, ...]) -> str:
     return text
 
 
-def _message(error: dict, secret: bool = False) -> str:  # type: ignore[type-arg]
+def _message(error: ErrorDetails, secret: bool = False) -> str:
     """One error in words that name the fix; with ``secret``, nothing of the value is said, only what is wrong with it."""
     loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
     where = _loc_text(loc)

@@ -72,7 +72,7 @@ class Loaded:
         return self.marks.get((), (1, 1))
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _Loader(_BaseLoader):
     """libyaml with YAML 1.2 core scalar rules instead of YAML 1.1's."""
 
     yaml_implicit_resolvers: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
@@ -262,6 +262,8 @@ def _prescan(source: str, max_depth: int) -> None:
 
 def _event_error(event: yaml.Event, message: str, rule: str) -> YamlError:
     mark = event.start_mark
+    if mark is None:  # the parser marks every event; a hand-made one may not
+        return YamlError(message, 1, 1, rule)
     return YamlError(message, mark.line + 1, mark.column + 1, rule)
 
 
@@ -431,7 +433,7 @@ def dump_scalar(value: Any) -> str:
     """Render one value as YAML text that this loader reads back unchanged."""
     text = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10**9)
     text = text.strip()
-    if text.endswith("\n...") or text.endswith("..."):
+    if text.endswith("..."):
         text = text[: text.rfind("...")].strip()
     return text
 
@@ -450,7 +452,7 @@ class _Dumper(yaml.SafeDumper):
     PyYAML quotes by YAML 1.1, so "1e5" would go out plain and come back a number.
     """
 
-    def ignore_aliases(self, data: Any) -> bool:
+    def ignore_aliases(self, data: Any) -> bool:  # noqa: ARG002 - PyYAML's signature
         return True
 
     def represent_str(self, data: str) -> yaml.ScalarNode:

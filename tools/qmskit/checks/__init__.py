@@ -22,7 +22,7 @@ from ..issues import Issue, Severity
 from ..recordindex import Fact, RecordIndex
 from ..registry import Registry
 from ..repository import Config, DocumentFile, RecordFile, Repository
-from .cross_records import CrossPlan, check_changed_records, check_cross_records, lazy_index, plan_for
+from .cross_records import CrossPlan, check_cross_records, lazy_index, plan_for
 from .documents import check_documents, check_form_procedures, check_organization, check_standards
 from .jsonschema_drift import check_file_schemas, check_json_schemas
 from .plans import check_plans
@@ -85,7 +85,7 @@ def build_index(repo: Repository, record_files: Sequence[RecordFile]) -> ManualS
     docs = repo.load_documents()
     for df in docs:
         issues.extend(df.issues)
-    documents = {df.doc.id: df.doc.status for df in docs if df.doc}
+    documents: dict[str, str] = {df.doc.id: df.doc.status for df in docs if df.doc}
     if org is not None and org_loaded is not None:
         issues.extend(check_organization(org, org_loaded, set(documents)))
     index = Index(

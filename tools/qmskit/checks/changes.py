@@ -59,7 +59,7 @@ class Sides:
         data = loaded.data if loaded and isinstance(loaded.data, dict) else None
         return kind_of(self.registry, path), data
 
-    def record_at_base(self, rid: str, head_path: str | None) -> dict[str, Any] | None:
+    def record_at_base(self, head_path: str | None) -> dict[str, Any] | None:
         if head_path is None:
             return None
         data = self.blob_data(f"{self.rules.revision}:{head_path}")
@@ -157,7 +157,7 @@ def ncr_closing_rules(
             issues.append(Issue(path, *where, "change-close-open-action",
                                 text("change.close_open_action", id=rid, action=action_id, status=repr(status))))
         elif action_id not in before:
-            at_base = sides.record_at_base(action_id, sides.head.find_record(action_id))
+            at_base = sides.record_at_base(sides.head.find_record(action_id))
             if at_base is not None and at_base.get("status") in kind.spec.workflow.final:
                 issues.append(Issue(path, *where, "change-close-linked-closed-action",
                                     text("change.close_linked_closed", id=rid, action=action_id,

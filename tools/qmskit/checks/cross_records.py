@@ -62,7 +62,7 @@ def _targets(registry: Registry, target: str | type | None) -> list[Kind]:
     return [k for k in registry.kinds.values() if k.is_a(target)]
 
 
-def plan_for(repo: Repository, organization: Organization | None = None) -> CrossPlan:
+def plan_for(repo: Repository) -> CrossPlan:
     """The fields to keep of each kind, from every declaration of every form (and the objectives)."""
     registry = repo.registry
     objectives: dict[str, Objective] = {}
@@ -114,15 +114,15 @@ def plan_for(repo: Repository, organization: Organization | None = None) -> Cros
             for amendment in registry.extending(Amendment):  # an amendment acknowledges a contradiction
                 add(amendment.name, "amends", "approved")
             for name in spec.closure.cites:
-                ref = ref_at(kind, (name,))
-                for target in _targets(registry, ref.kind) if ref is not None else []:
+                cited = ref_at(kind, (name,))
+                for target in _targets(registry, cited.kind) if cited is not None else []:
                     add(target.name)  # its status is all the rule reads
             for cited_by in spec.closure.cited_by:
                 base, _, name = cited_by.partition(".")
                 for target in _targets(registry, base):
                     add(target.name, name)
     if full:  # a rule that did not say what it reads gets every field of every record
-        needs = {name: None for name in registry.kinds}
+        needs = dict.fromkeys(registry.kinds)
     frozen = {k: (frozenset(v) if v is not None else None) for k, v in needs.items()}
     return CrossPlan(frozen, objectives)
 

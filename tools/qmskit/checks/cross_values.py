@@ -87,7 +87,7 @@ def _expected(run: Pass, fact: Fact, loc: Loc, derived: Derived) -> Expected | N
     if isinstance(rule, SumOf):
         return _sum(run, fact, loc, rule)
     if isinstance(rule, Recount):
-        return _recount(run, fact, loc, rule)
+        return _recount(run, fact, rule)
     if isinstance(rule, Computed):
         value = rule.fn(RecordView(fact, loc, run.index), run.index)
         return None if value is None else Expected(value, text("cross.computed_sources", rule=rule.describe(), id=fact.id))
@@ -111,7 +111,7 @@ def _sum(run: Pass, fact: Fact, loc: Loc, rule: SumOf) -> Expected | None:
     return Expected(int(total) if float(total).is_integer() else total, " + ".join(parts))
 
 
-def _recount(run: Pass, fact: Fact, loc: Loc, rule: Recount) -> Expected | None:
+def _recount(run: Pass, fact: Fact, rule: Recount) -> Expected | None:
     from ..reports.objectives import comparable_count
     from ..reports.periods import Period
 
@@ -258,6 +258,7 @@ def _recurrences(run: Pass, kind: Kind, closure: Closure, fact: Fact) -> list[tu
 def _recurrence_days(run: Pass, kind: Kind, closure: Closure,
                      same: str) -> tuple[list[tuple[dt.date, Fact]], list[tuple[dt.date, Fact]]]:
     """The group of one requirement: its closed-effective records by closing day, and all by raising day."""
+    assert closure.same
     key = ("recurrence", kind.name, _norm(same))
     if key not in run.cache:
         group = [f for f in _same_group(run, kind, closure, same) if _norm(f.get(closure.same)) == _norm(same)]
@@ -265,7 +266,8 @@ def _recurrence_days(run: Pass, kind: Kind, closure: Closure,
                   if isinstance(d := f.get(closure.closed), dt.date) and closed_effective(run, f, closure)]
         raised = [(d, f) for f in group if isinstance(d := f.get(closure.raised), dt.date)]
         run.cache[key] = (sorted(closed, key=lambda t: (t[0], t[1].id)), sorted(raised, key=lambda t: (t[0], t[1].id)))
-    return run.cache[key]
+    days: tuple[list[tuple[dt.date, Fact]], list[tuple[dt.date, Fact]]] = run.cache[key]
+    return days
 
 
 def _same_group(run: Pass, kind: Kind, closure: Closure, same: str) -> list[Fact]:
@@ -280,4 +282,5 @@ def _same_group(run: Pass, kind: Kind, closure: Closure, same: str) -> list[Fact
             if other.get(closure.same) is not None:
                 groups.setdefault(_norm(other.get(closure.same)), []).append(other)
         run.cache[key] = groups
-    return run.cache[key].get(_norm(same), [])
+    by_value: dict[str, list[Fact]] = run.cache[key]
+    return by_value.get(_norm(same), [])

@@ -47,7 +47,7 @@ def check_pull_request(
 def _judge(repo: Repository, git: Git, cs: ChangeSet, rules: BaseRules, folder: Path, as_of: dt.date,
            jobs: int | None, progress: Progress | None) -> CheckResult:
     files: HeadFiles
-    listing = None
+    listing: list[str] | None = None
     if cs.head is None:
         files = HeadFiles(repo.root)
     else:
@@ -58,7 +58,7 @@ def _judge(repo: Repository, git: Git, cs: ChangeSet, rules: BaseRules, folder: 
     judged = JudgedRepository(files.root, rules, listing)
     sides = Sides(git, files, rules)
     only = affected_records(cs, git, files, sides)
-    if isinstance(files, TreeFiles):
+    if isinstance(files, TreeFiles) and listing is not None:  # a tree always has its listing
         files.lay_out(listing if only is None else only)
     forms_changed = any(p.startswith("schemas/") for p in cs.paths())
     result = check_repository(judged, as_of, jobs=jobs, progress=progress, only=only, untrusted_forms=forms_changed)

@@ -2,16 +2,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from ..forms import Ref
 from ..issues import Issue
 from ..masking import is_confidential
 from ..messages import text
 from ..recordindex import values_at
-from ..registry import Kind, Registry, RefPath
+from ..registry import Kind, Registry
 from ..repository import RecordFile
 
 _DOC_ID = re.compile(r"[^\s§]+")
@@ -71,7 +69,7 @@ def _resolve(value: str, ref: Ref, index: Index, registry: Registry) -> str | No
 
 def check_references(rf: RecordFile, kind: Kind, index: Index, registry: Registry) -> list[Issue]:
     """Every reference of the record resolves; a confidential one is named, its value never quoted."""
-    issues = []
+    issues: list[Issue] = []
     if rf.data is None:
         return issues
     for path, ref in kind.refs:

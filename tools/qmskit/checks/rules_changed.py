@@ -122,7 +122,10 @@ def _workflow(old: WorkflowData | None, new: WorkflowData | None) -> list[str]:
     lines: list[str] = []
     lines.extend(_set_change("rc.statuses_removed", old.statuses, new.statuses))
     lines.extend(_set_change("rc.statuses_added", new.statuses, old.statuses))
-    edges = lambda w: [f"{a} → {b}" for a, b in sorted(w.edges())]  # noqa: E731
+
+    def edges(w: WorkflowData) -> list[str]:
+        return [f"{a} → {b}" for a, b in sorted(w.edges())]
+
     lines.extend(_set_change("rc.edges_added", edges(new), edges(old)))
     lines.extend(_set_change("rc.edges_removed", edges(old), edges(new)))
     lines.extend(_set_change("rc.not_final", old.final, new.final))

@@ -34,7 +34,6 @@ class BaseRules:
     revision: str
     config: Config
     registry: Registry
-    schema_files: dict[str, str]  # schemas/ path -> blob at the base
 
 
 def load_base_rules(git: Git, revision: str, folder: Path) -> BaseRules:
@@ -52,8 +51,7 @@ def load_base_rules(git: Git, revision: str, folder: Path) -> BaseRules:
         registry = load_registry(schemas, folder)
     except BaseException as exc:  # noqa: BLE001 - the base's own modules: fail closed, never exit 0
         raise QmsError(text("pr.base_forms_failed", revision=revision[:8], error=type(exc).__name__), exit_code=3) from None
-    files = {e.path: e.sha for e in entries if e.path.startswith("schemas/")}
-    return BaseRules(revision, config, registry, files)
+    return BaseRules(revision, config, registry)
 
 
 def read_entry(git: Git, entry: TreeEntry | None) -> bytes | None:
@@ -90,7 +88,7 @@ class JudgedRepository(Repository):
         self._listing = listing
         self._files: list[RecordFile] | None = None
 
-    @property  # type: ignore[override]
+    @property
     def registry(self) -> Registry:
         return self._base_registry
 

@@ -71,7 +71,7 @@ def write_report(report: Report, out: Path, stem: str, formats: Iterable[str], *
 
             def link(figure: Figure) -> str:
                 name = file_name(f"{stem}-{figure.name}.png")
-                figures[name] = figure
+                figures[name] = figure  # noqa: B023 - link is called only within this iteration
                 return quote(name)
 
             text = render_markdown(report, link)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from functools import lru_cache
+from typing import Any
 
 from ..report import Figure
 
@@ -53,7 +54,7 @@ def _draw(figure: Figure) -> bytes:
     from matplotlib import pyplot as plt
 
     font = cjk_font()
-    rc = {"font.family": "sans-serif", "font.size": 9, "svg.hashsalt": "qms", "axes.spines.top": False,
+    rc: dict[Any, Any] = {"font.family": "sans-serif", "font.size": 9, "svg.hashsalt": "qms", "axes.spines.top": False,
           "axes.spines.right": False}
     if font:
         rc["font.sans-serif"] = [font, "DejaVu Sans"]

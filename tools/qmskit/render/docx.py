@@ -33,6 +33,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.text.font import CT_Fonts
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
@@ -64,9 +65,9 @@ def set_fonts(owner: object, east_asian: str = EAST_ASIAN_FONT, latin: str = LAT
     _set_rfonts(element.get_or_add_rPr().get_or_add_rFonts(), east_asian, latin)
 
 
-def _set_rfonts(fonts: object, east_asian: str, latin: str) -> None:
+def _set_rfonts(fonts: CT_Fonts, east_asian: str, latin: str) -> None:
     for attr in THEME_FONT_ATTRS:  # a theme font wins over the named one: drop it
-        fonts.attrib.pop(qn(attr), None)  # type: ignore[attr-defined]
+        fonts.attrib.pop(qn(attr), None)
     for attr in ("w:ascii", "w:hAnsi", "w:cs"):
         fonts.set(qn(attr), latin)
     fonts.set(qn("w:eastAsia"), east_asian)
@@ -279,7 +280,7 @@ def _table(document: DocxDocument, table: Table) -> None:
         _run(cell.paragraphs[0], str(title), bold=True, size=9)
     # One empty row made by python-docx (each cell as wide as its grid column), copied for every row:
     # python-docx's add_row per row took seconds for a register of a thousand records.
-    blank = grid.add_row()._tr
+    blank = grid.add_row()._tr  # type: ignore[no-untyped-call]  # python-docx leaves add_row untyped
     tbl = grid._tbl
     tbl.remove(blank)
     for row in table.rows:

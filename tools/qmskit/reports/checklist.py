@@ -300,7 +300,9 @@ def section_items(section: DocSection) -> list[tuple[str, str, str]]:
 
 def document_rows(ctx: Context, doc: Document, body: str, samples: dict[str, list[Rec]], start: int) -> list[Row]:
     """One document's rows; a heading without clauses takes its parent's, then the document's clause tags."""
-    tr, rows, stack = ctx.tr, [], []
+    tr = ctx.tr
+    rows: list[Row] = []
+    stack: list[tuple[int, list[str]]] = []
     own = document_kinds(ctx, doc, body)
     doc_clauses = _document_clauses(ctx, doc)
     for sec in sections(body):
@@ -367,20 +369,23 @@ def summarize(old: str | None, new: str) -> list[str]:
 def document_changes(ctx: Context, scope: Scope) -> list[DocChange]:
     """Each document in scope committed in the period: its revisions then, and what changed in its text."""
     found = []
+    history = ctx.history
     for doc_id in scope.documents:
         df = ctx.document_file(doc_id)
-        versions = ctx.history.versions(df.path) if df and ctx.history else []  # newest first
+        if df is None or history is None:
+            continue
+        versions = history.versions(df.path)  # newest first
         if not any(scope.inside(v.date.date()) for v in versions):
             continue
         before = next((v for v in versions if v.date.date() < scope.since), None)
         after = next(v for v in versions if v.date.date() <= scope.until)
-        old_front, old_body = yamlio.read_front_matter(ctx.history.blob(before.change.new_blob)) if before else ({}, None)
-        new_front, new_body = yamlio.read_front_matter(ctx.history.blob(after.change.new_blob))
+        old_front, old_body = yamlio.read_front_matter(history.blob(before.change.new_blob)) if before else ({}, None)
+        new_front, new_body = yamlio.read_front_matter(history.blob(after.change.new_blob))
         old, new = str((old_front or {}).get("revision", "—")), str((new_front or {}).get("revision", "?"))
         summary = summarize(old_body, new_body)
         if before and old == new and old_body != new_body:
             summary.insert(0, ctx.tr("! 正文修改而版本未变 (7.5.2)", "! text changed without a new revision (7.5.2)"))
-        revisions = [asdict(r) for r in document_revisions(ctx.history, df.path) if scope.inside(_day(r.date[:10]))]
+        revisions = [asdict(r) for r in document_revisions(history, df.path) if scope.inside(_day(r.date[:10]))]
         found.append(DocChange(doc_id, ctx.documents[doc_id].title, old, new, revisions, summary))
     return found
 
@@ -485,7 +490,10 @@ def changes_section(ctx: Context, sc: Scope, docs: list[DocChange], recs: list[K
     if ctx.history is None:
         return s.add(Paragraph(tr("此目录不是 git 仓库:无法得出文件修订和记录变化。",
                                   "Not a git repository: document revisions and record changes cannot be derived."), "note"))
-    num = lambda n: "—" if n is None else str(n)  # noqa: E731
+
+    def num(n: int | None) -> str:
+        return "—" if n is None else str(n)
+
     return s.add(
         Paragraph(tr(f"依据 git 历史,{sc.since} 至 {sc.until}。", f"From git history, {sc.since} to {sc.until}.")),
         Table([tr("文件", "Document"), tr("版本", "Revision"), tr("修订记录", "Revisions"),
@@ -551,7 +559,7 @@ def build(ctx: Context, plan: str | None = None, scope: tuple[str, ...] | list[s
     sc = resolve_scope(ctx, data, scope, since, until)
     prev = previous_audit(ctx, sc)
     effective = [d for d in sc.documents if ctx.documents[d].status == "effective"]
-    bodies = {d: ctx.document_file(d).body for d in effective}
+    bodies = {d: df.body if (df := ctx.document_file(d)) else "" for d in effective}  # every document has its file
     kinds = sorted({k for d in effective for k in document_kinds(ctx, ctx.documents[d], bodies[d]) + named_kinds(ctx, bodies[d])})
     samples = {k: draw(ctx, k, sc, sample, seed) for k in kinds}
     rows: list[Row] = []

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from ..forms import Person, TrainingRecord
 from ..report import Report, Table
@@ -47,11 +47,11 @@ def _document_id(value: Any) -> str:
 def compute(ctx: Context) -> list[CompetenceItem]:
     """Certificates expiring or expired and training gone stale, for the people working on the as-of day."""
     as_of = ctx.as_of
-    people = {r.id: r for r in ctx.of_base(Person)}
-    working = {pid: rec for pid, rec in people.items() if rec.model.roles_on(as_of)}
+    people = {r.id: r for r in ctx.of_base(Person)}  # every model here extends Person
+    working = {pid: rec for pid, rec in people.items() if cast(Person, rec.model).roles_on(as_of)}
     items: list[CompetenceItem] = []
     for pid, rec in sorted(working.items()):
-        for cert in rec.model.certificates:
+        for cert in cast(Person, rec.model).certificates:
             if cert.expires is not None and (cert.expires - as_of).days <= CERTIFICATE_SOON_DAYS:
                 items.append(CompetenceItem(pid, _name(rec), "certificate", f"{cert.name} {cert.number}", cert.expires))
     required = {d.id: d for d in ctx.documents.values() if d.training == "required" and d.status == "effective"}

@@ -24,7 +24,7 @@ from ..plans import OBJECTIVES_FILE, SCHEDULE_FILE, ObjectivesFile, ScheduleFile
 from ..registry import Kind
 from ..report import Paragraph, Report
 from ..repository import DocumentFile, Repository
-from ..validation import load_model
+from ..validation import M, load_model
 from .labels import Translator
 
 
@@ -131,7 +131,7 @@ class Context:
     def schedule(self) -> ScheduleFile | None:
         return self._plan(SCHEDULE_FILE, ScheduleFile)
 
-    def _plan(self, rel: str, model: type[Any]) -> Any:
+    def _plan(self, rel: str, model: type[M]) -> M | None:
         path = self.repo.root / rel
         if not path.exists():
             return None

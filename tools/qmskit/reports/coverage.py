@@ -98,13 +98,13 @@ def catalogues(ctx: Context) -> list[Catalogue]:
 def compute(ctx: Context) -> Coverage:
     docs = list(ctx.documents.values())
     effective = sorted((d for d in docs if d.status == "effective"), key=lambda d: d.id)
-    overdue = [(d, d.review_due()) for d in effective if d.review_due() is not None and d.review_due() < ctx.as_of]
+    overdue = [(d, due) for d in effective if (due := d.review_due()) is not None and due < ctx.as_of]
     named = catalogues(ctx)
     harmonized = [c for c in named if c.structure == HARMONIZED]
     ids = [c.id for c in named]
     return Coverage(
         standards=[StandardCover(c, clause_table(docs, c)) for c in named],
-        review_overdue=sorted(overdue, key=lambda pair: (pair[1], pair[0].id)),  # type: ignore[arg-type,return-value]
+        review_overdue=sorted(overdue, key=lambda pair: (pair[1], pair[0].id)),
         no_review_period=[d.id for d in effective if d.review_every is None],
         untagged=[d.id for d in effective if not any(d.tags(i) for i in ids)],
         unused_forms=sorted((k for k in ctx.repo.registry.kinds.values() if not _has_records(ctx, k)), key=lambda k: k.name),
@@ -122,7 +122,7 @@ def _docs_text(cover: ClauseCover) -> str:
 
 def _unit_columns(ctx: Context) -> list[tuple[str | None, str]]:
     """(unit id, short column heading): the organization's units by document prefix, then documents of no unit."""
-    units = [(u.id, u.prefix) for u in (ctx.organization.units if ctx.organization else [])]
+    units: list[tuple[str | None, str]] = [(u.id, u.prefix) for u in (ctx.organization.units if ctx.organization else [])]
     known = {u for u, _ in units}
     if any(d.unit not in known for d in ctx.documents.values() if d.status == "effective"):
         units.append((None, ctx.tr("其他", "other")))
@@ -215,15 +215,15 @@ def build(ctx: Context) -> Report:
         table, note, counts = matrix(ctx, std)
         counts_by[cat.id] = counts
         report.section(prefix + tr("按单位的覆盖矩阵", "coverage by unit" if prefix else "Coverage by unit")).add(note, table)
-        gaps = report.section(prefix + tr("未覆盖的条款", "clauses not covered" if prefix else "Clauses not covered"))
+        not_covered = report.section(prefix + tr("未覆盖的条款", "clauses not covered" if prefix else "Clauses not covered"))
         if std.uncovered:
             drafts = {c.clause: c.drafts for c in std.clauses}
-            gaps.add(BulletList([f"{c} {cat.title(c, ctx.lang)}"
+            not_covered.add(BulletList([f"{c} {cat.title(c, ctx.lang)}"
                                  + (tr(f"(草稿 {', '.join(drafts[c])} 生效后可覆盖)",
                                        f" (draft {', '.join(drafts[c])} would cover it once effective)") if drafts[c] else "")
                                  for c in std.uncovered]))
         else:
-            gaps.add(Paragraph(tr("每一条款都至少有一份生效文件覆盖。", "Every clause is covered by at least one effective document.")))
+            not_covered.add(Paragraph(tr("每一条款都至少有一份生效文件覆盖。", "Every clause is covered by at least one effective document.")))
     reviews = report.section(tr("超期未评审的文件", "Documents past their periodic review"))
     reviews.add(Table([tr("文件编号", "Document"), tr("标题", "Title"), tr("生效日期", "Effective"), tr("评审周期(月)", "Every (months)"),
                        tr("应评审日期", "Review due"), tr("超期天数", "Days over")],

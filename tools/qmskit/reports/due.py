@@ -342,8 +342,10 @@ def _deadlines_section(ctx: Context, due: DueList, report: Report) -> None:
     rows = [[d.activity.id, d.record, str(d.start), str(d.due), str(d.done or "—"),
              tr("逾期未完成", "OVERDUE") if d.overdue(ctx.as_of) else state.get(d.state, d.state)] for d in shown]
     report.section(tr("以记录日期起算的期限", "Deadlines counted from a record's date")).add(
-        Paragraph(tr(f"共 {len(due.deadlines)} 项期限,按时完成 {sum(1 for d in due.deadlines if d.state == 'ok')} 项;下表列出超期、逾期和 {SOON_DAYS} 天内到期的。",
-                     f"{len(due.deadlines)} deadlines, {sum(1 for d in due.deadlines if d.state == 'ok')} met; late, overdue and due within {SOON_DAYS} days below.")),
+        Paragraph(tr(f"共 {len(due.deadlines)} 项期限,按时完成 {sum(1 for d in due.deadlines if d.state == 'ok')} 项;"
+                     f"下表列出超期、逾期和 {SOON_DAYS} 天内到期的。",
+                     f"{len(due.deadlines)} deadlines, {sum(1 for d in due.deadlines if d.state == 'ok')} met; "
+                     f"late, overdue and due within {SOON_DAYS} days below.")),
         Table([tr("编号", "Id"), tr("记录", "Record"), tr("起算日期", "From"), tr("期限", "Due"), tr("完成", "Done"),
                tr("状态", "State")], rows))
 

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from ..plans import Objective
 from ..report import BulletList, Figure, Paragraph, Report, Series, Table
-from .context import Context, Rec
+from .context import Context
 from .periods import Period
 
 REPORTED_FIELDS = {"objective", "period", "numerator", "denominator"}
@@ -103,14 +103,15 @@ class Result:
         }
 
 
-def _matches(rec: Rec, where: dict[str, Any]) -> bool:
+def _matches(rec: Counted, where: dict[str, Any]) -> bool:
     return all(rec.get(name) == value for name, value in where.items())
 
 
 class Counted(Protocol):
     """A record as :func:`count` reads it: an id and fields by name (a report's ``Rec``, a check's ``Fact``)."""
 
-    id: str
+    @property
+    def id(self) -> str: ...
 
     def get(self, name: str, default: Any = None) -> Any: ...
 
@@ -132,7 +133,8 @@ def count(ctx: Context | Counting, objective: Objective, period: Period, departm
     rule = objective.rule
     result = Count()
     last_day = min(period.end, ctx.as_of)
-    for rec in sorted(ctx.of_kind(rule.kind), key=lambda r: r.id):
+    records: Sequence[Counted] = ctx.of_kind(rule.kind)
+    for rec in sorted(records, key=lambda r: r.id):
         day = rec.get(rule.date_field)
         if not isinstance(day, dt.date) or not (period.start <= day <= last_day) or not _matches(rec, rule.where):
             continue

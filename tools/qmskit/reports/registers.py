@@ -235,7 +235,7 @@ def class_order(ctx: Context) -> list[str]:
 def _units(ctx: Context) -> list[tuple[str | None, str]]:
     """(unit id, heading) in the organization's order; documents of no known unit come last."""
     tr = ctx.tr
-    known = [(u.id, u.name if ctx.lang == "zh" else tr.value(u.id)) for u in (ctx.organization.units if ctx.organization else [])]
+    known: list[tuple[str | None, str]] = [(u.id, u.name if ctx.lang == "zh" else tr.value(u.id)) for u in (ctx.organization.units if ctx.organization else [])]
     ids = {u for u, _ in known}
     if any(d.unit not in ids for d in ctx.documents.values()):
         known.append((None, tr("其他", "Other")))

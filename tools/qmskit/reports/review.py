@@ -259,7 +259,8 @@ def input_c5(p: Packet) -> Part:
     """Recurring monitoring and measurement (due.compute: done, missing, late, gaps) and monthly measurements charted."""
     tr = p.tr
     sec = _section(p, "c5").add(Paragraph(tr(f"按 manual/schedule.yml 检查周期性的监视和测量工作,自 {p.due.since} 起查找缺失。",
-                                             f"Recurring monitoring and measurement in manual/schedule.yml; missing occurrences looked for from {p.due.since}.")))
+                                             "Recurring monitoring and measurement in manual/schedule.yml; "
+                                             f"missing occurrences looked for from {p.due.since}.")))
     rows, missing = [], {}
     for s in p.due.activities:
         a = s.activity
@@ -320,7 +321,8 @@ def input_c7(p: Packet) -> Part:
     sec.add(Table([tr("记录", "Record"), tr("日期", "Date"), tr("来源", "Source"), tr("内容", "What")],
                   [[r.id, str(r.date), p.label(r.get("source")) if r.get("source") else r.kind.spec.title(p.ctx.lang),
                     short(r.shown.get("description") or r.shown.get("action"), 60)] for r in found],
-                  caption=tr("涉及外部供方的记录(来源为外部供方,或提及外包、供方)", "Records about external providers (source supplier, or mentioning outsourcing)")))
+                  caption=tr("涉及外部供方的记录(来源为外部供方,或提及外包、供方)",
+                             "Records about external providers (source supplier, or mentioning outsourcing)")))
     forms = ri.provider_forms(p)
     sec.add(Paragraph(tr(
         "记录能说明:对外部供方开具的不符合,以及提及外包或供方的投诉和措施。"

@@ -40,11 +40,13 @@ from ..report import Figure, Paragraph, Section, Series, Table
 from ..trail import describe, document_revisions
 from . import due as due_report
 from .context import Context, Rec
+from .labels import Translator
 from .periods import Period
 
 LABELS: dict[str, tuple[str, str]] = {  # words the packet shows that the shared table (labels.VALUES) does not name
     "activity_ok": ("正常", "ok"), "activity_due_soon": ("即将到期", "due soon"), "activity_overdue": ("逾期", "OVERDUE"),
-    "activity_never_done": ("从未完成", "NEVER DONE"), "done_late": ("逾期完成", "done late"), "overdue": ("逾期未完成", "OVERDUE"), "not_due": ("未到期", "open, not yet due"),
+    "activity_never_done": ("从未完成", "NEVER DONE"), "done_late": ("逾期完成", "done late"),
+    "overdue": ("逾期未完成", "OVERDUE"), "not_due": ("未到期", "open, not yet due"),
     "competent": ("称职", "competent"), "needs_training": ("需培训", "needs training"), "not_competent": ("不称职", "not competent"),
     "staff": ("公司职员", "staff"), "dispatched_worker": ("派遣人员", "dispatched worker"),
     "risk": ("风险", "risk"), "opportunity": ("机遇", "opportunity"), "identified": ("已识别", "identified"),
@@ -111,7 +113,7 @@ class Packet:
     opportunities: list[tuple[str, list[str]]] = field(default_factory=list)
 
     @property
-    def tr(self) -> Any:
+    def tr(self) -> Translator:
         return self.ctx.tr
 
     def of(self, base: type, name: str | None = None) -> list[Rec]:
@@ -361,21 +363,21 @@ def overdue_on(ncrs: Iterable[Rec], day: dt.date) -> list[str]:
                   and not (isinstance(r.get("closed"), dt.date) and r.get("closed") <= day))
 
 
-def _surveys(ctx: Context, span: Span, s: Stated, text: str) -> Recount:
+def _surveys(ctx: Context, span: Span, s: Stated, _text: str) -> Recount:
     ctype = s.metric.split(":", 1)[1]
     recs = [r for r in dated(ctx.of_base(SatisfactionSurvey), span) if r.get("customer_type") == ctype]
     yes = [r.id for r in recs if r.get("satisfied") is True]
     return Recount(s, share(len(yes), len(recs)), f"{len(yes)}/{len(recs)}", [r.id for r in recs])
 
 
-def _replies(ctx: Context, span: Span, s: Stated, text: str) -> Recount:
+def _replies(ctx: Context, span: Span, s: Stated, _text: str) -> Recount:
     got = replies(dated(ctx.of_base(Complaint), span), span.until)
     if s.metric == "reply_rate":
         return Recount(s, got.rate, f"{len(got.replied)}/{len(got.received)}", got.received)
     return Recount(s, float(len(got.unanswered)), ", ".join(got.unanswered), got.unanswered)
 
 
-def _ncrs(ctx: Context, span: Span, s: Stated, text: str) -> Recount:
+def _ncrs(ctx: Context, span: Span, s: Stated, _text: str) -> Recount:
     raised = dated(ctx.of_base(Nonconformity), span, "raised")
     if s.metric == "ncr_raised":
         ids = [r.id for r in raised]
@@ -649,7 +651,8 @@ def servqual_blocks(p: Packet, surveys: list[Rec]) -> tuple[Blocks, dict[str, An
                tr("服务质量分数(感受 − 期望)", "Score (perceived − expected)"), *(p.label(t) for t in types)], rows,
               caption=tr("服务质量五维度(1–7 分,负值表示感受低于期望)", "Service-quality dimensions (1–7; below zero: perceived under expected)")),
         Paragraph(tr(f"最弱维度:{p.label(low.name)},平均 {num(low.gap)} 分。", f"Weakest dimension: {p.label(low.name)}, mean {num(low.gap)}."), "warning")]
-    p.improve(tr(f"服务质量最弱维度「{p.label(low.name)}」平均 {num(low.gap)} 分", f"Weakest service-quality dimension, {p.label(low.name)}: mean {num(low.gap)}"),
+    p.improve(tr(f"服务质量最弱维度「{p.label(low.name)}」平均 {num(low.gap)} 分",
+                 f"Weakest service-quality dimension, {p.label(low.name)}: mean {num(low.gap)}"),
               [few(sorted(r.id for r in surveys if servqual_field(r.kind)), 3)])
     return blocks, {"worst": low.name, "dimensions": {
         d.name: {"n": len(d.expected), "expected": mean(d.expected), "perceived": mean(d.perceived), "gap": d.gap,

@@ -26,7 +26,7 @@ from ..issues import QmsError
 from ..render import atomic_write
 from ..render.charts import figure_png
 from ..render.markdown import render
-from ..report import Figure, Report
+from ..report import Figure, Paragraph, Report
 from ..reports import coverage, due, ncr, objectives, registers
 from ..reports.registers import class_order
 from ..reports.context import Context
@@ -180,7 +180,7 @@ def stage(ctx: Context, staging: Path) -> Staged:
         # search section it was noise in every result, and too big for Zensical's index (256 KB)
         _report_page(docs, page, report, linker, searched=page != "dashboards/changes.md")
     staged.pages += len(register_nav) + len(dashboards) + 1
-    staged.nav = _nav(ctx, doc_pages) + [
+    staged.nav = _nav(ctx) + [
         {tr("登记册", "Registers"): register_nav},
         {tr("看板", "Dashboards"): [{title: page} for title, page, _ in dashboards]},
         {tr("组织机构", "Organization"): "organization.md"},
@@ -203,13 +203,11 @@ def _recent_changes(ctx: Context) -> Report:
     return activity_report(list(ctx.history.changes_between(since, ctx.as_of)), title)
 
 
-def _note(text: str):  # type: ignore[no-untyped-def]
-    from ..report import Paragraph
-
+def _note(text: str) -> Paragraph:
     return Paragraph(text, "note")
 
 
-def _nav(ctx: Context, doc_pages: dict[str, str]) -> list[dict[str, object]]:
+def _nav(ctx: Context) -> list[dict[str, object]]:
     """One tab per folder of manual/ (a unit), its index first, then documents by class (qms.yml's document_classes,
     in its order: the manual before the procedures before the forms) and id."""
     nav: list[dict[str, object]] = [{ctx.tr("首页", "Home"): "index.md"}]

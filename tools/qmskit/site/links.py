@@ -17,7 +17,7 @@ from pymdownx.slugs import slugify
 
 from ..doctext import sections
 
-_SLUG = slugify(case="lower")
+_SLUG: Callable[[str, str], str] = slugify(case="lower")
 _ID = re.compile(r"(?<![\w/#-])([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)(?:(\s*§\s*)(\d+(?:\.\d+)*))?(?![\w-])")
 _SKIP = re.compile(r"(`+)(?:.+?)\1|!?\[[^\]]*\]\([^)]*\)|<[^>]+>|https?://\S+")
 _FENCE = re.compile(r"^\s*(```|~~~)")

@@ -19,9 +19,13 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import yamlio
 from ..issues import Issue
+
+if TYPE_CHECKING:  # for types only: this module sits below the repository in the import order
+    from ..repository import Repository
 
 ORG_FOLDER = "standards"
 """Where an organization keeps its own catalogues, relative to the repository root."""
@@ -132,9 +136,9 @@ def parse(loaded: yamlio.Loaded, rel: str, stem: str) -> tuple[Catalogue | None,
     """A catalogue from its YAML, and every problem in it at its line; None when it cannot be used."""
     issues: list[Issue] = []
 
-    def add(loc: tuple[str | int, ...], rule: str, key: str, **values: object) -> None:
+    def add(loc: tuple[str | int, ...], rule: str, message: str, /, **values: object) -> None:
         line, col = loaded.position(loc)
-        issues.append(Issue(rel, line, col, rule, MESSAGES[key].format(**values)))
+        issues.append(Issue(rel, line, col, rule, MESSAGES[message].format(**values)))
 
     data = loaded.data
     if not isinstance(data, dict):
@@ -146,7 +150,9 @@ def parse(loaded: yamlio.Loaded, rel: str, stem: str) -> tuple[Catalogue | None,
     ident = _text(data.get("id"))
     if "id" in data and (not STANDARD_ID.fullmatch(ident) or (stem and ident != stem)):
         add(("id",), "standard-catalogue", "id", value=data.get("id"), stem=stem)
-    title = data.get("title") if isinstance(data.get("title"), dict) else {}
+    title = data.get("title")
+    if not isinstance(title, dict):
+        title = {}
     structure = _text(data.get("structure")) or "own"
     if structure not in (HARMONIZED, "own"):
         add(("structure",), "standard-catalogue", "structure")
@@ -255,16 +261,15 @@ def organization_catalogues(root: Path, *, max_bytes: int = yamlio.DEFAULT_MAX_B
     return Catalogues(found, issues)
 
 
-def for_repository(repo: object) -> Catalogues:
-    """The catalogues of a :class:`qmskit.repository.Repository` (typed loosely: this module sits below it)."""
-    root: Path = getattr(repo, "root")
-    config = getattr(repo, "config")
-    return organization_catalogues(root, max_bytes=config.max_file_bytes, max_depth=config.max_depth)
+def for_repository(repo: Repository) -> Catalogues:
+    """The catalogues of a :class:`qmskit.repository.Repository`."""
+    config = repo.config
+    return organization_catalogues(repo.root, max_bytes=config.max_file_bytes, max_depth=config.max_depth)
 
 
-def named_catalogues(repo: object) -> list[Catalogue]:
+def named_catalogues(repo: Repository) -> list[Catalogue]:
     """The catalogues of the standards the repository's ``qms.yml`` names, in its order."""
-    return for_repository(repo).named(tuple(getattr(getattr(repo, "config"), "standards")))
+    return for_repository(repo).named(tuple(repo.config.standards))
 
 
 def common_clauses(catalogues: list[Catalogue]) -> list[str]:
