@@ -29,14 +29,15 @@ a history that git can show:
   (``--no-ff``) seconds later, so that ``qms check --base M^1 --head M``
   judges each merge ``M`` as one step and passes;
 - records without a workflow committed on their date, one commit per day
-  and person.
+  and person (with ``--commits day|month``, for size, a period's changes
+  other than pull requests are one commit by the period's first author).
 
 An author is the register's name with ``<person id>@example.org``; nothing
 else of a person (id number, phone) reaches git. Every date is in +0800.
 
 ``--size N`` is the number of records: below the reference count a
-deterministic subset (the whole people register, then every kind taken in turn, with the records they refer
-to, so that references resolve); above it the records are replicated with
+deterministic subset (the whole people register, then every kind taken
+in turn, with the records they refer to, so that references resolve); above it the records are replicated with
 new ids that follow each kind's id pattern (sequence numbers beyond the
 reference ones) and references rewritten to the copies. The history is
 written with one ``git fast-import`` process, so 100k records take minutes,
@@ -429,7 +430,7 @@ class Authors:
     def _who(self, person_id: str | None) -> Who | None:
         return self.register.who(person_id) if person_id else None
 
-    def _holder(self, role: str | None, day: dt.date, record: Record) -> Who | None:
+    def holder_of(self, role: str | None, day: dt.date, record: Record) -> Who | None:
         if not role:
             return None
         return self._who(self.register.holder(role, day, record.id, record.copy))
@@ -446,7 +447,7 @@ class Authors:
             # a role beside its date (approved_by / approved) first: that is who acted on the step's day
             roles.sort(key=lambda path: not (len(path) == 1 and path[0].endswith("_by") and path[0][:-3] in new))
             for path in roles:
-                found = self._holder(_first_string(data, path), day, record)
+                found = self.holder_of(_first_string(data, path), day, record)
                 if found:
                     return found
         if first:
@@ -477,14 +478,14 @@ class Authors:
                 return found
         for path, ref in kind.refs:
             if getattr(ref, "target", None) == "role" and len(path) == 1 and not path[0].endswith("_to"):
-                found = self._holder(_first_string(data, path), day, record)
+                found = self.holder_of(_first_string(data, path), day, record)
                 if found:
                     return found
         return self.fallback(day, record)
 
     def fallback(self, day: dt.date, record: Record | None = None) -> Who:
         key = record or Record("", "", {}, "")
-        found = self._holder(FALLBACK_ROLE, day, key)
+        found = self.holder_of(FALLBACK_ROLE, day, key)
         if found:
             return found
         anybody = self.register.any_person()
@@ -556,7 +557,7 @@ def record_steps(record: Record, kind: Any) -> list[Step]:
 def _signed(authors: Authors, doc_id: str, owner: str, approver: str, day: dt.date) -> tuple[Who, Who, str]:
     """(author, committer, approver's role and name) of a document version approved on ``day``."""
     key = Record("", doc_id, {}, "")
-    writer = authors._holder(owner, day, key) or authors.fallback(day)
+    writer = authors.holder_of(owner, day, key) or authors.fallback(day)
     pid = authors.register.holder(approver, day, doc_id) if approver else None
     approving = authors.register.who(pid) if pid else None
     return writer, approving or writer, f"{approver}{approving[0] if approving else ''}"
