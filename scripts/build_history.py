@@ -5,35 +5,45 @@ The reference QMS (``qms.yml``, ``mkdocs.yml``, ``manual/``, ``schemas/``,
 a history that git can show:
 
 - a first commit with the settings, forms and organization files;
-- one commit per controlled document on its approval date by a person
-  holding its owner role (a revised document, A/1 and later, is first
-  committed as A/0 on the date most documents were approved, then as it is
-  now on its own approval date; a draft on an early date);
+- one commit per controlled document on its approval date, authored by a
+  person holding its owner role that day and committed by one holding its
+  approver role (a revised document, A/1 and later, is first committed as
+  A/0 on the date most documents were approved, then as it is now on its
+  own approval date; a draft on an early date);
 - each record with a workflow created in its workflow's first status (the
   fields later statuses require left out) on its own date, then one commit
   per later status adding that status's fields, on the date the status's
-  fields carry (``replied``, ``closed``, ``verification.on`` …) or a few days
-  after the step before; the author is a person for the role the record
-  names (``owner``, ``handled_by``, ``prepared_by`` …);
+  fields carry (``replied``, ``closed``, ``verification.on``, an approval's
+  ``approved`` …) or a few days after the step before; a field citing a
+  record made later (an NCR's ``actions``, a complaint's ``nonconformity``,
+  an audit report's findings) is linked in its own commit the day that
+  record is made;
+- every commit authored by the person the record names for that step (see
+  :class:`Authors`): the verifier closes an NCR or action, its owner
+  analyses and acts, the auditor who found it raises an audit's NCR, the
+  handler takes and answers a complaint; where a record names only a role,
+  a person holding it that day per the people register (``records/person``);
 - every ``--pr-every``-th workflow record (of those citing only records
   already on main) arrives by pull requests: each step on its own branch
   ``pr/<id>/<n>-<status>`` from main, merged with a merge commit
   (``--no-ff``) seconds later, so that ``qms check --base M^1 --head M``
   judges each merge ``M`` as one step and passes;
-- records without a workflow committed on their date, one commit per day.
+- records without a workflow committed on their date, one commit per day
+  and person (with ``--commits day|month``, for size, a period's changes
+  other than pull requests are one commit by the period's first author).
 
-People are named per role from a seeded generator (the same seed, the same
-names); e-mail ``role-<hash>@example.com``; every date is in +0800.
+An author is the register's name with ``<person id>@example.org``; nothing
+else of a person (id number, phone) reaches git. Every date is in +0800.
 
 ``--size N`` is the number of records: below the reference count a
-deterministic subset (every kind taken in turn, with the records they refer
-to, so that references resolve); above it the records are replicated with
+deterministic subset (the whole people register, then every kind taken
+in turn, with the records they refer to, so that references resolve); above it the records are replicated with
 new ids that follow each kind's id pattern (sequence numbers beyond the
 reference ones) and references rewritten to the copies. The history is
 written with one ``git fast-import`` process, so 100k records take minutes,
 not hours.
 
-Usage: python scripts/build_history.py TARGET [--size N] [--seed S] [--pr-every K]
+Usage: python scripts/build_history.py TARGET [--size N] [--pr-every K] [--commits step|day|month]
 """
 from __future__ import annotations
 
@@ -42,8 +52,6 @@ import collections
 import datetime as dt
 import functools
 import hashlib
-import os
-import random
 import re
 import subprocess
 import sys
@@ -56,8 +64,6 @@ from qmskit.repository import Repository
 from qmskit.yamlio import dump_scalar, read_front_matter, try_load
 
 SOURCE = Path(__file__).resolve().parent.parent
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蔡蒋余杜叶程魏苏吕丁任沈姚卢"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建文辉力海燕宁欣雪梅晨浩宇佳琳"
 TZ = dt.timezone(dt.timedelta(hours=8))
 SETUP_DAY = dt.date(2025, 11, 1)
 DRAFT_DAY = dt.date(2025, 11, 10)
@@ -70,25 +76,57 @@ DAILY_ABOVE = 10_000  # above this many records, one commit per month (git rewri
 
 
 # --------------------------------------------------------------------------- people
-class People:
-    """A stable Chinese name and e-mail per role, from the seed."""
-
-    def __init__(self, seed: int) -> None:
-        self.seed = seed
-        self.cache: dict[str, tuple[str, str]] = {}
-
-    def of(self, role: str) -> tuple[str, str]:
-        if role not in self.cache:
-            digest = hashlib.sha1(f"{self.seed}:{role}".encode()).hexdigest()
-            rng = random.Random(int(digest[:16], 16))
-            name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
-            self.cache[role] = (name, f"role-{digest[:8]}@example.com")
-        return self.cache[role]
+Who = tuple[str, str]
+"""A commit's (name, e-mail)."""
 
 
-def person_for_role(role: str, seed: int) -> tuple[str, str]:
-    """The (name, email) the history gives the holder of ``role`` (for tests and benchmarks)."""
-    return People(seed).of(role)
+def email_of(person_id: str) -> str:
+    """The address a person commits with: from the register id only, never from personal data."""
+    return f"{person_id}@example.org"
+
+
+class Register:
+    """The people register (``person`` records): who a record names, and who held a role on a day.
+
+    Authors come from here, so that ``git log`` names the same persons the
+    records do. Only the id and name are read; id number and phone are
+    confidential and never reach a commit.
+    """
+
+    def __init__(self, persons: list[Record]) -> None:
+        self.names: dict[str, str] = {}
+        self.copy: dict[str, int] = {}
+        self.holders: dict[str, list[tuple[str, dt.date, dt.date | None]]] = collections.defaultdict(list)
+        for person in sorted(persons, key=lambda r: r.id):
+            if person.id in self.names or not isinstance(person.data.get("name"), str):
+                continue
+            self.names[person.id] = person.data["name"]
+            self.copy[person.id] = person.copy
+            for held in person.data.get("roles") or ():
+                if isinstance(held, dict) and isinstance(held.get("role"), str) and _as_date(held.get("from")):
+                    self.holders[held["role"]].append(
+                        (person.id, _as_date(held["from"]), _as_date(held.get("to"))))  # type: ignore[arg-type]
+
+    def who(self, person_id: str) -> Who | None:
+        """(name, e-mail) of a person in the register, or None for an id it does not hold."""
+        name = self.names.get(person_id)
+        return (name, email_of(person_id)) if name else None
+
+    def holder(self, role: str, day: dt.date, key: str, copy: int = 0) -> str | None:
+        """A person holding ``role`` on ``day`` (of the same copy of the year if there is one).
+
+        Several holders: one picked by a hash of ``key`` (the record id), so
+        the work spreads over them and the same history is built each time.
+        """
+        found = [pid for pid, start, end in self.holders.get(role, ()) if start <= day and (end is None or day <= end)]
+        same = [pid for pid in found if self.copy.get(pid, 0) == copy]
+        found = same or found
+        if not found:
+            return None
+        return found[int(hashlib.sha1(f"{role}:{key}".encode()).hexdigest()[:8], 16) % len(found)]
+
+    def any_person(self) -> str | None:
+        return min(self.names) if self.names else None
 
 
 # --------------------------------------------------------------------------- reading the reference
@@ -123,7 +161,7 @@ def _date_in(value: Any) -> dt.date | None:
 class Record:
     """A record: its data (for the history's logic) and its file's text (written as it is)."""
 
-    __slots__ = ("kind", "id", "data", "text", "copy")
+    __slots__ = ("copy", "data", "id", "kind", "text")
 
     def __init__(self, kind: str, rid: str, data: dict[str, Any], text: str, copy: int = 0) -> None:
         self.kind, self.id, self.data, self.text, self.copy = kind, rid, data, text, copy
@@ -168,7 +206,11 @@ def _replace_ids(value: Any, mapping: dict[str, str]) -> Any:
 
 
 def subset(records: list[Record], size: int) -> list[Record]:
-    """``size`` records (a few more when references pull them in): kinds in turn, each with what it cites."""
+    """``size`` records (a few more when references pull them in): kinds in turn, each with what it cites.
+
+    The people register comes whole and first: commits are authored by its
+    persons, so the repository itself says who each author is.
+    """
     by_id = {r.id: r for r in records}
     per_kind: dict[str, collections.deque[Record]] = {}
     for record in records:
@@ -186,6 +228,8 @@ def subset(records: list[Record], size: int) -> list[Record]:
             chosen[item.id] = item
             stack.extend(by_id[s] for s in _strings(item.data) if s in by_id and s not in chosen)
 
+    for person in per_kind.pop("person", ()):
+        take(person)
     while len(chosen) < size and any(per_kind.values()):
         for kind in sorted(per_kind):
             if per_kind[kind] and len(chosen) < size:
@@ -272,15 +316,17 @@ class Stream:
         self.out.write(payload)
         self.out.write(b"\n")
 
-    def commit(self, ref: str, who: tuple[str, str], when: dt.datetime, message: str,
-               files: list[tuple[str, bytes]], parent: int | None, merge: int | None = None) -> int:
+    def commit(self, ref: str, who: Who, when: dt.datetime, message: str,
+               files: list[tuple[str, bytes]], parent: int | None, merge: int | None = None,
+               committer: Who | None = None) -> int:
         self.mark += 1
         self.commits += 1
         stamp = f"{int(when.timestamp())} +0800"
         ident = f"{who[0]} <{who[1]}> {stamp}".encode()
+        by = committer or who
         out = self.out
         out.write(f"commit {ref}\nmark :{self.mark}\n".encode())
-        out.write(b"author " + ident + b"\ncommitter " + ident + b"\n")
+        out.write(b"author " + ident + b"\ncommitter " + f"{by[0]} <{by[1]}> {stamp}".encode() + b"\n")
         self._data(message.encode("utf-8"))
         if parent is not None:
             out.write(b"from :%d\n" % parent)
@@ -335,36 +381,135 @@ def workflow_path(workflow: Any, final: str) -> list[str]:
     return [final]
 
 
-def role_of(record: Record, kind: Any) -> str:
-    """The first role the record names (top-level role fields first, then nested ones)."""
-    candidates = []
-    for path, ref in kind.refs:
-        if getattr(ref, "target", None) != "role":
-            continue
-        candidates.append(path)
-    for path in sorted(candidates, key=len):
-        value: Any = record.data
-        for part in path:
-            if part == "*":
-                value = value[0] if isinstance(value, list) and value else None
-            elif isinstance(value, dict):
-                value = value.get(part)
-            else:
-                value = None
-        if isinstance(value, str) and value:
-            return value
-    return FALLBACK_ROLE
+def _values_at(data: Any, path: tuple[str, ...]) -> Iterator[Any]:
+    """The values at a reference path (``*`` is every item of a list)."""
+    if not path:
+        yield data
+        return
+    head, rest = path[0], path[1:]
+    if head == "*":
+        for item in data if isinstance(data, list) else ():
+            yield from _values_at(item, rest)
+    elif isinstance(data, dict) and head in data:
+        yield from _values_at(data[head], rest)
 
 
-def record_steps(record: Record, kind: Any) -> list[tuple[dt.date, str, frozenset[str] | None]]:
-    """(day, status, fields left out) per commit of a workflow record (None: the file as it is); dates in order."""
+def _first_string(data: Any, path: tuple[str, ...]) -> str | None:
+    return next((v for v in _values_at(data, path) if isinstance(v, str) and v), None)
+
+
+def _is_person_ref(ref: Any) -> bool:
+    return getattr(ref, "target", None) == "record" and getattr(ref, "kind", None) == "Person"
+
+
+class Authors:
+    """Who made each commit: the person the record names for that step, else a holder of the role it names.
+
+    For a workflow step, in this order:
+
+    1. a person the step's new fields name (``verification.by_person``: the
+       verifier closes the NCR);
+    2. the holder, on the step's day, of a role the step's new fields name
+       (``approved_by`` with ``approved``: the approver, on that date);
+    3. for the first step of a nonconformity found by an internal audit, the
+       auditor of the audit plan who audits its department (the NCR has no
+       raiser field; the plan names who found it);
+    4. the record's own person (``owner_person``, ``handled_by_person``,
+       ``leader_person`` …, top-level ``*_person`` fields first);
+    5. the holder, on the day, of the record's first role field that names
+       who acts (``prepared_by``, ``leader``, ``owner`` …; not ``*_to``);
+    6. the holder of the management representative's role, then anybody in
+       the register.
+    """
+
+    def __init__(self, register: Register, registry: Any, by_id: dict[str, Record]) -> None:
+        self.register = register
+        self.registry = registry
+        self.by_id = by_id
+
+    def _who(self, person_id: str | None) -> Who | None:
+        return self.register.who(person_id) if person_id else None
+
+    def holder_of(self, role: str | None, day: dt.date, record: Record) -> Who | None:
+        if not role:
+            return None
+        return self._who(self.register.holder(role, day, record.id, record.copy))
+
+    def step(self, record: Record, kind: Any, day: dt.date, new: frozenset[str], first: bool) -> Who:
+        data = record.data
+        if new:
+            for path, ref in kind.refs:
+                if _is_person_ref(ref) and path[0] in new:
+                    found = self._who(_first_string(data, path))
+                    if found:
+                        return found
+            roles = [path for path, ref in kind.refs if getattr(ref, "target", None) == "role" and path[0] in new]
+            # a role beside its date (approved_by / approved) first: that is who acted on the step's day
+            roles.sort(key=lambda path: not (len(path) == 1 and path[0].endswith("_by") and path[0][:-3] in new))
+            for path in roles:
+                found = self.holder_of(_first_string(data, path), day, record)
+                if found:
+                    return found
+        if first:
+            found = self._who(self.raiser(record))
+            if found:
+                return found
+        return self.principal(record, kind, day)
+
+    def raiser(self, record: Record) -> str | None:
+        """The auditor who found a nonconformity: the plan's auditor for its department, via its audit."""
+        audit = self.by_id.get(str(record.data.get("audit") or ""))
+        plan = self.by_id.get(str(audit.data.get("plan") or "")) if audit else None
+        if plan is None:
+            return None
+        for auditor in plan.data.get("auditors") or ():
+            if isinstance(auditor, dict) and record.data.get("department") in (auditor.get("audits") or ()):
+                return auditor.get("person")
+        return None
+
+    def principal(self, record: Record, kind: Any, day: dt.date) -> Who:
+        """The person a record names as its own, or a holder of the role it names, on ``day``."""
+        data = record.data
+        persons = [path for path, ref in kind.refs if _is_person_ref(ref) and len(path) == 1]
+        persons.sort(key=lambda path: not path[0].endswith("_person"))
+        for path in persons:
+            found = self._who(_first_string(data, path))
+            if found:
+                return found
+        for path, ref in kind.refs:
+            if getattr(ref, "target", None) == "role" and len(path) == 1 and not path[0].endswith("_to"):
+                found = self.holder_of(_first_string(data, path), day, record)
+                if found:
+                    return found
+        return self.fallback(day, record)
+
+    def fallback(self, day: dt.date, record: Record | None = None) -> Who:
+        key = record or Record("", "", {}, "")
+        found = self.holder_of(FALLBACK_ROLE, day, key)
+        if found:
+            return found
+        anybody = self.register.any_person()
+        return self._who(anybody) or ("qms", "qms@example.org")  # an empty register: nobody to name
+
+
+Step = tuple[dt.date, str, "frozenset[str] | None", frozenset[str]]
+"""(day, status, fields left out (None: the file as it is), fields this step adds)."""
+
+
+def record_steps(record: Record, kind: Any) -> list[Step]:
+    """One entry per commit of a workflow record, dates in order.
+
+    A step's day is the date its new fields carry (``replied``, ``closed``,
+    ``verification.on`` …; an approval's date when it adds ``approved_by``
+    with ``approved``), else a few days after the step before.
+    """
     spec = kind.spec
     workflow = spec.workflow
     data = record.data
     created = _as_date(data.get(spec.date_field)) if spec.date_field else None
     status = data.get("status")
     if workflow is None or status not in workflow.statuses:
-        return [(created or NO_DATE_DAY, str(status or ""), None)]
+        return [(created or NO_DATE_DAY, str(status or ""), None, frozenset())]
     path = workflow_path(workflow, status)
     needed: list[set[str]] = []
     so_far: set[str] = set()
@@ -378,6 +523,8 @@ def record_steps(record: Record, kind: Any) -> list[tuple[dt.date, str, frozense
             known.append(created)
             continue
         new = [f for f in workflow.requires.get(name, ()) if f.split(".")[0] not in needed[index - 1]]
+        adding = set(new)  # (a list being sorted reads as empty inside its own key function)
+        new.sort(key=lambda f: f"{f}_by" not in adding)  # approved_by + approved: the approval's day
         found = None
         for field_name in new:
             value: Any = data
@@ -399,16 +546,57 @@ def record_steps(record: Record, kind: Any) -> list[tuple[dt.date, str, frozense
         if previous and day < previous:
             day = previous
         days.append(day)
-    steps = []
+    steps: list[Step] = []
     for index, name in enumerate(path):
         last = index == len(path) - 1
-        steps.append((days[index], name, None if last else frozenset(later_fields - needed[index])))
+        added = frozenset(needed[index] - needed[index - 1]) if index else frozenset()
+        steps.append((days[index], name, None if last else frozenset(later_fields - needed[index]), added))
     return steps
 
 
-def document_commits(root: Path, people: People) -> list[tuple[dt.date, str, tuple[str, str], str, bytes]]:
-    """(day, path, author, message, content) for each document version, and the other manual files."""
-    found = []
+def _signed(authors: Authors, doc_id: str, owner: str, approver: str, day: dt.date) -> tuple[Who, Who, str]:
+    """(author, committer, approver's role and name) of a document version approved on ``day``."""
+    key = Record("", doc_id, {}, "")
+    writer = authors.holder_of(owner, day, key) or authors.fallback(day)
+    pid = authors.register.holder(approver, day, doc_id) if approver else None
+    approving = authors.register.who(pid) if pid else None
+    return writer, approving or writer, f"{approver}{approving[0] if approving else ''}"
+
+
+DocCommit = tuple[dt.date, str, Who, Who, str, bytes]
+"""(day, path, author, committer, message, content) of one document version."""
+
+
+Made = tuple[dt.date, int, int]
+"""When a record is first committed: (day, order on the day, place in that order)."""
+
+
+def late_links(record: Record, kind: Any, made: dict[str, Made]) -> dict[str, dt.date]:
+    """Top-level fields citing records committed after this one's first commit: field -> the day the last is.
+
+    An NCR lists the actions raised after it, a complaint the NCR it caused,
+    an audit report its findings; the record cannot name them before they
+    exist, so each such field is left out until that day. Fields a status
+    requires are never held back.
+    """
+    required = {f.split(".")[0] for fields in kind.spec.workflow.requires.values() for f in fields}
+    late: dict[str, dt.date] = {}
+    for name, value in record.data.items():
+        if name in required or name in ("id", "status"):
+            continue
+        later = [made[s] for s in _strings(value) if s in made and s != record.id and made[s] > made[record.id]]
+        if later:
+            late[name] = max(later)[0]
+    return late
+
+
+def document_commits(root: Path, authors: Authors) -> list[DocCommit]:
+    """Each document version, written by a holder of its owner role and committed by one of its approver role.
+
+    Both on the day of the version: the owner revises, the approver approves
+    (git's committer), as the register has them that day.
+    """
+    found: list[DocCommit] = []
     for path in sorted((root / "manual").rglob("*")):
         if not path.is_file():
             continue
@@ -417,22 +605,27 @@ def document_commits(root: Path, people: People) -> list[tuple[dt.date, str, tup
         meta, _ = read_front_matter(raw) if path.suffix == ".md" else (None, "")
         if not isinstance(meta, dict) or "id" not in meta:
             continue
-        who = people.of(str(meta.get("owner") or FALLBACK_ROLE))
-        approver = meta.get("approver") or ""
+        owner = str(meta.get("owner") or FALLBACK_ROLE)
+        approver = str(meta.get("approver") or "")
+        signed = functools.partial(_signed, authors, str(meta["id"]), owner, approver)
         revision = str(meta.get("revision") or "")
         day = _as_date(meta.get("approved")) or _as_date(meta.get("effective"))
         if meta.get("status") == "draft" or day is None:
-            found.append((DRAFT_DAY, rel, who, f"起草 {meta['id']} {meta.get('title', '')}(草稿)", raw))
+            writer, _, _ = signed(DRAFT_DAY)
+            found.append((DRAFT_DAY, rel, writer, writer, f"起草 {meta['id']} {meta.get('title', '')}(草稿)", raw))
             continue
         if revision and not revision.startswith("A/0") and revision != "A" and day > FIRST_APPROVAL:
             text = raw.decode("utf-8")
             first = (text.replace(f"revision: {revision}", "revision: A/0", 1)
                      .replace(f"approved: {meta.get('approved')}", f"approved: {FIRST_APPROVAL}", 1)
                      .replace(f"effective: {meta.get('effective')}", f"effective: {FIRST_EFFECTIVE}", 1))
-            found.append((FIRST_APPROVAL, rel, who, f"发布 {meta['id']} A/0,{approver}批准", first.encode("utf-8")))
-            found.append((day, rel, who, f"修订 {meta['id']} {revision},{approver}批准", raw))
+            writer, approving, by = signed(FIRST_APPROVAL)
+            found.append((FIRST_APPROVAL, rel, writer, approving, f"发布 {meta['id']} A/0,{by}批准", first.encode("utf-8")))
+            writer, approving, by = signed(day)
+            found.append((day, rel, writer, approving, f"修订 {meta['id']} {revision},{by}批准", raw))
         else:
-            found.append((day, rel, who, f"发布 {meta['id']} {revision},{approver}批准", raw))
+            writer, approving, by = signed(day)
+            found.append((day, rel, writer, approving, f"发布 {meta['id']} {revision},{by}批准", raw))
     return found
 
 
@@ -455,12 +648,12 @@ def setup_files(root: Path) -> list[tuple[str, bytes]]:
     return files
 
 
-def build(target: Path, size: int | None, seed: int, pr_every: int, daily: str | bool | None = None,
+def build(target: Path, size: int | None, pr_every: int, daily: str | bool | None = None,
           source: Path = SOURCE) -> dict[str, int]:
     repo = Repository(source)
     registry = repo.registry
-    people = People(seed)
     records = read_records(source)
+    reference_people = [r for r in records if r.kind == "person"]
     reference_count = len(records)
     patterns = {name: kind.pattern for name, kind in registry.kinds.items()}
     if daily is None:
@@ -469,28 +662,34 @@ def build(target: Path, size: int | None, seed: int, pr_every: int, daily: str |
         records = subset(records, size)
     elif size is not None and size > reference_count:
         records = replicate(records, size, patterns)
+    # the whole register, whatever the subset took: authors are the organization's people either way
+    register = Register([r for r in records if r.kind == "person"] + reference_people)
+    authors = Authors(register, registry, {r.id: r for r in records})
 
     # events: (day, order, payload); order keeps documents before records on a day
     events: list[tuple[dt.date, int, int, tuple[Any, ...]]] = []
     counter = 0
-    for day, rel, who, message, raw in document_commits(source, people):
+    for day, rel, who, committer, message, raw in document_commits(source, authors):
         counter += 1
-        events.append((day, 0, counter, ("doc", rel, who, message, raw)))
-    plain: dict[dt.date, list[Record]] = collections.defaultdict(list)
-    planned: list[tuple[Record, list[tuple[dt.date, str, frozenset[str] | None]]]] = []
+        events.append((day, 0, counter, ("doc", rel, who, committer, message, raw)))
+    plain: dict[tuple[dt.date, Who], list[Record]] = collections.defaultdict(list)
+    planned: list[tuple[Record, list[Step]]] = []
     created: dict[str, dt.date] = {}
+    made: dict[str, Made] = {}
     for record in records:
         kind = registry.get(record.kind)
         if kind is None:
             continue
         if kind.spec.workflow is None or record.data.get("status") not in kind.spec.workflow.statuses:
             day = _as_date(record.data.get(kind.spec.date_field)) if kind.spec.date_field else None
-            plain[day or NO_DATE_DAY].append(record)
+            plain[(day or NO_DATE_DAY, authors.principal(record, kind, day or NO_DATE_DAY))].append(record)
             created[record.id] = day or NO_DATE_DAY
+            made[record.id] = (day or NO_DATE_DAY, 2, 0)  # batches come after the day's steps
             continue
         steps = record_steps(record, kind)
         planned.append((record, steps))
         created[record.id] = steps[0][0]
+        made[record.id] = (steps[0][0], 1, len(planned))  # steps of a day in this order
     eligible = 0
     for record, steps in planned:
         # a pull request may cite only records already on main when it is merged
@@ -499,14 +698,35 @@ def build(target: Path, size: int | None, seed: int, pr_every: int, daily: str |
         if pr_every and cites_earlier and not (daily and record.copy):
             eligible += 1
             as_pr = eligible % pr_every == 0
-        who = people.of(role_of(record, registry.get(record.kind)))
-        for index, (day, status, content) in enumerate(steps):
+        kind = registry.get(record.kind)
+        late = late_links(record, kind, made)
+        whos: list[Who] = []
+        for index, (day, status, content, added) in enumerate(steps):
+            who = authors.step(record, kind, day, added, index == 0)
+            whos.append(who)
+            waiting = frozenset(f for f, link_day in late.items() if link_day >= day)
+            if waiting:
+                content = (content or frozenset()) | waiting
             counter += 1
             branch = f"pr/{record.id}/{index + 1}-{status}" if as_pr else None
-            events.append((day, 1, counter, ("step", record, who, index, status, content, branch, len(steps))))
-    for day, batch in plain.items():
+            verb = "新建" if index == 0 else "推进"
+            events.append((day, 1, counter, ("step", record, who, verb, status, content, branch, "")))
+        # a reference to a record made later is linked the day that record is made, after it (order 3)
+        for number, link_day in enumerate(sorted(set(late.values())), start=len(steps) + 1):
+            current = max((i for i, step in enumerate(steps) if step[0] <= link_day), default=0)
+            day, status, content, _ = steps[current]
+            waiting = frozenset(f for f, later in late.items() if later > link_day)
+            content = (content or frozenset()) | waiting
+            if current == len(steps) - 1 and not waiting:
+                content = None  # the file as it is
+            linked = "\n".join(sorted(f"{f}: {record.data[f]}" for f, d in late.items() if d == link_day))
+            counter += 1
+            branch = f"pr/{record.id}/{number}-link" if as_pr else None
+            events.append((link_day, 3, counter,
+                           ("step", record, whos[current], "关联", status, content, branch, linked)))
+    for (day, who), batch in plain.items():  # one commit per day and person
         counter += 1
-        events.append((day, 2, counter, ("batch", batch)))
+        events.append((day, 2, counter, ("batch", batch, who)))
     events.sort(key=lambda e: (e[0], e[1], e[2]))
 
     target.mkdir(parents=True, exist_ok=True)
@@ -517,7 +737,7 @@ def build(target: Path, size: int | None, seed: int, pr_every: int, daily: str |
     main_tip: int | None = None
     tips: dict[str, int] = {}
     per_day: dict[dt.date, int] = collections.Counter()
-    maintainer = people.of(FALLBACK_ROLE)
+    maintainer = authors.fallback(SETUP_DAY)
 
     def moment(day: dt.date) -> dt.datetime:
         per_day[day] += 1
@@ -554,18 +774,17 @@ def build(target: Path, size: int | None, seed: int, pr_every: int, daily: str |
         what = payload[0]
         if what == "doc":
             flush()
-            _, rel, who, message, raw = payload
-            main_tip = stream.commit("refs/heads/main", who, moment(day), message, [(rel, raw)], main_tip)
+            _, rel, who, committer, message, raw = payload
+            main_tip = stream.commit("refs/heads/main", who, moment(day), message, [(rel, raw)], main_tip,
+                                     committer=committer)
         elif what == "batch":
-            batch = payload[1]
+            _, batch, who = payload
             kinds = sorted({r.kind for r in batch})
             message = f"{day} 记录 {len(batch)} 份({'、'.join(kinds)})"
-            who = people.of(role_of(batch[0], registry.get(batch[0].kind)))
             to_main(day, who, message, [(r.path, record_text(r)) for r in batch])
         else:
-            _, record, who, index, status, content, branch, total = payload
-            verb = "新建" if index == 0 else "推进"
-            message = f"{verb} {record.id}:{status}"
+            _, record, who, verb, status, content, branch, body = payload
+            message = f"{verb} {record.id}:{status}" + (f"\n\n{body}" if body else "")
             files = [(record.path, record_text(record) if content is None else record_text(record, content, status))]
             if branch is None:
                 to_main(day, who, message, files)
@@ -591,7 +810,6 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("target", type=Path, help="a new or empty folder")
     parser.add_argument("--size", type=int, default=None, help="number of records (default: the reference year's)")
-    parser.add_argument("--seed", type=int, default=2026, help="names people per role (default 2026)")
     parser.add_argument("--pr-every", type=int, default=10,
                         help="every K-th workflow record's steps arrive as merged branches pr/<id>/<n>-<status> (0: none; default 10)")
     parser.add_argument("--commits", choices=("step", "day", "month"), default=None,
@@ -606,7 +824,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     started = time.monotonic()
     daily = None if args.commits is None else (False if args.commits == "step" else args.commits)
-    summary = build(args.target, args.size, args.seed, args.pr_every, daily)
+    summary = build(args.target, args.size, args.pr_every, daily)
     print(f"{args.target}: {summary['records']} records, {summary['commits']} commits "
           f"({summary['merges']} merges of pr/ branches) in {time.monotonic() - started:.1f} s")
     return 0
