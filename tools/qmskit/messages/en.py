@@ -251,4 +251,155 @@ MESSAGES: dict[str, str] = {
     "rc.section_added": "{section} added: {ids}",
     "rc.section_removed": "{section} removed: {ids}",
     "rc.item_changed": "{id} changed: {changes}",
+    # the command line (qms ...), before and after a command runs
+    "cli.since_after_until": "--since {since} is after --until {until}: no day is in that period; "
+                             "swap them (--since {until} --until {since})",
+    "cli.dates_or_revs": "give dates (--since/--until) or revisions (--from/--to), not both",
+    "cli.log_title_dates": "变更记录 / Changes authored {since} – {until}",
+    "cli.log_title_revs": "变更记录 / Changes {from_rev}..{to_rev}",
+    "cli.log_note": "By the date each change was made (git author date), newest first; "
+                    "a change merged later keeps the day it was made.",
+    "cli.head_without_base": "--head goes with --base: qms check --base main --head my-branch",
+    "cli.new_blank": "{rel} is a blank form: fill in the fields above, then run 'qms check'.",
+    "cli.not_a_date": "{value!r} is not a date; write YYYY-MM-DD, e.g. 2026-11-26",
+    "cli.invalid_choice": "{value!r} is not one of the choices ({choices}){hint}",
+    "cli.argument": "{option}: {message}",
+    "cli.required": "missing: {names}; give them (see {help})",
+    "cli.unrecognized": "unknown arguments: {names}; leave them out (see {help})",
+    "cli.expected_one": "give a value after it (see {help})",
+    "cli.invalid_value": "{value!r} is not a valid {type} value",
+    "cli.usage_error": "qms: {message}\nqms: to see what the command accepts: {help}",
+    "cli.no_config_at_root": "{root} has no qms.yml; pass the folder of a QMS repository, or create one with 'qms init'",
+    "cli.checklist_args": "name an audit plan (qms checklist IAP-2026-01) or a scope (--scope 人力资源部 --scope LD-QP-03)",
+    "cli.ncr_args": "give one nonconformity id (qms ncr NCR-2026-0007) or --status open|overdue|all",
+    "cli.wrote": "wrote {path}",
+    "cli.schema_summary": "{kinds} kinds, {changed} schema files changed.",
+    "cli.sealed": "sealed {commit} as {name}; push it with 'git push origin {name}' (uncommitted changes are not part of it)",
+    "cli.overdue": "{n} overdue: see the report; exit 1 so CI can gate on it.",
+    "cli.built": "built {pages} pages into {out}",
+    "cli.verbose_repository": "repository: {root}",
+    "cli.verbose_checked": "checked in {seconds:.2f} s",
+    "cli.interrupted": "interrupted",
+    "cli.ended_inside": "internal error: the run was ended from inside the command (SystemExit({code!r})); "
+                        "a form module in schemas/ may call exit(). Rerun with QMS_DEBUG=1 for details.",
+    "cli.internal_error": "internal error: {name}: {error}. This is a bug in qmskit; rerun with QMS_DEBUG=1 "
+                          "for details and report it.",
+    "cli.error": "qms: {message}",
+    "suggest.did_you_mean": "; did you mean {names}?",
+    # qms new
+    "new.no_kind": "no record kind {kind!r}{hint}; the kinds are: {known}",
+    "new.no_kinds": "none; see schemas/",
+    "new.no_field": "--set {name}: the {kind} form has no such field{hint}; its fields are: {fields}",
+    "new.bad_value": "--set {name}={value}: the {kind} form does not accept this value ({why}){allowed}{hint}; "
+                     "nothing was written",
+    "new.allowed": "; allowed: {values}",
+    "new.bad_status": "--set status={value}: {kind} has no status {value!r}{hint}; its statuses are: {values}; "
+                      "nothing was written",
+    "new.set_form": "--set {pair!r}: write it as field=value, e.g. --set due=2026-07-31",
+    "new.one_per_period": "{id} already exists: a {kind} is one per period; pass --as-of with a day of another period",
+    "new.no_free_id": "could not find a free id for {kind} after {tries} tries; check records/{kind}/",
+    "new.base_not_git": "--base {base}: {root} is not a git repository; leave out --base, or run it in the QMS's git repository",
+    # qms show / history: what an id names
+    "lookup.no_id": "no record or document {word!r}{hint}; record ids are file names under records/ (e.g. NCR-2026-0007), "
+                    "document numbers are the id in a manual page's front matter (e.g. LD-QP-09)",
+    "lookup.no_document": "no document {word!r} in manual/{hint}; document numbers look like LD-QP-09",
+    "lookup.is_record": "{word} is a record, not a document: its history is 'qms show {word}'",
+    "lookup.see_history": "Full text: {path}. Revision history with commits: qms history {id}",
+    "trail.no_record": "no record {id!r} in records/; ids are file names, e.g. NCR-2026-0007",
+    "trail.no_document": "no document {id!r} in manual/; document numbers look like LD-QP-09",
+    "trail.unreadable": "the file cannot be read: line {line}: {message}",
+    "trail.not_committed": "Not committed yet: git has no history for this file.",
+    "trail.no_field_changed": "(no field changed)",
+    "trail.added": "added",
+    "trail.changed": "changed",
+    "trail.deleted": "deleted",
+    "trail.renamed_from": "renamed from {path}",
+    "trail.renamed_to": "renamed to {id}",
+    "trail.uncommitted": "(uncommitted)",
+    "trail.unreadable_side": "(file): cannot be read as a record on one side; its content is not shown",
+    "trail.working_tree": "working tree",
+    "trail.not_yaml": "(not valid YAML)",
+    # qms init (in the starter's language)
+    "init.not_empty": "{target} is not empty; 'qms init' writes only into a new or empty folder: choose another DIR",
+    "init.lang": "--lang {lang!r}: the starter is written in zh or en; choose one",
+    "init.standard": "--standard {std!r}: qmskit has catalogues for {known}; choose among them (repeat --standard for several)",
+    "init.git_missing": "git is not installed, so {target} was written without a repository: install git, then run "
+                        "'git init && git add -A && git commit -m \"qms init\"' there",
+    "init.git_failed": "'{command}' failed in {target}: {error}; the files are written: "
+                       "commit them yourself (git add -A && git commit)",
+    "init.next_steps": ("created a QMS repository in {dir} ({files} files{git}). Next:\n"
+                        "  cd {dir} && qms check                  # passes as written\n"
+                        "{commit}"
+                        "  edit .github/CODEOWNERS: replace @quality-manager with your quality manager's GitHub user or team\n"
+                        "  git remote add origin <your repository's URL> && git push -u origin main\n"
+                        "  on the hosting side, protect main and require the 'qms' check (qmskit README: Branch protection)"),
+    "init.git_committed": ", committed as the first commit of a new git repository",
+    "init.git_inside": ", inside an existing git repository",
+    "init.commit_step": "  git add {dir} && git commit -m 'qms init'   # the repository around it has not committed them\n",
+    # standards catalogues (standards/*.yml) and the standards qms.yml names
+    "std.not_mapping": "a catalogue is a mapping: id, name, national, title {en, zh}, structure, clauses [{clause, en, zh}, …]",
+    "std.missing": "'{key}' is required in a catalogue; add it",
+    "std.id": "id {value!r} must be lower-case letters and digits (e.g. iso9001) and match the file name {stem!r}; rename one",
+    "std.builtin": "{id!r} is the id of a catalogue qmskit ships; give your catalogue its own id (e.g. {id}-acme) and file name",
+    "std.clauses": "'clauses' is a list of {clause: \"4.1\", en: …, zh: …}; write one entry per clause",
+    "std.clause_shape": "clause {value!r} is not a clause number like 4.1 or 7.1.5; quote it: clause: \"4.1\"",
+    "std.clause_title": "clause {clause}: give both titles, en: … and zh: …",
+    "std.duplicate": "clause {clause} is listed twice (also on line {line}); keep one entry per clause and delete this one",
+    "std.structure": "structure is 'harmonized' (clauses 4–10 shared with ISO 9001/14001/45001) or 'own'",
+    "std.unknown_standard": "standards names {id!r}, for which there is no catalogue; qmskit ships {builtin}, and your own "
+                            "go in standards/<id>.yml: correct the name or add the catalogue",
+    "std.no_standards": "standards is empty; name at least one standard, e.g. standards: [iso9001]",
+    "std.twice": "standards names {id!r} twice; name each standard once",
+    "std.review_input": "review_inputs is a list of {id: a, en: …, zh: …, packet: [c4, …]} (packet: the sections of "
+                        "qms review that answer the input, [] for none); correct this entry",
+    "std.doc_class": "class {code!r} is not one of this organization's document classes ({known}); use one of them, or "
+                     "declare it in qms.yml: document_classes: {{{code}: {{zh: …, en: …}}}}",
+    "std.doc_unnamed": "{field}: this organization does not work to {name} (qms.yml standards: [{named}]); add {field} to "
+                       "standards in qms.yml, or remove the field",
+    "std.doc_clause": "{field}: {value!r} is not a clause of {name} ({span}); use one of its clause numbers "
+                      "(a sub-clause such as {example}.1 counts for {example})",
+    # files that are not read
+    "file.symlink": "a symbolic link",
+    "file.folder": "a folder",
+    "file.fifo": "a FIFO (named pipe)",
+    "file.device": "a device",
+    "file.socket": "a socket",
+    "file.other": "not a regular file",
+    "file.not_regular": "this is {what}, not a regular file, so it is not read: only regular files and real folders "
+                        "are part of the QMS. Replace it with the file itself (git rm the link, add the content) or remove it",
+    "file.too_large": "the file is {size} bytes, over the limit of {limit}; split it",
+    "file.outside": "{path} is outside the repository {root}; it is not read",
+    "file.folder_not_real": "{folder}/ is {what}, not a real folder, so nothing in it is read or written. "
+                            "Replace it with the folder itself, or remove it",
+    # qms seal and the seals check
+    "seal.not_git": "{root} is not in a git repository; a seal is a git tag (run 'git init' and commit)",
+    "seal.nothing_committed": "nothing is committed yet, so there is nothing to seal; commit first",
+    "seal.identity": "{error}; a seal is an annotated tag, so git needs your name and e-mail "
+                     "(git config user.name …, git config user.email …)",
+    "seal.unverifiable": "the seals cannot be verified ({error}); fetch the whole history and its tags "
+                         "(git fetch --unshallow --tags; in CI, actions/checkout with fetch-depth: 0)",
+    "seal.its_commit": "its commit",
+    "seal.commit": "commit {commit}, sealed {date}: {subject!r}",
+    "seal.rewritten": "the seal {name} ({what}) is not in the history of {revision}: the history sealed then "
+                      "was rewritten (rebase, amend or force-push). Restore it (push the sealed history back) "
+                      "and make corrections as new commits, with an amendment record for a closed record; "
+                      "if this branch only started before the seal, merge the sealed branch into it",
+    # the pull-request sandbox, as the judging side reports it
+    "sandbox.cannot_run": "the form modules of this change could not be run apart: {error}",
+    "sandbox.killed": "was killed by signal {signal}",
+    "sandbox.exit_code": "stopped with exit code {code}",
+    "sandbox.failed": "loading the form modules of this change {how} (an exception, sys.exit() or "
+                      "os._exit() at import?); the check cannot read these forms. Run 'qms schema export' "
+                      "on the branch to see the error",
+    "sandbox.printed": "the form modules of this change printed to standard output or stopped before the "
+                       "checker answered (print(), sys.exit() or os._exit() at import?); a form module may "
+                       "define forms and nothing else",
+    "sandbox.too_much_output": "the form modules of this change printed more than 64 MiB; a form module may not print",
+    "sandbox.timeout": "the form modules of this change did not finish within {seconds:g} s (an endless loop at import?), "
+                       "so the check cannot read these forms; a form module may only define forms: fix it and push again",
+    "sandbox.raised": "a form module of this change raised {name} while it was loaded or used; "
+                      "the check cannot read these forms",
+    # the repository itself
+    "repo.no_root": "no {config} in {start} or above: this is not a QMS repository. "
+                    "Run the command inside one, pass --root DIR, or create one with 'qms init DIR'.",
 }

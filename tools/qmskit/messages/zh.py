@@ -239,4 +239,145 @@ MESSAGES: dict[str, str] = {
     "rc.section_added": "{section} 新增:{ids}",
     "rc.section_removed": "{section} 删除:{ids}",
     "rc.item_changed": "{id} 已修改:{changes}",
+    # 命令行(qms …),命令运行之前与之后
+    "cli.since_after_until": "--since {since} 晚于 --until {until}:这段时间不含任何一天;"
+                             "请对调两者(--since {until} --until {since})",
+    "cli.dates_or_revs": "请给出日期(--since/--until)或版本(--from/--to),不要同时给出",
+    "cli.log_title_dates": "变更记录 / Changes authored {since} – {until}",
+    "cli.log_title_revs": "变更记录 / Changes {from_rev}..{to_rev}",
+    "cli.log_note": "按每项修改的完成日期(git 作者日期)排列,最新在前;稍后合并的修改仍按其完成日期列出。",
+    "cli.head_without_base": "--head 须与 --base 同用:qms check --base main --head my-branch",
+    "cli.new_blank": "{rel} 是空白表单:请填写上面列出的字段,然后运行 'qms check'。",
+    "cli.not_a_date": "{value!r} 不是日期;请按 YYYY-MM-DD 填写,例如 2026-11-26",
+    "cli.invalid_choice": "{value!r} 不是可选值之一(可选:{choices}){hint}",
+    "cli.argument": "{option}:{message}",
+    "cli.required": "缺少:{names};请补上(用法见 {help})",
+    "cli.unrecognized": "无法识别的参数:{names};请删去(用法见 {help})",
+    "cli.expected_one": "其后须跟一个值(用法见 {help})",
+    "cli.invalid_value": "{value!r} 不是有效的 {type} 值",
+    "cli.usage_error": "qms:{message}\nqms:查看该命令接受的参数:{help}",
+    "cli.no_config_at_root": "{root} 中没有 qms.yml;请指定 QMS 仓库所在的文件夹,或用 'qms init' 新建一个",
+    "cli.checklist_args": "请指定审核计划(qms checklist IAP-2026-01)或审核范围(--scope 人力资源部 --scope LD-QP-03)",
+    "cli.ncr_args": "请给出一个不合格编号(qms ncr NCR-2026-0007)或 --status open|overdue|all",
+    "cli.wrote": "已写入 {path}",
+    "cli.schema_summary": "共 {kinds} 种表单,{changed} 个 schema 文件有变化。",
+    "cli.sealed": "已将 {commit} 封存为 {name};请用 'git push origin {name}' 推送(未提交的修改不在封存之内)",
+    "cli.overdue": "{n} 项逾期:详见报告;退出码为 1,以便 CI 据此拦截。",
+    "cli.built": "已生成 {pages} 个页面,位于 {out}",
+    "cli.verbose_repository": "仓库:{root}",
+    "cli.verbose_checked": "检查用时 {seconds:.2f} 秒",
+    "cli.interrupted": "已中断",
+    "cli.ended_inside": "内部错误:命令运行中被其内部代码终止(SystemExit({code!r}));schemas/ 中的表单模块可能调用了 "
+                        "exit()。请设置 QMS_DEBUG=1 重新运行以查看详情。",
+    "cli.internal_error": "内部错误:{name}:{error}。这是 qmskit 的缺陷;请设置 QMS_DEBUG=1 重新运行查看详情,并报告此问题。",
+    "cli.error": "qms:{message}",
+    "suggest.did_you_mean": ";您是否要输入 {names}?",
+    # qms new
+    "new.no_kind": "没有记录类别 {kind!r}{hint};现有类别:{known}",
+    "new.no_kinds": "无;请查看 schemas/",
+    "new.no_field": "--set {name}:{kind} 表单没有此字段{hint};其字段为:{fields}",
+    "new.bad_value": "--set {name}={value}:{kind} 表单不接受此值({why}){allowed}{hint};未写入任何文件",
+    "new.allowed": ";允许的值:{values}",
+    "new.bad_status": "--set status={value}:{kind} 没有状态 {value!r}{hint};其状态为:{values};未写入任何文件",
+    "new.set_form": "--set {pair!r}:请写成 字段=值,例如 --set due=2026-07-31",
+    "new.one_per_period": "{id} 已存在:{kind} 每个期间只有一份;请用 --as-of 指定另一期间内的某一天",
+    "new.no_free_id": "尝试 {tries} 次仍找不到 {kind} 的空闲编号;请检查 records/{kind}/",
+    "new.base_not_git": "--base {base}:{root} 不是 git 仓库;请去掉 --base,或在 QMS 的 git 仓库中运行",
+    # qms show / history:编号指向什么
+    "lookup.no_id": "没有记录或文件 {word!r}{hint};记录编号即 records/ 下的文件名(如 NCR-2026-0007),"
+                    "文件编号是手册页首部的 id(如 LD-QP-09)",
+    "lookup.no_document": "manual/ 中没有文件 {word!r}{hint};文件编号形如 LD-QP-09",
+    "lookup.is_record": "{word} 是记录而不是文件:请用 'qms show {word}' 查看其历史",
+    "lookup.see_history": "全文:{path}。含提交的修订历史:qms history {id}",
+    "trail.no_record": "records/ 中没有记录 {id!r};记录编号即文件名,例如 NCR-2026-0007",
+    "trail.no_document": "manual/ 中没有文件 {id!r};文件编号形如 LD-QP-09",
+    "trail.unreadable": "无法读取该文件:第 {line} 行:{message}",
+    "trail.not_committed": "尚未提交:git 中没有该文件的历史。",
+    "trail.no_field_changed": "(没有字段变化)",
+    "trail.added": "新增",
+    "trail.changed": "修改",
+    "trail.deleted": "删除",
+    "trail.renamed_from": "由 {path} 改名而来",
+    "trail.renamed_to": "改名为 {id}",
+    "trail.uncommitted": "(未提交)",
+    "trail.unreadable_side": "(文件):有一方无法作为记录读取;不显示其内容",
+    "trail.working_tree": "工作区",
+    "trail.not_yaml": "(不是有效的 YAML)",
+    # qms init(用新仓库的语言)
+    "init.not_empty": "{target} 不是空文件夹;'qms init' 只写入新的或空的文件夹:请另选一个 DIR",
+    "init.lang": "--lang {lang!r}:新仓库只能用 zh 或 en 编写;请选其一",
+    "init.standard": "--standard {std!r}:qmskit 只有以下标准的条款目录:{known};请从中选择(多个标准请重复 --standard)",
+    "init.git_missing": "未安装 git,因此 {target} 已写入但不是仓库:请安装 git,然后在该文件夹运行 "
+                        "'git init && git add -A && git commit -m \"qms init\"'",
+    "init.git_failed": "在 {target} 中运行 '{command}' 失败:{error};文件已写入:"
+                       "请自行提交(git add -A && git commit)",
+    "init.next_steps": ("已在 {dir} 创建 QMS 仓库(共 {files} 个文件{git})。下一步:\n"
+                        "  cd {dir} && qms check                  # 按原样即可通过\n"
+                        "{commit}"
+                        "  编辑 .github/CODEOWNERS:把 @quality-manager 换成质量负责人的 GitHub 用户或团队\n"
+                        "  git remote add origin <仓库地址> && git push -u origin main\n"
+                        "  在托管平台上保护 main 分支并要求 qms 检查通过(见 qmskit README:Branch protection)"),
+    "init.git_committed": ",已初始化 git 仓库并完成首次提交",
+    "init.git_inside": ",位于已有的 git 仓库内",
+    "init.commit_step": "  git add {dir} && git commit -m 'qms init'   # 外层仓库尚未提交这些文件\n",
+    # 标准条款目录(standards/*.yml)与 qms.yml 中列出的标准
+    "std.not_mapping": "条款目录应为映射:id、name、national、title {en, zh}、structure、clauses [{clause, en, zh}, …]",
+    "std.missing": "条款目录必须有 '{key}';请补上",
+    "std.id": "id {value!r} 只能由小写字母和数字组成(如 iso9001),且须与文件名 {stem!r} 一致;请改其中一个",
+    "std.builtin": "{id!r} 是 qmskit 自带条款目录的 id;请给您的目录另起 id(如 {id}-acme)和文件名",
+    "std.clauses": "'clauses' 是 {clause: \"4.1\", en: …, zh: …} 的列表;每个条款写一项",
+    "std.clause_shape": "条款 {value!r} 不是 4.1、7.1.5 这样的条款号;请加引号:clause: \"4.1\"",
+    "std.clause_title": "条款 {clause}:请给出中英文两个标题,en: … 和 zh: …",
+    "std.duplicate": "条款 {clause} 列出了两次(另见第 {line} 行);每个条款只保留一项,删去此项",
+    "std.structure": "structure 只能是 'harmonized'(第 4–10 章与 ISO 9001/14001/45001 共用)或 'own'",
+    "std.unknown_standard": "standards 中的 {id!r} 没有对应的条款目录;qmskit 自带 {builtin},自建目录放在 "
+                            "standards/<id>.yml:请改正名称或添加该目录",
+    "std.no_standards": "standards 为空;请至少列出一个标准,例如 standards: [iso9001]",
+    "std.twice": "standards 中 {id!r} 出现了两次;每个标准只列一次",
+    "std.review_input": "review_inputs 是 {id: a, en: …, zh: …, packet: [c4, …]} 的列表(packet:管理评审资料中回应该输入的"
+                        "章节,没有则写 []);请改正此项",
+    "std.doc_class": "文件类别 {code!r} 不在本组织的文件类别中({known});请选用其一,或在 qms.yml 中声明:"
+                     "document_classes: {{{code}: {{zh: …, en: …}}}}",
+    "std.doc_unnamed": "{field}:本组织未采用 {name}(qms.yml 的 standards: [{named}]);请把 {field} 加入 qms.yml 的 "
+                       "standards,或删去该字段",
+    "std.doc_clause": "{field}:{value!r} 不是 {name} 的条款({span});请使用其条款号(如 {example}.1 这样的子条款计入 {example})",
+    # 不读取的文件
+    "file.symlink": "符号链接",
+    "file.folder": "文件夹",
+    "file.fifo": "命名管道(FIFO)",
+    "file.device": "设备文件",
+    "file.socket": "套接字",
+    "file.other": "非普通文件",
+    "file.not_regular": "这是{what},不是普通文件,因此不读取:只有普通文件和真实文件夹属于 QMS。"
+                        "请换成文件本身(git rm 该链接,再添加内容)或将其删除",
+    "file.too_large": "文件有 {size} 字节,超过上限 {limit};请拆分",
+    "file.outside": "{path} 位于仓库 {root} 之外;不读取",
+    "file.folder_not_real": "{folder}/ 是{what},不是真实文件夹,因此其中的内容不读也不写。请换成文件夹本身,或将其删除",
+    # qms seal 与封存检查
+    "seal.not_git": "{root} 不在 git 仓库中;封存是一个 git 标签(请先运行 'git init' 并提交)",
+    "seal.nothing_committed": "尚未提交任何内容,没有可封存的;请先提交",
+    "seal.identity": "{error};封存是带注释的标签,git 需要您的姓名和邮箱"
+                     "(git config user.name …,git config user.email …)",
+    "seal.unverifiable": "无法核对封存({error});请获取完整历史及其标签"
+                         "(git fetch --unshallow --tags;CI 中 actions/checkout 设 fetch-depth: 0)",
+    "seal.its_commit": "其提交",
+    "seal.commit": "提交 {commit},封存于 {date}:{subject!r}",
+    "seal.rewritten": "封存 {name}({what})不在 {revision} 的历史中:当时封存的历史已被改写(rebase、amend 或强制推送)。"
+                      "请恢复它(把封存的历史推送回去),改正以新的提交进行,已关闭的记录用修订记录更正;"
+                      "如果此分支在封存之前就已分出,请把封存的分支合并进来",
+    # 拉取请求的隔离检查,由判定一方报告
+    "sandbox.cannot_run": "无法在隔离环境中运行此变更的表单模块:{error}",
+    "sandbox.killed": "被信号 {signal} 终止",
+    "sandbox.exit_code": "以退出码 {code} 结束",
+    "sandbox.failed": "加载此变更的表单模块时{how}(导入时发生异常、调用了 sys.exit() 或 os._exit()?);"
+                      "检查无法读取这些表单。请在该分支上运行 'qms schema export' 查看错误",
+    "sandbox.printed": "此变更的表单模块向标准输出打印了内容,或在检查程序回答前就已结束(导入时的 print()、sys.exit() 或 "
+                       "os._exit()?);表单模块只能定义表单,不做其他事",
+    "sandbox.too_much_output": "此变更的表单模块打印了超过 64 MiB 的内容;表单模块不得打印",
+    "sandbox.timeout": "此变更的表单模块未在 {seconds:g} 秒内完成(导入时有死循环?),检查无法读取这些表单;"
+                       "表单模块只能定义表单:请修正后重新推送",
+    "sandbox.raised": "此变更的某个表单模块在加载或使用时引发了 {name};检查无法读取这些表单",
+    # 仓库本身
+    "repo.no_root": "{start} 及其上级文件夹中都没有 {config}:这里不是 QMS 仓库。"
+                    "请在 QMS 仓库内运行命令,或用 --root DIR 指定,或用 'qms init DIR' 新建一个。",
 }
