@@ -87,20 +87,21 @@ class _Parser(argparse.ArgumentParser):
 
 def _usage_message(message: str) -> str:
     """argparse's own English sentences (the few a user meets) put through the catalogue; others as they are."""
-    help_hint = "qms COMMAND --help"
     for pattern, key in ((r"the following arguments are required: (.+)", "cli.required"),
                          (r"unrecognized arguments: (.+)", "cli.unrecognized")):
         found = re.fullmatch(pattern, message)
         if found:
-            return text(key, names=found.group(1), help=help_hint)
+            return text(key, names=found.group(1))
     found = re.fullmatch(r"argument ([^:]+): (.+)", message, flags=re.S)
     if not found:
         return message
     option, said = found.groups()
     if said == "expected one argument":
-        said = text("cli.expected_one", help=help_hint)
+        said = text("cli.expected_one")
     elif invalid := re.fullmatch(r"invalid (\w+) value: (.+)", said):
-        said = text("cli.invalid_value", type=invalid.group(1), value=invalid.group(2).strip("'\""))
+        value = invalid.group(2).strip("'\"")
+        said = (text("cli.not_whole_number", value=value) if invalid.group(1) == "int"
+                else text("cli.invalid_value", type=invalid.group(1), value=value))
     return text("cli.argument", option=option, message=said)
 
 
@@ -495,7 +496,7 @@ def cmd_log(args: argparse.Namespace) -> int:
     from .trail import activity_report
 
     with _repo_and_git(args) as (repo, git):
-            if args.from_rev and (args.since or args.until):
+        if args.from_rev and (args.since or args.until):
             raise QmsError(text("cli.dates_or_revs"))
         if args.since and args.until and args.since > args.until:
             raise QmsError(text("cli.since_after_until", since=args.since, until=args.until))
@@ -715,21 +716,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except QmsError as exc:
-        print(text("cli.error", message=exc), file=sys.stderr)
+        print(f"qms: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print(text("cli.error", message=text("cli.interrupted")), file=sys.stderr)
+        print("qms: " + text("cli.interrupted"), file=sys.stderr)
         return 130
     except BrokenPipeError:  # the reader went away (qms log | head): not a verdict, so not 0
         sys.stdout = open(os.devnull, "w")  # nothing more to flush at exit
         return 141
     except SystemExit as exc:  # code run by a command (a form module) tried to end the run with its own code
-        print(text("cli.error", message=text("cli.ended_inside", code=exc.code)), file=sys.stderr)
+        print("qms: " + text("cli.ended_inside", code=exc.code), file=sys.stderr)
         return INTERNAL_ERROR
     except Exception as exc:  # the last guard: no traceback reaches the user
         if os.environ.get("QMS_DEBUG"):
             raise
-        print(text("cli.error", message=text("cli.internal_error", name=type(exc).__name__, error=exc)), file=sys.stderr)
+        print("qms: " + text("cli.internal_error", name=type(exc).__name__, error=exc), file=sys.stderr)
         return INTERNAL_ERROR
 
 

@@ -264,10 +264,11 @@ MESSAGES: dict[str, str] = {
     "cli.not_a_date": "{value!r} is not a date; write YYYY-MM-DD, e.g. 2026-11-26",
     "cli.invalid_choice": "{value!r} is not one of the choices ({choices}){hint}",
     "cli.argument": "{option}: {message}",
-    "cli.required": "missing: {names}; give them (see {help})",
-    "cli.unrecognized": "unknown arguments: {names}; leave them out (see {help})",
-    "cli.expected_one": "give a value after it (see {help})",
+    "cli.required": "missing: {names}; give them",
+    "cli.unrecognized": "unknown arguments: {names}; leave them out",
+    "cli.expected_one": "give a value after it",
     "cli.invalid_value": "{value!r} is not a valid {type} value",
+    "cli.not_whole_number": "{value!r} is not a whole number; write digits, e.g. 4",
     "cli.usage_error": "qms: {message}\nqms: to see what the command accepts: {help}",
     "cli.no_config_at_root": "{root} has no qms.yml; pass the folder of a QMS repository, or create one with 'qms init'",
     "cli.checklist_args": "name an audit plan (qms checklist IAP-2026-01) or a scope (--scope 人力资源部 --scope LD-QP-03)",
@@ -284,7 +285,6 @@ MESSAGES: dict[str, str] = {
                         "a form module in schemas/ may call exit(). Rerun with QMS_DEBUG=1 for details.",
     "cli.internal_error": "internal error: {name}: {error}. This is a bug in qmskit; rerun with QMS_DEBUG=1 "
                           "for details and report it.",
-    "cli.error": "qms: {message}",
     "suggest.did_you_mean": "; did you mean {names}?",
     # qms new
     "new.no_kind": "no record kind {kind!r}{hint}; the kinds are: {known}",
@@ -400,6 +400,37 @@ MESSAGES: dict[str, str] = {
     "sandbox.raised": "a form module of this change raised {name} while it was loaded or used; "
                       "the check cannot read these forms",
     # the repository itself
+    "repo.no_front_matter": "no front matter: a controlled document starts with a '---' block holding id, title, type, "
+                            "revision, status, owner, approver (only index.md pages may go without)",
+    "repo.front_not_mapping": "the front matter must be a mapping of fields (id: …, title: …)",
+    "repo.no_organization": "no organization file: define departments and roles in manual/organization.yml so records "
+                            "can reference them",
+    "repo.cannot_read": "cannot read: {error}",
     "repo.no_root": "no {config} in {start} or above: this is not a QMS repository. "
                     "Run the command inside one, pass --root DIR, or create one with 'qms init DIR'.",
+    # form modules (schemas/*.py), as the registry reads them
+    "form.kind_case": "kind {kind} must be lower_snake_case (it names the records/ folder)",
+    "form.confidential_unknown": "confidential field {name} is not a field of {model}",
+    "form.date_field_unknown": "date_field {name} is not a field of {model}",
+    "form.tuple_of_texts": "{key} is a tuple of texts; write ('…',) with a trailing comma for one",
+    "form.transition_unknown": "workflow transition names unknown status {status}; add it to statuses or correct the name",
+    "form.requires_unknown": "workflow requires fields in unknown status {status}; add it to statuses or correct the name",
+    "form.requires_field": "workflow status {status} requires {name}, which is not a field; correct the name",
+    "form.order_own": "'{where}': date order names {name}, which is not a field beside it or of the form",
+    "form.order_theirs": "'{where}': date order names {name}, which {target} has not",
+    "form.person_ref": "'{where}': PersonRef names {name}, which is not a field beside it or of the form",
+    "form.derived_unknown": "derived field {field} is not a field of {model}",
+    "form.derived_rule": "derived field {field}: the rule must be SumOf, Recount or Computed, not {rule}",
+    "form.derived_name": "derived field {field}: {name} is not a field beside it or of {model}",
+    "form.closure_name": "closure names {name}, which is not a field of {model}",
+    "form.closure_cited_by": "closure cited_by {cited_by} must be 'Kind.field' (e.g. 'Complaint.nonconformity')",
+    "form.closure_same": "closure within_days needs 'same': the field naming the requirement breached",
+    "form.order_target": "'{where}': date order names {name}, which the {target} form has not",
+    "form.sum_refs": "derived field {field}: {refs} is not a list of record references (RecordRef) to sum over",
+    "form.sum_field": "derived field {field}: the {target} records it sums have no field {name}",
+    "form.cannot_load": "cannot load this form module: {name}: {error}; run 'qms schema export' to see the error and fix the module",
+    "form.not_spec": "{model}.form must be a FormSpec(kind=…, code=…, …), not {found}",
+    "form.spec_unreadable": "the form spec cannot be read: {name}: {error}",
+    "form.kind_twice": "kind {kind} is already defined in {path}; give one of them another kind",
+    "form.code_twice": "form code {code} is already used by kind {kind}; give one of them another code",
 }
