@@ -138,7 +138,7 @@ def check_values(kind: Kind, values: dict[str, Any], lang: str | None = None) ->
 def _bad_value(kind: Kind, name: str, written: str, why: str, allowed: list[str], lang: str | None) -> str:
     """The refusal of a ``--set`` value: what the form said, the values allowed and the nearest one."""
     return text("new.bad_value", name=name, value=written, kind=kind.name, why=why,
-                allowed=text("new.allowed", values=join(allowed)) if allowed else "",
+                allowed=text("new.allowed", values=join(allowed)) if allowed and not all(a in why for a in allowed) else "",
                 hint=did_you_mean(str(written), allowed, lang) if allowed else "")
 
 

@@ -142,7 +142,7 @@ class Repository:
     def _read_config(self) -> Config:
         config, _, issues = load_model(self.root / CONFIG_FILE, CONFIG_FILE, Config, "config", root=self.root)
         self.config_issues.extend(issues)
-        return config or Config(name=self.root.name)
+        return config or Config(name=self.root.name, lang=configured_language(self.root, search_up=False))
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
