@@ -348,3 +348,26 @@ def test_the_language_is_read_before_qms_yml_is_parsed(tmp_path: Path) -> None:
     assert messages.configured_language(tmp_path / "sub", search_up=False) == messages.DEFAULT
     (tmp_path / "qms.yml").write_text("name: x\nlang: zh\n", encoding="utf-8")
     assert messages.configured_language(tmp_path) == "zh"
+
+
+YAML_MISTAKES = {  # what people type into qms.yml by hand, and a word of the fix the message must name
+    "tab": ("max_depth: 32\n\tstandards: [iso9001]\n", ("Tab", "tab")),
+    "unclosed bracket": ("standards: [iso9001\n", ("[ ]", "[ ]")),
+    "unclosed quote": ('name: "未闭合\n', ("引号", "quote")),
+    "indent": ("max_depth: 32\n  standards: [iso9001]\n", ("缩进", "indent")),
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("mistake", sorted(YAML_MISTAKES))
+def test_a_qms_yml_yaml_cannot_read_is_explained_in_its_language(mistake: str, lang: str, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    body, fixes = YAML_MISTAKES[mistake]
+    (tmp_path / "qms.yml").write_text(f"lang: {lang}\n{body}", encoding="utf-8")
+    code, output = _run(["check"], tmp_path, monkeypatch, capsys)
+    assert code == 1
+    about_config = [line for line in _lines(output) if line.startswith("qms.yml:")]
+    assert about_config and all("yaml-syntax" in line for line in about_config), output
+    assert fixes[0 if lang == "zh" else 1] in " ".join(about_config)
+    _assert_in_language(output, lang)

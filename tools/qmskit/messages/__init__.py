@@ -82,9 +82,32 @@ def text(key: str, /, **params: Any) -> str:
     return template.format(**params) if params else template
 
 
+# YAML's parser says what it found in its own English; these, the ones people meet, are said in the catalogue
+_YAML_PROBLEMS = (
+    ("cannot start any token", "yaml.p_tab"),
+    ("tab character", "yaml.p_tab"),
+    ("did not find expected ',' or", "yaml.p_bracket"),
+    ("mapping values are not allowed", "yaml.p_mapping_values"),
+    ("did not find expected key", "yaml.p_expected_key"),
+    ("expected <block end>", "yaml.p_block_end"),
+    ("did not find expected node content", "yaml.p_node"),
+    ("found unexpected end of stream", "yaml.p_end_of_stream"),
+    ("did not find expected '-' indicator", "yaml.p_dash"),
+    ("could not find expected ':'", "yaml.p_colon"),
+)
+
+
+def yaml_problem(problem: str) -> str:
+    """What YAML's parser found, in the current language and naming the fix; the parser's words when unknown."""
+    for phrase, key in _YAML_PROBLEMS:
+        if phrase in problem:
+            return text(key)
+    return problem
+
+
 def join(items: Any) -> str:
     """A list in the current language's punctuation: ``a, b`` or ``a、b``."""
     return text("list.sep").join(str(i) for i in items)
 
 
-__all__ = ["DEFAULT", "LANGUAGES", "configured_language", "join", "language", "set_language", "text", "using"]
+__all__ = ["DEFAULT", "LANGUAGES", "configured_language", "join", "language", "set_language", "text", "using", "yaml_problem"]

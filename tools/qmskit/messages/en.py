@@ -452,4 +452,14 @@ MESSAGES: dict[str, str] = {
     "site.staging_taken": "{folder} exists and was not made by qms site build; remove it or choose another --staging",
     "site.no_confidential": "the site never shows confidential fields; build it without --include-confidential",
     "site.build_failed": "mkdocs could not build the site; fix these and build again:\n{problems}",
+    # what YAML's parser meant, in words that name the fix
+    "yaml.p_tab": "a character here cannot start a value (a tab used to indent, or @ or ` at the start of a text): indent with spaces only, and put such a text in quotes",
+    "yaml.p_mapping_values": "a ': ' (colon and space) where no field can start: check this line's indentation, or put the text in quotes",
+    "yaml.p_expected_key": "this line is indented differently from the fields around it, or a quote is not closed: align it with them",
+    "yaml.p_block_end": "this line is indented differently from the lines around it: align it with them",
+    "yaml.p_node": "a value is missing here, or a bracket [ ] or { } is not closed: complete it",
+    "yaml.p_end_of_stream": "a quote or bracket opened here is never closed: close it",
+    "yaml.p_dash": "a list item is indented differently from the others: start each item at the same place with '- '",
+    "yaml.p_colon": "a field has no ': ' after its name: write name: value",
+    "yaml.p_bracket": "a bracket [ ] or { } is not closed, or its items are not separated by ', ': close it (standards: [iso9001, iso14001])",
 }

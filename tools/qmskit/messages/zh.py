@@ -429,4 +429,14 @@ MESSAGES: dict[str, str] = {
     "site.staging_taken": "{folder} 已存在且不是 qms site build 生成的;请删除它或另选 --staging",
     "site.no_confidential": "网站从不显示保密字段;请去掉 --include-confidential 再生成",
     "site.build_failed": "mkdocs 无法生成网站;请修正以下问题后重新生成:\n{problems}",
+    # what YAML's parser meant, in words that name the fix
+    "yaml.p_tab": "此处的字符不能作为值的开头(用了制表符 Tab 缩进,或文字以 @、` 开头):请只用空格缩进,并给这样的文字加引号",
+    "yaml.p_mapping_values": "此处不能开始新字段却出现了“: ”(冒号加空格):请检查本行缩进,或把文字加上引号",
+    "yaml.p_expected_key": "本行缩进与周围字段不一致,或有引号未闭合:请与其他字段对齐",
+    "yaml.p_block_end": "本行缩进与上下行不一致:请与其他行对齐",
+    "yaml.p_node": "此处缺少值,或方括号 [ ]、花括号 { } 未闭合:请补全",
+    "yaml.p_end_of_stream": "此处开始的引号或括号没有闭合:请补上",
+    "yaml.p_dash": "列表项的缩进不一致:每项都应在同一位置以“- ”开头",
+    "yaml.p_colon": "字段名后缺少“: ”:请写成 名称: 值",
+    "yaml.p_bracket": "方括号 [ ] 或花括号 { } 未闭合,或其中各项没有用“, ”分隔:请补全(如 standards: [iso9001, iso14001])",
 }
