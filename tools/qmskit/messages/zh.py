@@ -245,7 +245,7 @@ MESSAGES: dict[str, str] = {
     "cli.dates_or_revs": "请给出日期(--since/--until)或版本(--from/--to),不要同时给出",
     "cli.log_title_dates": "变更记录 / Changes authored {since} – {until}",
     "cli.log_title_revs": "变更记录 / Changes {from_rev}..{to_rev}",
-    "cli.log_note": "按每项修改的完成日期(git 作者日期)排列,最新在前;稍后合并的修改仍按其完成日期列出。",
+    "cli.log_note": "按每项修改的完成日期(git 作者日期 author date)排列,最新在前;稍后合并的修改仍按其完成日期列出。",
     "cli.head_without_base": "--head 须与 --base 同用:qms check --base main --head my-branch",
     "cli.new_blank": "{rel} 是空白表单:请填写上面列出的字段,然后运行 'qms check'。",
     "cli.not_a_date": "{value!r} 不是日期;请按 YYYY-MM-DD 填写,例如 2026-11-26",
