@@ -6,6 +6,8 @@ from pathlib import Path
 
 import yaml
 from conftest import TODAY, GitRepo, run_qms, write
+
+from qmskit import messages
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -82,7 +84,9 @@ def test_diff_summarizes_a_pull_request(git_repo: GitRepo) -> None:
     write(git_repo.root / f"records/complaint/CMP-{YEAR}-0003.yaml", text.replace(f"CMP-{YEAR}-0002", f"CMP-{YEAR}-0003"))
     out = run_qms("diff", "--base", "main", cwd=git_repo.root).stdout
     sections = {part.split("\n", 1)[0]: part for part in out.split("## ")[1:]}
-    assert f"CMP-{YEAR}-0003" in sections["新增记录 / Records added"] and "(uncommitted)" in sections["新增记录 / Records added"]
+    with messages.using("zh"):  # the starter says lang: zh
+        uncommitted = messages.text("trail.uncommitted")
+    assert f"CMP-{YEAR}-0003" in sections["新增记录 / Records added"] and uncommitted in sections["新增记录 / Records added"]
     transition = sections["状态变化 / Status transitions"]
     assert f"NCR-{YEAR}-0002 | open → analysis | 李娜 | 2026-02-10 14:30" in transition
     fields = sections["字段修改 / Fields changed"]

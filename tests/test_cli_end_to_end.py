@@ -33,7 +33,9 @@ def test_init_makes_a_repository_that_passes(tmp_path: Path) -> None:
 def test_init_refuses_a_non_empty_folder(tmp_path: Path) -> None:
     (tmp_path / "keep.txt").write_text("mine", encoding="utf-8")
     result = run_qms("init", str(tmp_path), cwd=tmp_path)
-    assert result.returncode == 2 and "not empty" in result.stderr
+    with messages.using("zh"):  # init's default --lang: the refusal is in the starter's language
+        refusal = text("init.not_empty", target=tmp_path)
+    assert result.returncode == 2 and refusal in result.stderr
     assert (tmp_path / "keep.txt").read_text(encoding="utf-8") == "mine"
 
 

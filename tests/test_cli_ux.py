@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import QMS, TODAY, GitRepo, require_shared, run_qms
 
+from qmskit import messages
 from qmskit.cli import EXIT_CODES, main
 from qmskit.report import Report, Table
 from qmskit.termout import progress_line, render_terminal
@@ -107,6 +108,7 @@ def test_every_help_ends_with_examples_and_exit_codes(capsys: pytest.CaptureFixt
 # -- near misses -----------------------------------------------------------------------------------------------
 
 def test_misspelt_command_gets_did_you_mean(tmp_path: Path) -> None:
+    (tmp_path / "qms.yml").write_text("name: x\nlang: en\n", encoding="utf-8")  # the English answer
     result = run_qms("chek", cwd=tmp_path)
     assert result.returncode == 2
     assert "did you mean 'check'" in result.stderr
@@ -125,8 +127,8 @@ def test_new_refuses_a_value_the_form_rejects_and_writes_nothing(repo: Path) -> 
     result = run_qms("new", "nonconformity", "--set", "grade=huge", cwd=repo)
     assert result.returncode == 2, result.stdout
     assert "grade=huge" in result.stderr
-    listed = re.search(r"(?:allowed|允许的值):\s*([\w, ]+)", result.stderr)
-    assert listed and sorted(v.strip() for v in listed.group(1).split(",")) == sorted(allowed)
+    said = result.stderr.split("grade=huge", 1)[1]
+    assert allowed and all(re.search(rf"\b{value}\b", said) for value in allowed), said  # what the form allows
     assert _files(folder) == before
     near = run_qms("new", "nonconformity", "--set", "grade=majr", cwd=repo)
     assert near.returncode == 2 and "'major'" in near.stderr and _files(folder) == before
@@ -350,11 +352,13 @@ def test_quiet_and_verbose(repo: Path) -> None:
     quiet = piped("check", "-q", cwd=repo)
     assert quiet.returncode == 0 and quiet.stdout == "" and quiet.stderr == ""
     loud = piped("-v", "check", cwd=repo)
-    assert loud.returncode == 0 and f"repository: {repo}" in loud.stderr and "checked in" in loud.stderr
-    assert loud.stdout.strip().endswith(("no problems.", "没有问题。"))  # the starter speaks its init language
+    with messages.using("zh"):  # the starter speaks its init language, -v lines too
+        where = messages.text("cli.verbose_repository", root=repo)
+        timed = re.escape(messages.text("cli.verbose_checked", seconds=0)).replace("0\\.00", r"[\d.]+")
+    assert loud.returncode == 0 and f"qms: {where}" in loud.stderr and re.search(timed, loud.stderr)
+    assert loud.stdout.strip().endswith("没有问题。")
     after = piped("check", "-v", cwd=repo)
-    assert after.stderr == loud.stderr.replace(re.search(r"checked in [\d.]+ s", loud.stderr).group(0),
-                                               re.search(r"checked in [\d.]+ s", after.stderr).group(0))
+    assert after.stderr == loud.stderr.replace(re.search(timed, loud.stderr).group(0), re.search(timed, after.stderr).group(0))
 
 
 # -- tests that need ../shared ------------------------------------------------------------------------------------

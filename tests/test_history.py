@@ -158,4 +158,6 @@ def test_an_unreadable_version_reads_the_same_in_history_and_in_summaries(git_re
     assert broken.data is yamlio.UNREADABLE and yamlio.try_load(blob) is yamlio.UNREADABLE
     assert yamlio.try_load(None) is None and broken.changes == [FieldChange((), trail[0].data, yamlio.UNREADABLE)]
     assert isinstance(trail[2].data, dict) and trail[2].changes[0].old is yamlio.UNREADABLE
-    assert format_value(yamlio.UNREADABLE) == "(not valid YAML)"
+    from qmskit import messages
+
+    assert format_value(yamlio.UNREADABLE) == messages.text("trail.not_yaml")  # the catalogue's words, in either language

@@ -83,6 +83,15 @@ def _calls() -> set[str]:
     return found
 
 
+# what a Chinese message may quote in English: a command to type, a quoted value, a placeholder
+_QUOTED = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"|“[^”]*”|\{[^{}]*\}|(?:qms|git|iconv|pip) [^\u4e00-\u9fff;:,。;:,()()]*")
+
+
+def _prose(words: str) -> str:
+    """A message without what it quotes: the words left are the sentence, which must be in the message's language."""
+    return _QUOTED.sub(" ", words)
+
+
 def test_both_catalogues_have_the_same_keys_and_place_holders() -> None:
     assert set(en.MESSAGES) == set(zh.MESSAGES)
     fields = string.Formatter()
@@ -106,7 +115,7 @@ def test_chinese_entries_are_chinese() -> None:
         if not re.sub(r"\{\w+\}|[\W_]", "", words):
             continue  # only place holders and punctuation: "{id}:{message}", "、"
         assert CJK.search(words), key
-        assert not ENGLISH_SENTENCE.search(words.replace("qms schema export", "").replace("qms new", "")), key
+        assert not ENGLISH_SENTENCE.search(_prose(words)), key
 
 
 @pytest.fixture(scope="module")
@@ -209,3 +218,156 @@ def _messages(data: dict[str, object]) -> dict[str, str]:
         return {i.message.split("“")[1].split("”")[0] if "“" in i.message else i.message.split("'")[1]: i.message
                 for i in issues_from_validation(exc, "f.yaml", None)}
     raise AssertionError("the form accepted it")
+
+
+# -- the command line: what a quality manager meets before and around the checks -------------------------------
+
+def _say(root: Path, lang: str) -> None:
+    """``lang: LANG`` in the repository's qms.yml."""
+    config = root / "qms.yml"
+    config.write_text(re.sub(r"^lang: \w+", f"lang: {lang}", config.read_text(encoding="utf-8"), flags=re.M),
+                      encoding="utf-8")
+
+
+def _run(args: list[str], cwd: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    """``qms ARGS`` run in ``cwd`` as a user would type it: its exit code and everything it printed."""
+    from qmskit.cli import main
+
+    monkeypatch.chdir(cwd)
+    try:
+        code = main(args)
+    except SystemExit as exc:  # argparse ends a usage error with exit 2
+        code = int(exc.code or 0)
+    out = capsys.readouterr()
+    return code, out.out + out.err
+
+
+def _lines(output: str) -> list[str]:
+    return [line for line in output.splitlines() if line.strip()]
+
+
+def _assert_in_language(output: str, lang: str) -> None:
+    """Every line a sentence in ``lang``: Chinese prose and no English sentence, or English and no Chinese."""
+    assert _lines(output), "the command said something"
+    for line in _lines(output):
+        prose = _prose(line)
+        if lang == "zh":
+            assert CJK.search(prose), line
+            assert not ENGLISH_SENTENCE.search(prose), line
+        else:
+            assert not CJK.search(prose), line
+            assert re.search(r"\b[a-z]{2,} [a-z]{2,}\b", prose), line
+
+
+PLANTED_CLI = {
+    "unknown command": (["chek"], "'check'"),
+    "unknown id": (["show", "NCR-2099-0001"], "NCR-2099-0001"),
+    "since after until": (["log", "--since", "2026-05-01", "--until", "2026-01-01"], "--since 2026-01-01 --until 2026-05-01"),
+    "bad --set value": (["new", "nonconformity", "--set", "grade=huge"], "observation"),
+    "not a date": (["log", "--since", "2026/01/01"], "YYYY-MM-DD"),
+    "missing argument": (["new"], "kind"),
+    "unknown option": (["check", "--bogus"], "--bogus"),
+    "not a number": (["check", "--jobs", "many"], "'many'"),
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("case", sorted(PLANTED_CLI))
+def test_command_line_mistakes_are_answered_in_the_repository_language(
+        case: str, lang: str, git_repo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    args, fix = PLANTED_CLI[case]
+    _say(git_repo.root, lang)
+    before = sorted(p.relative_to(git_repo.root) for p in (git_repo.root / "records").rglob("*"))
+    code, output = _run(args, git_repo.root, monkeypatch, capsys)
+    assert code == 2, output  # the command could not run as asked
+    assert "Traceback" not in output
+    assert fix in output, output  # the message names the fix (or the thing to correct)
+    _assert_in_language(output, lang)
+    assert sorted(p.relative_to(git_repo.root) for p in (git_repo.root / "records").rglob("*")) == before  # nothing written
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_bad_qms_yml_is_reported_in_its_own_language(lang: str, repo: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    _say(repo, lang)
+    config = repo / "qms.yml"
+    written = config.read_text(encoding="utf-8")
+    written = re.sub(r"^max_depth: \d+", "max_depth: 1", written, flags=re.M)
+    assert "max_depth: 1" in written, "the starter's qms.yml names max_depth"
+    written = re.sub(r"^revision_scheme: \S+", "revision_scheme: letters", written, flags=re.M)
+    config.write_text(written + "langauge: en\n", encoding="utf-8")
+    code, output = _run(["check"], repo, monkeypatch, capsys)
+    assert code == 1
+    about_config = [line for line in _lines(output) if line.startswith("qms.yml:")]
+    assert len(about_config) == 3, output  # each problem, at its line
+    assert any("langauge" in line for line in about_config) and any("2" in line for line in about_config)
+    _assert_in_language(output, lang)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_verbose_lines_are_in_the_repository_language(lang: str, repo: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    _say(repo, lang)
+    code, output = _run(["-v", "check"], repo, monkeypatch, capsys)
+    assert code == 0, output
+    verbose = [line for line in _lines(output) if line.startswith("qms: ")]
+    assert len(verbose) == 2, output  # the repository, the time taken
+    _assert_in_language("\n".join(verbose), lang)
+    _assert_in_language(output, lang)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_init_refuses_a_non_empty_folder_in_the_starters_language(lang: str, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "taken"
+    target.mkdir()
+    (target / "notes.txt").write_text("keep me", encoding="utf-8")
+    code, output = _run(["init", str(target), "--lang", lang], tmp_path, monkeypatch, capsys)
+    assert code == 2
+    assert str(target) in output
+    _assert_in_language(output, lang)
+    assert [p.name for p in target.iterdir()] == ["notes.txt"]  # nothing written beside it
+    assert (target / "notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_init_says_what_to_do_next_in_the_starters_language(lang: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    code, output = _run(["init", str(tmp_path / "new"), "--lang", lang], tmp_path, monkeypatch, capsys)
+    assert code == 0, output
+    assert "qms check" in output and "CODEOWNERS" in output
+    assert bool(CJK.search(output)) == (lang == "zh")
+
+
+def test_the_language_is_read_before_qms_yml_is_parsed(tmp_path: Path) -> None:
+    """A qms.yml that YAML cannot read still names its language; without one, the default."""
+    (tmp_path / "qms.yml").write_text("name: x\nlang: en  # messages\nbroken: [\n", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    assert messages.configured_language(tmp_path / "sub") == "en"
+    assert messages.configured_language(tmp_path / "sub", search_up=False) == messages.DEFAULT
+    (tmp_path / "qms.yml").write_text("name: x\nlang: zh\n", encoding="utf-8")
+    assert messages.configured_language(tmp_path) == "zh"
+
+
+YAML_MISTAKES = {  # what people type into qms.yml by hand, and a word of the fix the message must name
+    "tab": ("max_depth: 32\n\tstandards: [iso9001]\n", ("Tab", "tab")),
+    "unclosed bracket": ("standards: [iso9001\n", ("[ ]", "[ ]")),
+    "unclosed quote": ('name: "未闭合\n', ("引号", "quote")),
+    "indent": ("max_depth: 32\n  standards: [iso9001]\n", ("缩进", "indent")),
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("mistake", sorted(YAML_MISTAKES))
+def test_a_qms_yml_yaml_cannot_read_is_explained_in_its_language(mistake: str, lang: str, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    body, fixes = YAML_MISTAKES[mistake]
+    (tmp_path / "qms.yml").write_text(f"lang: {lang}\n{body}", encoding="utf-8")
+    code, output = _run(["check"], tmp_path, monkeypatch, capsys)
+    assert code == 1
+    about_config = [line for line in _lines(output) if line.startswith("qms.yml:")]
+    assert about_config and all("yaml-syntax" in line for line in about_config), output
+    assert fixes[0 if lang == "zh" else 1] in " ".join(about_config)
+    _assert_in_language(output, lang)

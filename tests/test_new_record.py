@@ -71,6 +71,7 @@ def test_never_overwrites(repo: Path) -> None:
 
 
 def test_unknown_kind_and_field(repo: Path) -> None:
+    in_english(repo)
     with pytest.raises(QmsError, match="complaint, corrective_action, nonconformity"):
         create_record(Repository(repo), "survey", {}, TODAY)
     with pytest.raises(QmsError, match="no such field"):

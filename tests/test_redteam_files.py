@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, GitRepo, run_qms, write
+from conftest import TODAY, GitRepo, in_english, run_qms, write
 
 from qmskit import messages
 
@@ -146,7 +146,7 @@ def test_schema_export_refuses_a_linked_json_folder(repo: Path, tmp_path: Path) 
     folder = repo / "schemas/json"
     shutil.rmtree(folder)  # the kinds' schemas and files/, the settings files' schemas
     os.symlink(repo / "records/complaint", folder)
-    result = run_qms("schema", "export", cwd=repo)
+    result = run_qms("schema", "export", cwd=in_english(repo))
     assert result.returncode == 2 and "schemas/json/ is a symbolic link" in result.stderr
     assert sorted(p.name for p in (repo / "records/complaint").iterdir()) == [f"CMP-{YEAR}-0001.yaml", f"CMP-{YEAR}-0002.yaml"]
 
@@ -321,7 +321,7 @@ import qmskit.cli as cli
 def broken(args):
     raise {raised}
 cli.COMMANDS["check"] = broken
-sys.exit(cli.main(["--root", {str(repo)!r}, "check"]))
+sys.exit(cli.main(["--root", {str(in_english(repo))!r}, "check"]))
 """
     env = {k: v for k, v in os.environ.items() if k != "QMS_DEBUG"}
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)

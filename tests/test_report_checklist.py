@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from qmskit.messages import join, text
+from qmskit import messages
 from qmskit.render import render_markdown, render_json
 from qmskit.reports import checklist
 from qmskit.reports.context import Context
@@ -254,7 +256,7 @@ def test_scope_by_department_and_by_clause(built: Path) -> None:
     assert set(report.data["sample"]["complaint"]) <= {f"CMP-2026-{n:04d}" for n in range(4, 16)}
     by_clause = checklist.build(ctx, scope=["9.1"])
     assert by_clause.data["documents"] == ["QP-02", "QP-03", "QP-04"]
-    with pytest.raises(Exception, match="not a department"):
+    with messages.using("zh"), pytest.raises(Exception, match=re.escape(text("rep.bad_scope", value="'采购部'", named="iso9001"))):
         checklist.build(ctx, scope=["采购部"])
 
 
@@ -282,5 +284,7 @@ def test_cli_writes_markdown_and_json(built: Path, tmp_path: Path) -> None:
 def test_cli_wrong_plan_id_names_the_fix(built: Path, tmp_path: Path) -> None:
     result = run_qms("checklist", "IAP-2099-01", "--out", str(tmp_path / "out"), cwd=built)
     assert result.returncode == 2
-    assert "no audit plan 'IAP-2099-01'" in result.stderr and "IAP-2026-01, IAP-2026-02" in result.stderr
+    with messages.using("zh"):  # the reference QMS says lang: zh
+        said = text("rep.no_plan", plan="'IAP-2099-01'", known=join(["IAP-2026-01", "IAP-2026-02"]))
+    assert said in result.stderr
     assert "--scope" in result.stderr and "Traceback" not in result.stderr

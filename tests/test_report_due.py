@@ -105,7 +105,10 @@ def test_a_nonconformity_is_overdue_on_the_day_after_its_due_date(repo: Path, tm
     assert [i.id for i in day_after.overdue_items()] == ["NCR-2026-0001"]
     assert run_qms("due", "--as-of", "2026-03-31", "--out", str(tmp_path), cwd=repo).returncode == 0
     late = run_qms("due", "--as-of", "2026-04-01", "--out", str(tmp_path), cwd=repo)
-    assert late.returncode == 1 and "overdue" in late.stdout
+    from qmskit import messages
+
+    with messages.using("zh"):  # the starter says lang: zh
+        assert late.returncode == 1 and messages.text("cli.overdue", n=1) in late.stdout
 
 
 def test_reference_year_recounted() -> None:

@@ -207,7 +207,9 @@ def test_unknown_or_wrong_id_names_the_fix(repo: Path) -> None:
     ctx = load(repo, dt.date(2026, 3, 11))
     with pytest.raises(QmsError, match="qms ncr --status all"):
         ncr.build(ctx, "NCR-1999-0001")
-    with pytest.raises(QmsError, match="not a nonconformity"):
+    from qmskit import messages
+
+    with pytest.raises(QmsError, match=re.escape(messages.text("rep.not_ncr", id="CA-2026-0101", kind="corrective_action"))):
         ncr.build(ctx, "CA-2026-0101")
 
 

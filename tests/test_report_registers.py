@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import run_qms, write
+from conftest import in_english, run_qms, write
 
 from qmskit.issues import QmsError
 from qmskit.render import render_json
@@ -181,7 +181,7 @@ def test_master_list_marks_drafts_and_overdue_reviews(repo: Path) -> None:
 
 def test_unknown_kind_suggests_the_right_one(repo: Path) -> None:
     with pytest.raises(QmsError, match="did you mean 'nonconformity'"):
-        registers.build(load(repo, dt.date(2026, 3, 12)), "nonconformty")
+        registers.build(load(in_english(repo), dt.date(2026, 3, 12)), "nonconformty")
     result = run_qms("register", "nonconformty", cwd=repo)
     assert result.returncode == 2
     assert "nonconformity" in result.stderr and "complaint" in result.stderr

@@ -7,6 +7,8 @@ from pathlib import Path
 import jsonschema
 from conftest import run_qms
 
+from qmskit import messages
+
 from qmskit import Repository
 from qmskit.schema_export import DRAFT, json_schema
 
@@ -37,9 +39,12 @@ def test_export_then_check_is_clean_and_idempotent(repo: Path) -> None:
     (repo / "schemas/json/complaint.schema.json").unlink()
     assert "schema-json-missing" in run_qms("check", cwd=repo).stdout
     first = run_qms("schema", "export", cwd=repo)
-    assert first.returncode == 0 and "wrote schemas/json/complaint.schema.json" in first.stdout
+    with messages.using("zh"):  # qms init's starter says lang: zh
+        wrote = messages.text("cli.wrote", path="schemas/json/complaint.schema.json")
+    assert first.returncode == 0 and wrote in first.stdout
     second = run_qms("schema", "export", cwd=repo)
-    assert "0 schema files changed" in second.stdout
+    with messages.using("zh"):
+        assert messages.text("cli.schema_summary", kinds=4, changed=0) in second.stdout
     assert run_qms("check", cwd=repo).returncode == 0
 
 

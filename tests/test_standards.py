@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import TODAY, write
+from conftest import TODAY, in_english, write
+
+from qmskit import messages
 from qmskit.checks import check_repository
 from qmskit.doctext import requirement_sentences, sections
 from qmskit.issues import Issue
@@ -119,7 +121,7 @@ def test_checklist_finds_english_shall_and_must_sentences(medical: Path) -> None
 
 
 def test_duplicate_clause_in_an_own_catalogue_names_the_fix(integrated: Path, tmp_path: Path) -> None:
-    repo = copy(integrated, tmp_path)
+    repo = in_english(copy(integrated, tmp_path))  # the English wording of the messages
     write(repo / "standards/acme.yml", 'id: acme\nname: ACME supplier requirements 2025\nstructure: own\nclauses:\n'
           '  - {clause: "1.1", en: Certificates, zh: 证书}\n  - {clause: "1.2", en: Labels, zh: 标签}\n'
           '  - {clause: "1.1", en: Certificates again, zh: 证书}\n')
@@ -151,6 +153,7 @@ def test_an_own_catalogue_without_its_name_names_the_missing_key(integrated: Pat
 
 
 def test_a_clause_of_a_standard_not_named_names_the_fix(repo: Path) -> None:
+    in_english(repo)
     doc = repo / "manual/QP-01-document-control.md"
     text = doc.read_text(encoding="utf-8")
     doc.write_text(text.replace("forms: [amendment]", 'iso14001: ["7.5"]\nforms: [amendment]'), encoding="utf-8")
@@ -161,6 +164,7 @@ def test_a_clause_of_a_standard_not_named_names_the_fix(repo: Path) -> None:
 
 
 def test_an_unknown_clause_names_its_standard(repo: Path) -> None:
+    in_english(repo)
     doc = repo / "manual/QP-01-document-control.md"
     doc.write_text(doc.read_text(encoding="utf-8").replace('iso9001: ["7.5"]', 'iso9001: ["7.5", "11.2"]'), encoding="utf-8")
     issues = check(repo)
@@ -173,7 +177,8 @@ def test_an_unknown_class_names_the_fix_and_a_declared_one_passes(repo: Path) ->
     doc.write_text(doc.read_text(encoding="utf-8").replace("type: QP", "type: SOP"), encoding="utf-8")
     issues = check(repo)
     assert [(i.rule, i.line) for i in issues] == [("document-schema", 4)]
-    assert "class 'SOP' is not one of this organization's document classes (QM QP WI FOR REG JD MAN REF)" in issues[0].message
+    with messages.using("zh"):  # the starter says lang: zh
+        assert issues[0].message == messages.text("std.doc_class", code="SOP", known="QM QP WI FOR REG JD MAN REF")
     assert "document_classes" in issues[0].message
     config = repo / "qms.yml"
     config.write_text(config.read_text(encoding="utf-8") + "document_classes:\n  QM: {zh: 质量手册, en: quality manual}\n"
@@ -189,6 +194,7 @@ def test_an_unknown_class_names_the_fix_and_a_declared_one_passes(repo: Path) ->
 
 
 def test_qms_yml_naming_a_standard_without_catalogue_names_the_fix(repo: Path) -> None:
+    in_english(repo)
     config = repo / "qms.yml"
     text = config.read_text(encoding="utf-8")
     assert "standards: [iso9001]\n" in text

@@ -9,11 +9,12 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from .issues import Issue, QmsError
 from .messages import join, text
@@ -26,41 +27,15 @@ if TYPE_CHECKING:
     from .reports.context import Context
     from .repository import Repository
 
-# user-facing sentences the command itself writes, by the repository's language (qms.yml ``lang``)
-_TEXT = {
-    "en": {
-        "since_after_until": "--since {since} is after --until {until}: no day is in that period; "
-                             "swap them (--since {until} --until {since})",
-        "dates_or_revs": "give dates (--since/--until) or revisions (--from/--to), not both",
-        "log_title_dates": "变更记录 / Changes authored {since} – {until}",
-        "log_title_revs": "变更记录 / Changes {from_rev}..{to_rev}",
-        "log_note": "By the date each change was made (git author date), newest first; "
-                    "a change merged later keeps the day it was made.",
-        "head_without_base": "--head goes with --base: qms check --base main --head my-branch",
-        "new_blank": "{rel} is a blank form: fill in the fields above, then run 'qms check'.",
-    },
-    "zh": {
-        "since_after_until": "--since {since} 晚于 --until {until}:这段时间不含任何一天;"
-                             "请对调两者(--since {until} --until {since})",
-        "dates_or_revs": "请给出日期(--since/--until)或版本(--from/--to),不要同时给出",
-        "log_title_dates": "变更记录 / Changes authored {since} – {until}",
-        "log_title_revs": "变更记录 / Changes {from_rev}..{to_rev}",
-        "log_note": "按每项修改的完成日期(git 作者日期 author date)排列,最新在前;稍后合并的修改仍按其完成日期列出。",
-        "head_without_base": "--head 须与 --base 同用:qms check --base main --head my-branch",
-        "new_blank": "{rel} 是空白表单:请填写上面列出的字段,然后运行 'qms check'。",
-    },
-}
+# every sentence the command writes comes from the message catalogue, in the repository's language
+from .messages import set_language
 
 
-def _text(lang: str, key: str, **values: object) -> str:
-    return _TEXT.get(lang, _TEXT["en"])[key].format(**values)
-
-
-def _date(text: str) -> dt.date:
+def _date(value: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
+        return dt.date.fromisoformat(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date; write YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(text("cli.not_a_date", value=value)) from None
 
 
 EXIT_CODES = """exit codes:
@@ -99,13 +74,54 @@ EXAMPLES = {
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, answering a misspelt command or choice with the nearest ones."""
+    """argparse, answering a misspelt command or choice with the nearest ones, in the repository's language."""
+
+    def error(self, message: str) -> NoReturn:
+        """A usage error as one sentence that names the fix, then where the command's help is; exit 2."""
+        self.exit(2, text("cli.usage_error", message=_usage_message(message), help=f"{self.prog} --help") + "\n")
 
     def _check_value(self, action: argparse.Action, value: Any) -> None:
         if action.choices is not None and value not in action.choices:
             choices = [str(c) for c in action.choices]
-            raise argparse.ArgumentError(action, f"invalid choice: {value!r} (choose from {', '.join(choices)})"
-                                                 + did_you_mean(str(value), choices))
+            raise argparse.ArgumentError(action, text("cli.invalid_choice", value=value, choices=join(choices),
+                                                      hint=did_you_mean(str(value), choices)))
+
+
+def _usage_message(message: str) -> str:
+    """argparse's own English sentences (the few a user meets) put through the catalogue; others as they are."""
+    for pattern, key in ((r"the following arguments are required: (.+)", "cli.required"),
+                         (r"unrecognized arguments: (.+)", "cli.unrecognized")):
+        found = re.fullmatch(pattern, message)
+        if found:
+            return text(key, names=found.group(1))
+    found = re.fullmatch(r"argument ([^:]+): (.+)", message, flags=re.S)
+    if not found:
+        return message
+    option, said = found.groups()
+    if said == "expected one argument":
+        said = text("cli.expected_one")
+    elif invalid := re.fullmatch(r"invalid (\w+) value: (.+)", said):
+        value = invalid.group(2).strip("'\"")
+        said = (text("cli.not_whole_number", value=value) if invalid.group(1) == "int"
+                else text("cli.invalid_value", type=invalid.group(1), value=value))
+    return text("cli.argument", option=option, message=said)
+
+
+def _repository_language(argv: Sequence[str]) -> str:
+    """The ``lang`` of the repository the command will run in, read before anything else.
+
+    Usage errors, a missing or broken qms.yml and everything said before the
+    repository is loaded are then in its language too.
+    """
+    from .messages import configured_language
+
+    root: Path | None = None
+    for n, word in enumerate(argv):
+        if word == "--root" and n + 1 < len(argv):
+            root = Path(argv[n + 1])
+        elif word.startswith("--root="):
+            root = Path(word.split("=", 1)[1])
+    return configured_language(root, search_up=False) if root else configured_language(Path.cwd())
 
 
 def _version() -> str:
@@ -285,9 +301,9 @@ def _repo(args: argparse.Namespace) -> Repository:
 
     root = args.root if args.root else find_root(Path.cwd())
     if args.root and not (root / "qms.yml").is_file():
-        raise QmsError(f"{root} has no qms.yml; pass the folder of a QMS repository, or create one with 'qms init'")
+        raise QmsError(text("cli.no_config_at_root", root=root))
     repo = Repository(root)
-    _detail(args, f"repository: {repo.root}")
+    _detail(args, text("cli.verbose_repository", root=repo.root))
     return repo
 
 
@@ -391,10 +407,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .termout import progress_line
 
     repo = _repo(args)
-    lang = repo.config.lang
     as_of = args.as_of or dt.date.today()
     if args.head and not args.base:
-        raise QmsError(_text(lang, "head_without_base"))
+        raise QmsError(text("cli.head_without_base"))
     started = time.monotonic()
     with progress_line(sys.stderr, lambda done, total: text("summary.progress", done=done, total=total),
                        show=not _quiet(args)) as progress:
@@ -403,7 +418,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         else:
             result = check_repository(repo, as_of, jobs=args.jobs, progress=progress)
         result.issues = sorted(set(result.issues) | set(check_seals(repo.root, args.base or "HEAD")))
-    _detail(args, f"checked in {time.monotonic() - started:.2f} s")
+    _detail(args, text("cli.verbose_checked", seconds=time.monotonic() - started))
     if args.format == "json":
         print(json.dumps(check_summary(result), ensure_ascii=False, indent=2))
     else:
@@ -427,16 +442,15 @@ def cmd_new(args: argparse.Namespace) -> int:
     from .suggest import find_ignoring_case
 
     repo = _repo(args)
-    lang = repo.config.lang
     values = parse_assignments(args.set)
     kind = find_ignoring_case(args.kind, repo.registry.kinds) or args.kind
     taken = ids_on_branch(repo, kind, args.base)
     created = create_record(repo, kind, values, args.as_of or dt.date.today(), taken)
     rel = created.path.relative_to(repo.root).as_posix()
-    print(f"created {rel}")  # even with -q: the one thing the command made; a fixed word scripts can read
+    print(f"created {rel}")  # not from the catalogue: a fixed word in every language, which scripts read (even with -q)
     if created.issues:
         _print_issues(created.issues, "text")
-        _info(args, _text(lang, "new_blank", rel=rel))
+        _info(args, text("cli.new_blank", rel=rel))
         return 1
     return 0
 
@@ -484,19 +498,18 @@ def cmd_log(args: argparse.Namespace) -> int:
     from .trail import activity_report
 
     with _repo_and_git(args) as (repo, git):
-        lang = repo.config.lang
         if args.from_rev and (args.since or args.until):
-            raise QmsError(_text(lang, "dates_or_revs"))
+            raise QmsError(text("cli.dates_or_revs"))
         if args.since and args.until and args.since > args.until:
-            raise QmsError(_text(lang, "since_after_until", since=args.since, until=args.until))
+            raise QmsError(text("cli.since_after_until", since=args.since, until=args.until))
         if args.from_rev:
             versions = list(changes_in_range(git, args.from_rev, args.to_rev))
-            title = _text(lang, "log_title_revs", from_rev=args.from_rev, to_rev=args.to_rev)
+            title = text("cli.log_title_revs", from_rev=args.from_rev, to_rev=args.to_rev)
         else:
             versions = list(HistoryIndex(git).changes_between(args.since, args.until))
-            title = _text(lang, "log_title_dates", since=args.since or "…", until=args.until or "…")
+            title = text("cli.log_title_dates", since=args.since or "…", until=args.until or "…")
         report = activity_report(versions, title)
-        report.sections[0].blocks.insert(0, Paragraph(_text(lang, "log_note"), style="note"))
+        report.sections[0].blocks.insert(0, Paragraph(text("cli.log_note"), style="note"))
         _emit(args, report)
     return 0
 
@@ -521,8 +534,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
         print(issue.format(), file=sys.stderr)
     changed = export(repo.root, repo.registry)
     for path in changed:
-        _info(args, f"wrote {path.relative_to(repo.root).as_posix()}")
-    _info(args, f"{len(repo.registry.kinds)} kinds, {len(changed)} schema files changed.")
+        _info(args, text("cli.wrote", path=path.relative_to(repo.root).as_posix()))
+    _info(args, text("cli.schema_summary", kinds=len(repo.registry.kinds), changed=len(changed)))
     return 1 if repo.registry.issues else 0
 
 
@@ -531,8 +544,7 @@ def cmd_seal(args: argparse.Namespace) -> int:
 
     repo = _repo(args)
     name, commit = seal(repo.root, args.as_of or dt.date.today(), args.message)
-    print(f"sealed {commit[:8]} as {name}; push it with 'git push origin {name}' "
-          "(uncommitted changes are not part of it)")
+    print(text("cli.sealed", commit=commit[:8], name=name))
     return 0
 
 
@@ -540,6 +552,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     from .scaffold import commit_starter, init_repository, next_steps
 
     standards = [s.strip() for value in (args.standard or ["iso9001"]) for s in value.split(",") if s.strip()]
+    set_language(args.lang)  # init speaks the starter's language (its refusals too), not the folder's around it
     written = init_repository(args.dir, dt.date.today(), args.lang, standards, args.engine_source)
     committed = commit_starter(args.dir, args.lang, list(dict.fromkeys(standards)))
     print(next_steps(args.dir, len(written), committed, args.lang))
@@ -571,7 +584,7 @@ def _write(ctx: Context, args: argparse.Namespace, outputs: Sequence[tuple[str, 
     for stem, report in outputs:
         for path in write_report(report, out, stem, formats, lang=ctx.lang, created=ctx.as_of):
             if not path.name.endswith(".png"):
-                _info(args, f"wrote {_shown(path)}")
+                _info(args, text("cli.wrote", path=_shown(path)))
 
 
 def _shown(path: Path) -> str:
@@ -598,7 +611,7 @@ def cmd_due(args: argparse.Namespace) -> int:
     _write(ctx, args, [(f"due-{ctx.as_of}", report)])
     overdue = report.data.get("overdue_count", 0)
     if overdue:
-        print(f"{overdue} overdue: see the report; exit 1 so CI can gate on it.")
+        print(text("cli.overdue", n=overdue))
     return 1 if overdue else 0
 
 
@@ -607,7 +620,7 @@ def cmd_checklist(args: argparse.Namespace) -> int:
 
     ctx = _context(args)
     if not args.plan and not args.scope:
-        raise QmsError("name an audit plan (qms checklist IAP-2026-01) or a scope (--scope 人力资源部 --scope LD-QP-03)")
+        raise QmsError(text("cli.checklist_args"))
     plan = _record_id(ctx.repo, args.plan) if args.plan else None
     report = checklist.build(ctx, plan=plan, scope=args.scope, since=args.since, until=args.until,
                              sample=args.sample, seed=args.seed)
@@ -620,7 +633,7 @@ def cmd_ncr(args: argparse.Namespace) -> int:
 
     ctx = _context(args)
     if bool(args.id) == bool(args.status):
-        raise QmsError("give one nonconformity id (qms ncr NCR-2026-0007) or --status open|overdue|all")
+        raise QmsError(text("cli.ncr_args"))
     if args.id:
         rid = _record_id(ctx.repo, args.id)
         _write(ctx, args, [(f"ncr-{rid}", ncr.build(ctx, rid))])
@@ -677,7 +690,7 @@ def cmd_site(args: argparse.Namespace) -> int:
     check_out_dir(out, repo.root)
     check_out_dir(staging, repo.root)
     staged = build_site(ctx, out, staging, strict=not args.no_strict)
-    _info(args, f"built {staged.pages} pages into {_shown(out)}")
+    _info(args, text("cli.built", pages=staged.pages, out=_shown(out)))
     return 0
 
 
@@ -695,8 +708,10 @@ INTERNAL_ERROR = 3
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and turn what happened into an exit code; only a clean result is 0."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    set_language(_repository_language(words))
     parser = _parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(words)
     if args.command is None:  # bare 'qms': what it can do, and no command ran
         parser.print_help()
         return 2
@@ -706,20 +721,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"qms: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("qms: interrupted", file=sys.stderr)
+        print("qms: " + text("cli.interrupted"), file=sys.stderr)
         return 130
     except BrokenPipeError:  # the reader went away (qms log | head): not a verdict, so not 0
         sys.stdout = open(os.devnull, "w")  # nothing more to flush at exit
         return 141
     except SystemExit as exc:  # code run by a command (a form module) tried to end the run with its own code
-        print(f"qms: internal error: the run was ended from inside the command (SystemExit({exc.code!r})); "
-              "a form module in schemas/ may call exit(). Rerun with QMS_DEBUG=1 for details.", file=sys.stderr)
+        print("qms: " + text("cli.ended_inside", code=exc.code), file=sys.stderr)
         return INTERNAL_ERROR
     except Exception as exc:  # the last guard: no traceback reaches the user
         if os.environ.get("QMS_DEBUG"):
             raise
-        print(f"qms: internal error: {type(exc).__name__}: {exc}. "
-              "This is a bug in qmskit; rerun with QMS_DEBUG=1 for details and report it.", file=sys.stderr)
+        print("qms: " + text("cli.internal_error", name=type(exc).__name__, error=exc), file=sys.stderr)
         return INTERNAL_ERROR
 
 

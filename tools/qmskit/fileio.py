@@ -12,6 +12,8 @@ import stat
 import tempfile
 from pathlib import Path
 
+from . import messages
+
 NOT_REGULAR = "file-not-regular"
 TOO_LARGE = "yaml-size"
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -43,14 +45,18 @@ def what_it_is(mode: int) -> str | None:
     return "not a regular file"
 
 
+# what_it_is's words (compared in code, so kept as they are) → the catalogue's key for them in a message
+_WHAT = {"a symbolic link": "file.symlink", "a folder": "file.folder", "a FIFO (named pipe)": "file.fifo",
+         "a device": "file.device", "a socket": "file.socket", "not a regular file": "file.other"}
+
+
 def not_regular_message(what: str) -> str:
     """The one message for an entry that is not read, so every place that finds it says the same."""
-    return (f"this is {what}, not a regular file, so it is not read: only regular files and real folders "
-            "are part of the QMS. Replace it with the file itself (git rm the link, add the content) or remove it")
+    return messages.text("file.not_regular", what=messages.text(_WHAT[what]) if what in _WHAT else what)
 
 
 def too_large_message(size: int, limit: int) -> str:
-    return f"the file is {size} bytes, over the limit of {limit}; split it"
+    return messages.text("file.too_large", size=size, limit=limit)
 
 
 def entry_problem(path: Path | str) -> str | None:
@@ -72,7 +78,7 @@ def check_parents(root: Path, path: Path) -> None:
     try:
         rel = path.relative_to(root)
     except ValueError:
-        raise FileRefused(f"{path} is outside the repository {root}; it is not read") from None
+        raise FileRefused(messages.text("file.outside", path=path, root=root)) from None
     folder = root
     for part in rel.parts[:-1]:
         folder = folder / part
@@ -82,8 +88,8 @@ def check_parents(root: Path, path: Path) -> None:
             return  # nothing further exists: nothing to follow
         what = what_it_is(mode)
         if what is not None and what != "a folder":
-            raise FileRefused(f"{folder.relative_to(root).as_posix()}/ is {what}, not a real folder, so nothing "
-                              "in it is read or written. Replace it with the folder itself, or remove it")
+            raise FileRefused(messages.text("file.folder_not_real", folder=folder.relative_to(root).as_posix(),
+                                           what=messages.text(_WHAT[what]) if what in _WHAT else what))
 
 
 def read_regular(path: Path, max_bytes: int | None = None, *, root: Path | None = None) -> bytes:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from .issues import QmsError
+from .messages import text
 from .suggest import did_you_mean, find_ignoring_case
 
 if TYPE_CHECKING:
@@ -18,29 +19,7 @@ if TYPE_CHECKING:
     from .report import Report
     from .repository import Repository
 
-_TEXT = {
-    "en": {
-        "no_id": "no record or document {word!r}{hint}; record ids are file names under records/ (e.g. NCR-2026-0007), "
-                 "document numbers are the id in a manual page's front matter (e.g. LD-QP-09)",
-        "no_document": "no document {word!r} in manual/{hint}; document numbers look like LD-QP-09",
-        "is_record": "{word} is a record, not a document: its history is 'qms show {word}'",
-        "document": "文件信息 / Document",
-        "see_history": "Full text: {path}. Revision history with commits: qms history {id}",
-    },
-    "zh": {
-        "no_id": "没有记录或文件 {word!r}{hint};记录编号即 records/ 下的文件名(如 NCR-2026-0007),"
-                 "文件编号是手册页首部的 id(如 LD-QP-09)",
-        "no_document": "manual/ 中没有文件 {word!r}{hint};文件编号形如 LD-QP-09",
-        "is_record": "{word} 是记录而不是文件:请用 'qms show {word}' 查看其历史",
-        "document": "文件信息 / Document",
-        "see_history": "全文:{path}。含提交的修订历史:qms history {id}",
-    },
-}
-
-
-def text(lang: str, key: str, **values: object) -> str:
-    """A user-facing sentence in the repository's language (English when the language is unknown)."""
-    return _TEXT.get(lang, _TEXT["en"])[key].format(**values)
+DOCUMENT_SECTION = "文件信息 / Document"  # a section label, in both languages as every report label is
 
 
 @dataclass(frozen=True)
@@ -62,7 +41,6 @@ def document_ids(repo: Repository) -> dict[str, str]:
 
 def find(repo: Repository, word: str, want: Literal["any", "document"] = "any") -> Found:
     """The record or document ``word`` names; a QmsError naming the near misses when there is none."""
-    lang = repo.config.lang
     documents = document_ids(repo)
     records = record_ids(repo)
     if want == "any":
@@ -75,9 +53,9 @@ def find(repo: Repository, word: str, want: Literal["any", "document"] = "any") 
     if want == "document":
         rid = find_ignoring_case(word, records)
         if rid is not None:
-            raise QmsError(text(lang, "is_record", word=rid))
-        raise QmsError(text(lang, "no_document", word=word, hint=did_you_mean(word, documents, lang)))
-    raise QmsError(text(lang, "no_id", word=word, hint=did_you_mean(word, [*records, *documents], lang)))
+            raise QmsError(text("lookup.is_record", word=rid))
+        raise QmsError(text("lookup.no_document", word=word, hint=did_you_mean(word, documents)))
+    raise QmsError(text("lookup.no_id", word=word, hint=did_you_mean(word, [*records, *documents])))
 
 
 def document_report(repo: Repository, index: HistoryIndex, found: Found) -> Report:
@@ -85,15 +63,14 @@ def document_report(repo: Repository, index: HistoryIndex, found: Found) -> Repo
     from .report import Paragraph, Section, Table
     from .trail import document_history_report
 
-    lang = repo.config.lang
     report = document_history_report(repo, index, found.id)
     doc = next((df.doc for df in repo.load_documents() if df.path == found.path and df.doc is not None), None)
     if doc is not None:
         report.title = f"{doc.id} — {doc.title}"
         rows = [[name, _cell(value)] for name, value in doc.model_dump(exclude_defaults=True).items()]
         header = Table(["字段 / field", "值 / value"], rows)
-        report.sections.insert(0, Section(text(lang, "document"), [header]))
-    report.sections[-1].blocks.append(Paragraph(text(lang, "see_history", path=found.path, id=found.id), style="note"))
+        report.sections.insert(0, Section(DOCUMENT_SECTION, [header]))
+    report.sections[-1].blocks.append(Paragraph(text("lookup.see_history", path=found.path, id=found.id), style="note"))
     return report
 
 

@@ -18,37 +18,13 @@ from pydantic import ValidationError
 
 from . import fileio, yamlio
 from .issues import Issue, QmsError
+from .messages import join, text
 from .registry import Kind
 from .repository import Repository
 from .suggest import did_you_mean, find_ignoring_case
-from .validation import field_hint
+from .validation import error_message, field_hint
 
 MAX_TRIES = 100
-
-# user-facing sentences, by the repository's language (qms.yml ``lang``)
-_TEXT = {
-    "en": {
-        "no_kind": "no record kind {kind!r}{hint}; the kinds are: {known}",
-        "no_field": "--set {name}: the {kind} form has no such field{hint}; its fields are: {fields}",
-        "bad_value": "--set {name}={value}: the {kind} form does not accept this value ({why}){allowed}{hint}; "
-                     "nothing was written",
-        "allowed": "; allowed: {values}",
-        "bad_status": "--set status={value}: {kind} has no status {value!r}{hint}; its statuses are: {values}; "
-                      "nothing was written",
-    },
-    "zh": {
-        "no_kind": "没有记录类别 {kind!r}{hint};现有类别:{known}",
-        "no_field": "--set {name}:{kind} 表单没有此字段(no such field){hint};其字段为:{fields}",
-        "bad_value": "--set {name}={value}:{kind} 表单不接受此值({why}){allowed}{hint};未写入任何文件",
-        "allowed": ";允许的值:{values}",
-        "bad_status": "--set status={value}:{kind} 没有状态 {value!r}{hint};其状态为:{values};未写入任何文件",
-    },
-}
-
-
-def _text(lang: str, key: str, **values: object) -> str:
-    return _TEXT.get(lang, _TEXT["en"])[key].format(**values)
-
 
 @dataclass
 class NewRecord:
@@ -85,10 +61,10 @@ def parse_assignments(pairs: Iterable[str]) -> dict[str, Any]:
     """``["due=2026-07-31", "grade=minor"]`` → typed values, as YAML reads them."""
     values: dict[str, Any] = {}
     for pair in pairs:
-        name, sep, text = pair.partition("=")
+        name, sep, written = pair.partition("=")
         if not sep or not name.strip():
-            raise QmsError(f"--set {pair!r}: write it as field=value, e.g. --set due=2026-07-31")
-        values[name.strip()] = yamlio.parse_value(text)
+            raise QmsError(text("new.set_form", pair=pair))
+        values[name.strip()] = yamlio.parse_value(written)
     return values
 
 
@@ -103,14 +79,14 @@ def create_record(
     lang = repo.config.lang
     kind = repo.registry.get(find_ignoring_case(kind_name, repo.registry.kinds) or kind_name)
     if kind is None:
-        known = ", ".join(sorted(repo.registry.kinds)) or "none; see schemas/"
+        known = join(sorted(repo.registry.kinds)) or text("new.no_kinds")
         hint = did_you_mean(kind_name, repo.registry.kinds, lang)
-        raise QmsError(_text(lang, "no_kind", kind=kind_name, hint=hint, known=known))
+        raise QmsError(text("new.no_kind", kind=kind_name, hint=hint, known=known))
     fields = kind.model.model_fields
     for name in values:
         if name not in fields:
-            raise QmsError(_text(lang, "no_field", name=name, kind=kind.name, hint=did_you_mean(name, fields, lang),
-                                 fields=", ".join(fields)))
+            raise QmsError(text("new.no_field", name=name, kind=kind.name, hint=did_you_mean(name, fields, lang),
+                                fields=join(fields)))
     check_values(kind, values, lang)
     folder = repo.root / "records" / kind.name
     try:
@@ -122,20 +98,19 @@ def create_record(
     for _ in range(MAX_TRIES):
         record_id = kind.pattern.next_id(used, day)
         path = folder / f"{record_id}.yaml"
-        text = render_blank(kind, record_id, dict(values))
+        body = render_blank(kind, record_id, dict(values))
         try:
-            fileio.create_exclusive(path, text.encode("utf-8"), root=repo.root)
+            fileio.create_exclusive(path, body.encode("utf-8"), root=repo.root)
         except FileExistsError:
             if not kind.pattern.has_seq:
-                raise QmsError(f"{record_id} already exists: a {kind.name} is one per period; "
-                               "pass --as-of with a day of another period") from None
+                raise QmsError(text("new.one_per_period", id=record_id, kind=kind.name)) from None
             used.add(record_id)
             continue
         return NewRecord(path, record_id, _validate(repo, path))
-    raise QmsError(f"could not find a free id for {kind.name} after {MAX_TRIES} tries; check records/{kind.name}/")
+    raise QmsError(text("new.no_free_id", kind=kind.name, tries=MAX_TRIES))
 
 
-def check_values(kind: Kind, values: dict[str, Any], lang: str = "en") -> None:
+def check_values(kind: Kind, values: dict[str, Any], lang: str | None = None) -> None:
     """Refuse, before anything is written, a ``--set`` value the form itself rejects.
 
     The form's own validation judges each given field (fields left blank
@@ -145,7 +120,7 @@ def check_values(kind: Kind, values: dict[str, Any], lang: str = "en") -> None:
     workflow = kind.spec.workflow
     if "status" in values and workflow is not None and values["status"] not in workflow.statuses:
         value = str(values["status"])
-        raise QmsError(_text(lang, "bad_status", value=value, kind=kind.name, values=", ".join(workflow.statuses),
+        raise QmsError(text("new.bad_status", value=value, kind=kind.name, values=join(workflow.statuses),
                              hint=did_you_mean(value, workflow.statuses, lang)))
     try:
         kind.model.model_validate({"id": "new", **values})
@@ -156,11 +131,15 @@ def check_values(kind: Kind, values: dict[str, Any], lang: str = "en") -> None:
                 continue
             name = str(loc[0])
             allowed = allowed_values(kind.model.model_fields[name].annotation) if len(loc) == 1 else []
-            text = yamlio.dump_scalar(values[name]) if not isinstance(values[name], str) else values[name]
-            raise QmsError(_text(
-                lang, "bad_value", name=name, value=text, kind=kind.name, why=error["msg"],
-                allowed=_text(lang, "allowed", values=", ".join(allowed)) if allowed else "",
-                hint=did_you_mean(str(text), allowed, lang) if allowed else "")) from None
+            written = yamlio.dump_scalar(values[name]) if not isinstance(values[name], str) else values[name]
+            raise QmsError(_bad_value(kind, name, written, error_message(error), allowed, lang)) from None
+
+
+def _bad_value(kind: Kind, name: str, written: str, why: str, allowed: list[str], lang: str | None) -> str:
+    """The refusal of a ``--set`` value: what the form said, the values allowed and the nearest one."""
+    return text("new.bad_value", name=name, value=written, kind=kind.name, why=why,
+                allowed=text("new.allowed", values=join(allowed)) if allowed and not all(a in why for a in allowed) else "",
+                hint=did_you_mean(str(written), allowed, lang) if allowed else "")
 
 
 def allowed_values(annotation: Any) -> list[str]:
@@ -184,7 +163,7 @@ def ids_on_branch(repo: Repository, kind_name: str, base: str | None) -> set[str
     git = Git(repo.root)
     if not git.is_repository():
         if base:
-            raise QmsError(f"--base {base}: {repo.root} is not a git repository")
+            raise QmsError(text("new.base_not_git", base=base, root=repo.root))
         return set()
     revision = base or git.upstream()
     if revision is None:

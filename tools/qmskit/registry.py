@@ -22,6 +22,7 @@ from typing import Any, Iterator
 
 from pydantic import BaseModel
 
+from . import messages
 from .fileio import NOT_REGULAR, entry_problem, not_regular_message
 from .forms import FormSpec, RecordBase, Ref
 from .idpattern import IdPattern, IdPatternError
@@ -152,16 +153,16 @@ def _spec_problems(model: type[RecordBase]) -> Iterator[str]:
     spec = model.form
     fields = model.model_fields
     if not re.fullmatch(r"[a-z][a-z0-9_]*", spec.kind):
-        yield f"kind {spec.kind!r} must be lower_snake_case (it names the records/ folder)"
+        yield messages.text("form.kind_case", kind=repr(spec.kind))
     for name in spec.confidential:
         if not field_exists(model, name):
-            yield f"confidential field {name!r} is not a field of {model.__name__}"
+            yield messages.text("form.confidential_unknown", name=repr(name), model=model.__name__)
     if spec.date_field and spec.date_field not in fields:
-        yield f"date_field {spec.date_field!r} is not a field of {model.__name__}"
+        yield messages.text("form.date_field_unknown", name=repr(spec.date_field), model=model.__name__)
     for key in ("confidential", "additions"):
         value = getattr(spec, key)
         if not isinstance(value, tuple) or not all(isinstance(v, str) for v in value):
-            yield f"{key} is a tuple of texts; write ('…',) with a trailing comma for one"
+            yield messages.text("form.tuple_of_texts", key=key)
     yield from _declaration_problems(model)
     workflow = spec.workflow
     if workflow is None:
@@ -169,13 +170,13 @@ def _spec_problems(model: type[RecordBase]) -> Iterator[str]:
     for status, nexts in workflow.transitions.items():
         for target in (status, *nexts):
             if target not in workflow.statuses:
-                yield f"workflow transition names unknown status {target!r}"
+                yield messages.text("form.transition_unknown", status=repr(target))
     for status, needed in workflow.requires.items():
         if status not in workflow.statuses:
-            yield f"workflow requires fields in unknown status {status!r}"
+            yield messages.text("form.requires_unknown", status=repr(status))
         for name in needed:
             if name not in fields:
-                yield f"workflow status {status!r} requires {name!r}, which is not a field"
+                yield messages.text("form.requires_field", status=repr(status), name=repr(name))
 
 
 def _plain(path: str) -> str:
@@ -203,17 +204,17 @@ def _declaration_problems(model: type[RecordBase]) -> Iterator[str]:
         where = ".".join(p for p in path if p != "*")
         for order in ref.order:
             if not beside_or_top(model, path, order.own):
-                yield f"'{where}': date order names {order.own!r}, which is not a field beside it or of the form"
+                yield messages.text("form.order_own", where=where, name=repr(order.own))
             target = ref.kind if isinstance(ref.kind, type) else _base_named(ref.kind) if isinstance(ref.kind, str) else None
             if target is not None and not field_exists(target, _plain(order.theirs)):
-                yield f"'{where}': date order names {order.theirs!r}, which {target.__name__} has not"
+                yield messages.text("form.order_theirs", where=where, name=repr(order.theirs), target=target.__name__)
         if ref.holds is not None:
             for name in ref.holds.fields():
                 if not beside_or_top(model, path, name):
-                    yield f"'{where}': PersonRef names {name!r}, which is not a field beside it or of the form"
+                    yield messages.text("form.person_ref", where=where, name=repr(name))
     for derived in spec.derived:
         if not field_exists(model, _plain(derived.field)):
-            yield f"derived field {derived.field!r} is not a field of {model.__name__}"
+            yield messages.text("form.derived_unknown", field=repr(derived.field), model=model.__name__)
             continue
         rule = derived.rule
         names: tuple[str, ...] = ()
@@ -222,20 +223,20 @@ def _declaration_problems(model: type[RecordBase]) -> Iterator[str]:
         elif isinstance(rule, Recount):
             names = tuple(n for n in (rule.objective, rule.period, rule.department, rule.as_of) if n)
         elif not isinstance(rule, Computed):
-            yield f"derived field {derived.field!r}: the rule must be SumOf, Recount or Computed, not {type(rule).__name__}"
+            yield messages.text("form.derived_rule", field=repr(derived.field), rule=type(rule).__name__)
         for name in names:
             if not beside_or_top(model, tuple(derived.field.split(".")), name):
-                yield f"derived field {derived.field!r}: {name!r} is not a field beside it or of {model.__name__}"
+                yield messages.text("form.derived_name", field=repr(derived.field), name=repr(name), model=model.__name__)
     closure = spec.closure
     if closure is not None:
         for name in closure.fields():
             if not field_exists(model, _plain(name)):
-                yield f"closure names {name!r}, which is not a field of {model.__name__}"
+                yield messages.text("form.closure_name", name=repr(name), model=model.__name__)
         for cited_by in closure.cited_by:
             if "." not in cited_by:
-                yield f"closure cited_by {cited_by!r} must be 'Kind.field' (e.g. 'Complaint.nonconformity')"
+                yield messages.text("form.closure_cited_by", cited_by=repr(cited_by))
         if closure.within_days is not None and not closure.same:
-            yield "closure within_days needs 'same': the field naming the requirement breached"
+            yield messages.text("form.closure_same")
 
 
 def _target_problems(kinds: dict[str, Kind]) -> Iterator[tuple[Kind, str]]:
@@ -248,20 +249,18 @@ def _target_problems(kinds: dict[str, Kind]) -> Iterator[tuple[Kind, str]]:
             for order in ref.order:
                 for target in targets:
                     if not field_exists(target.model, _plain(order.theirs)):
-                        yield kind, (f"'{'.'.join(p for p in path if p != '*')}': date order names {order.theirs!r}, "
-                                     f"which the {target.name} form has not")
+                        yield kind, messages.text("form.order_target", where='.'.join(p for p in path if p != '*'),
+                                                  name=repr(order.theirs), target=target.name)
         for derived in kind.spec.derived:
             if not isinstance(derived.rule, SumOf):
                 continue
             summed = ref_at(kind, sum_refs_path(kind.model, derived.field, derived.rule.refs))
             if summed is None or summed.target != "record":
-                yield kind, (f"derived field {derived.field!r}: {derived.rule.refs!r} is not a list of record "
-                             "references (RecordRef) to sum over")
+                yield kind, messages.text("form.sum_refs", field=repr(derived.field), refs=repr(derived.rule.refs))
                 continue
             for target in (k for k in kinds.values() if k.is_a(summed.kind)):
                 if not field_exists(target.model, _plain(derived.rule.field)):
-                    yield kind, (f"derived field {derived.field!r}: the {target.name} records it sums have "
-                                 f"no field {derived.rule.field!r}")
+                    yield kind, messages.text("form.sum_field", field=repr(derived.field), target=target.name, name=repr(derived.rule.field))
 
 
 def sum_refs_path(model: type[BaseModel], field_path: str, refs: str) -> tuple[str, ...]:
@@ -299,14 +298,13 @@ def load_registry(schemas_dir: Path, root: Path) -> Registry:
             module = _import(path)
         except Exception as exc:  # any error in the user's module is reported, not raised
             issues.append(Issue(rel, _error_line(exc, path), 1, "schema-import",
-                                f"cannot load this form module: {type(exc).__name__}: {exc}"))
+                                messages.text("form.cannot_load", name=type(exc).__name__, error=exc)))
             continue
         for model in _forms_in(module):
             line = _class_line(path, model.__name__)
             if not isinstance(model.__dict__["form"], FormSpec):
                 issues.append(Issue(rel, line, 1, "schema-spec",
-                                    f"{model.__name__}.form must be a FormSpec(kind=…, code=…, …), "
-                                    f"not {type(model.__dict__['form']).__name__}"))
+                                    messages.text("form.not_spec", model=model.__name__, found=type(model.__dict__['form']).__name__)))
                 continue
             try:
                 problems = list(_spec_problems(model))
@@ -314,11 +312,11 @@ def load_registry(schemas_dir: Path, root: Path) -> Registry:
             except IdPatternError as exc:
                 problems.append(str(exc))
             except Exception as exc:  # a malformed spec (a workflow that is not a Workflow …)
-                problems = [f"the form spec cannot be read: {type(exc).__name__}: {exc}"]
+                problems = [messages.text("form.spec_unreadable", name=type(exc).__name__, error=exc)]
             if model.form.kind in kinds:
-                problems.append(f"kind {model.form.kind!r} is already defined in {kinds[model.form.kind].module_path}")
+                problems.append(messages.text("form.kind_twice", kind=repr(model.form.kind), path=kinds[model.form.kind].module_path))
             if model.form.code in codes:
-                problems.append(f"form code {model.form.code!r} is already used by kind {codes[model.form.code]!r}")
+                problems.append(messages.text("form.code_twice", code=repr(model.form.code), kind=repr(codes[model.form.code])))
             if problems:
                 for problem in problems:
                     issues.append(Issue(rel, line, 1, "schema-spec", f"{model.__name__}: {problem}"))

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from . import fileio, yamlio
 from .documents import CLASS_ID, DEFAULT_CLASSES, Document, Organization
 from .issues import Issue, QmsError
-from .messages import set_language
+from .messages import configured_language, set_language, text
 from .registry import Registry, load_registry
 from .validation import issues_from_validation, load_model
 
@@ -126,10 +126,7 @@ def find_root(start: Path) -> Path:
     for folder in (start, *start.parents):
         if (folder / CONFIG_FILE).is_file():
             return folder
-    raise QmsError(
-        f"no {CONFIG_FILE} in {start} or above: this is not a QMS repository. "
-        "Run the command inside one, pass --root DIR, or create one with 'qms init DIR'."
-    )
+    raise QmsError(text("repo.no_root", config=CONFIG_FILE, start=start))
 
 
 class Repository:
@@ -138,13 +135,14 @@ class Repository:
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
         self.config_issues: list[Issue] = []
+        set_language(configured_language(self.root, search_up=False))  # qms.yml's own problems in its language too
         self.config = self._read_config()
         set_language(self.config.lang)  # every message from here on, in forked workers too, in the QMS's language
 
     def _read_config(self) -> Config:
         config, _, issues = load_model(self.root / CONFIG_FILE, CONFIG_FILE, Config, "config", root=self.root)
         self.config_issues.extend(issues)
-        return config or Config(name=self.root.name)
+        return config or Config(name=self.root.name, lang=configured_language(self.root, search_up=False))
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
@@ -206,18 +204,16 @@ class Repository:
         except fileio.FileRefused as exc:
             return DocumentFile(rel, None, "", 1, None, [Issue(rel, 1, 1, exc.rule, exc.message)])
         except OSError as exc:
-            return DocumentFile(rel, None, "", 1, None, [Issue(rel, 1, 1, "io", f"cannot read: {exc.strerror}")])
+            return DocumentFile(rel, None, "", 1, None, [Issue(rel, 1, 1, "io", text("repo.cannot_read", error=exc.strerror))])
         except yamlio.YamlError as exc:
             return DocumentFile(rel, None, "", 1, None, [Issue(rel, exc.line, exc.col, exc.rule, exc.message)])
         if md.front is None:
             issues = [] if path.name == "index.md" else [Issue(
-                rel, 1, 1, "document-front-matter",
-                "no front matter: a controlled document starts with a '---' block holding id, title, type, "
-                "revision, status, owner, approver (only index.md pages may go without)")]
+                rel, 1, 1, "document-front-matter", text("repo.no_front_matter"))]
             return DocumentFile(rel, None, md.body, md.body_line, None, issues)
         if not isinstance(md.front.data, dict):
             return DocumentFile(rel, None, md.body, md.body_line, md.front, [Issue(
-                rel, 2, 1, "document-front-matter", "the front matter must be a mapping of fields (id: …, title: …)")])
+                rel, 2, 1, "document-front-matter", text("repo.front_not_mapping"))])
         try:
             doc = Document.model_validate(md.front.data, context={"standards": self.config.standards})
         except ValidationError as exc:
@@ -230,7 +226,7 @@ class Repository:
         path = self.root / ORGANIZATION_FILE
         if not os.path.lexists(path):
             return None, None, [Issue(ORGANIZATION_FILE, 1, 1, "organization-missing",
-                                      "no organization file: define departments and roles here so records can reference them")]
+                                      text("repo.no_organization"))]
         return load_model(path, ORGANIZATION_FILE, Organization, "organization-schema",
                           max_bytes=self.config.max_file_bytes, max_depth=self.config.max_depth, root=self.root)
 

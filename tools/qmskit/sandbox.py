@@ -100,22 +100,18 @@ def run_sandbox(request: Request, blame: str, timeout: float | None = None) -> S
                                 stderr=subprocess.PIPE, start_new_session=True, close_fds=True,
                                 preexec_fn=_limits(limit) if os.name == "posix" else None)
     except OSError as exc:
-        return _failed(blame, f"the form modules of this change could not be run apart: {exc}")
+        return _failed(blame, messages.text("sandbox.cannot_run", error=exc))
     out, problem = _collect(proc, limit)
     if problem:
         return _failed(blame, problem)
     if proc.returncode != 0:
-        how = (f"was killed by signal {-proc.returncode}" if proc.returncode < 0
-               else f"stopped with exit code {proc.returncode}")
-        return _failed(blame, f"loading the form modules of this change {how} (an exception, sys.exit() or "
-                              "os._exit() at import?); the check cannot read these forms. Run 'qms schema export' "
-                              "on the branch to see the error")
+        how = (messages.text("sandbox.killed", signal=-proc.returncode) if proc.returncode < 0
+               else messages.text("sandbox.exit_code", code=proc.returncode))
+        return _failed(blame, messages.text("sandbox.failed", how=how))
     try:
         answer = Answer.model_validate_json(out)
     except ValidationError:
-        return _failed(blame, "the form modules of this change printed to standard output or stopped before the "
-                              "checker answered (print(), sys.exit() or os._exit() at import?); a form module may "
-                              "define forms and nothing else")
+        return _failed(blame, messages.text("sandbox.printed"))
     issues = [Issue(i.path, i.line, i.col, i.rule, i.message) for i in answer.issues]  # always errors
     return SandboxResult(answer.forms, issues)
 
@@ -192,7 +188,7 @@ def _read(proc: subprocess.Popen[bytes], deadline: float, timeout: float, chunks
                     chunks.append(data)
                     size += len(data)
                     if size > MAX_OUTPUT:
-                        return "the form modules of this change printed more than 64 MiB; a form module may not print"
+                        return messages.text("sandbox.too_much_output")
     return None
 
 
@@ -217,8 +213,7 @@ def _exited(proc: subprocess.Popen[bytes], deadline: float) -> bool:
 
 
 def _timeout(seconds: float) -> str:
-    return (f"the form modules of this change did not finish within {seconds:g} s (an endless loop at import?), "
-            "so the check cannot read these forms; a form module may only define forms: fix it and push again")
+    return messages.text("sandbox.timeout", seconds=seconds)
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
@@ -262,8 +257,7 @@ def _child(request_file: str) -> bytes:
                 issues.extend(check_one(RecordFile(path, kind, rid), root, registry, config, index))
         forms = [describe(kind) for kind in registry.kinds.values()]
     except BaseException as exc:  # noqa: BLE001 - SystemExit and KeyboardInterrupt from a form module too
-        issues.append(Issue(request.blame, 1, 1, RULE, f"a form module of this change raised {type(exc).__name__} "
-                                                   "while it was loaded or used; the check cannot read these forms"))
+        issues.append(Issue(request.blame, 1, 1, RULE, messages.text("sandbox.raised", name=type(exc).__name__)))
         forms = None
     answer = Answer(forms=forms, issues=[AnswerIssue(path=i.path, line=max(i.line, 1), col=max(i.col, 1), rule=i.rule,
                                                      message=i.message[:4000]) for i in issues])

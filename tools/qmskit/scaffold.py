@@ -29,6 +29,7 @@ import yaml
 
 from .documents import DEFAULT_CLASSES
 from .issues import QmsError
+from .messages import join, text, using
 from .registry import load_registry
 from .schema_export import export
 from .standards import BUILTIN_IDS, builtin
@@ -41,14 +42,10 @@ _DOT = "dot-"  # template names for dot-files, which packaging tools tend to dro
 SOP_CLASS = {"zh": "标准作业程序", "en": "standard operating procedure"}
 COMMIT_MESSAGE = "qms init: the starter QMS ({standards}, {lang}) made by qmskit {version}"
 
-# The messages this module writes, in one place.
-MESSAGES = {
-    "not-empty": "{target} is not empty; 'qms init' writes only into a new or empty folder: choose another DIR",
-    "lang": "--lang {lang!r}: the starter is written in zh or en; choose one",
-    "standard": "--standard {std!r}: qmskit has catalogues for {known}; choose among them (repeat --standard for several)",
-    "git-missing": "git is not installed, so {target} was written without a repository: install git, then run "
-                   "'git init && git add -A && git commit -m \"qms init\"' there",
-}
+def _said(starter: str, key: str, /, **params: object) -> str:
+    """A message of ``qms init`` in the starter's language (``--lang``), not the language around it."""
+    with using(starter):
+        return text(key, **params)
 
 
 def engine_requirement(version: str, source: str | None = None) -> str:
@@ -148,11 +145,11 @@ def _index_rows(target: Path) -> str:
 def check_choices(lang: str, standards: list[str]) -> list[str]:
     """The standards in order, each once; a QmsError naming the fix for an unknown language or standard."""
     if lang not in LANGS:
-        raise QmsError(MESSAGES["lang"].format(lang=lang), exit_code=2)
+        raise QmsError(_said(lang, "init.lang", lang=lang), exit_code=2)
     chosen = list(dict.fromkeys(standards or ["iso9001"]))
     for std in chosen:
         if std not in BUILTIN_IDS:
-            raise QmsError(MESSAGES["standard"].format(std=std, known=", ".join(BUILTIN_IDS)), exit_code=2)
+            raise QmsError(_said(lang, "init.standard", std=std, known=join(BUILTIN_IDS)), exit_code=2)
     return chosen
 
 
@@ -161,7 +158,7 @@ def init_repository(target: Path, today: dt.date, lang: str = "zh", standards: l
     """Write the starter into ``target`` (new or empty); never overwrites."""
     chosen = check_choices(lang, standards or ["iso9001"])
     if target.exists() and any(target.iterdir()):
-        raise QmsError(MESSAGES["not-empty"].format(target=target))
+        raise QmsError(_said(lang, "init.not_empty", target=target))
     filler = _Filler(today, lang, chosen, engine_requirement(_version(), engine_source))
     base = resources.files("qmskit") / "templates" / "init"
     sources: list[tuple[Path, Path]] = []  # (template file, destination relative to target)
@@ -207,31 +204,12 @@ def _walk(folder: Path) -> Iterator[Path]:
             yield item
 
 
-NEXT_STEPS = {
-    "en": ("created a QMS repository in {dir} ({files} files{git}). Next:\n"
-           "  cd {dir} && qms check                  # passes as written\n"
-           "{commit}"
-           "  edit .github/CODEOWNERS: replace @quality-manager with your quality manager's GitHub user or team\n"
-           "  git remote add origin <your repository's URL> && git push -u origin main\n"
-           "  on the hosting side, protect main and require the 'qms' check (qmskit README: Branch protection)"),
-    "zh": ("已在 {dir} 创建 QMS 仓库(共 {files} 个文件{git})。下一步:\n"
-           "  cd {dir} && qms check                  # 按原样即可通过\n"
-           "{commit}"
-           "  编辑 .github/CODEOWNERS:把 @quality-manager 换成质量负责人的 GitHub 用户或团队\n"
-           "  git remote add origin <仓库地址> && git push -u origin main\n"
-           "  在托管平台上保护 main 分支并要求 qms 检查通过(见 qmskit README:Branch protection)"),
-}
-_GIT_NOTE = {"en": (", committed as the first commit of a new git repository", ", inside an existing git repository"),
-             "zh": (",已初始化 git 仓库并完成首次提交", ",位于已有的 git 仓库内")}
-_COMMIT_STEP = {"en": "  git add {dir} && git commit -m 'qms init'   # the repository around it has not committed them\n",
-                "zh": "  git add {dir} && git commit -m 'qms init'   # 外层仓库尚未提交这些文件\n"}
-
-
 def next_steps(target: Path, files: int, committed: bool, lang: str) -> str:
     """What to do after ``qms init``, in the starter's language; each step true of what was just made."""
-    lang = lang if lang in NEXT_STEPS else "en"
-    return NEXT_STEPS[lang].format(dir=target, files=files, git=_GIT_NOTE[lang][0 if committed else 1],
-                                   commit="" if committed else _COMMIT_STEP[lang].format(dir=target))
+    with using(lang):
+        return text("init.next_steps", dir=target, files=files,
+                    git=text("init.git_committed") if committed else text("init.git_inside"),
+                    commit="" if committed else text("init.commit_step", dir=target))
 
 
 def inside_git(target: Path) -> bool:
@@ -257,7 +235,7 @@ def commit_starter(target: Path, lang: str, standards: list[str]) -> bool:
     runner) can run ``qms init`` too.
     """
     if not git_available():
-        raise QmsError(MESSAGES["git-missing"].format(target=target))
+        raise QmsError(_said(lang, "init.git_missing", target=target))
     if inside_git(target):
         return False
     env = dict(os.environ)
@@ -271,8 +249,8 @@ def commit_starter(target: Path, lang: str, standards: list[str]) -> bool:
     for command in (["git", "init", "-q", "-b", "main"], ["git", "add", "-A"], ["git", "commit", "-q", "-m", message]):
         result = subprocess.run(command, cwd=target, capture_output=True, text=True, env=env)
         if result.returncode != 0:
-            raise QmsError(f"'{' '.join(command[:2])}' failed in {target}: {result.stderr.strip()}; the files are written: "
-                           "commit them yourself (git add -A && git commit)")
+            raise QmsError(_said(lang, "init.git_failed", command=" ".join(command[:2]), target=target,
+                                error=result.stderr.strip()))
     return True
 
 

@@ -14,6 +14,7 @@ import datetime as dt
 from pathlib import Path
 
 from .git import Git, GitError
+from . import messages
 from .issues import Issue, QmsError
 
 PREFIX = "qms-seal/"
@@ -32,17 +33,16 @@ def seal(root: Path, day: dt.date, message: str | None = None) -> tuple[str, str
     """Tag HEAD as sealed on ``day``; returns (tag name, commit)."""
     with Git(root) as git:
         if not git.is_repository():
-            raise QmsError(f"{root} is not in a git repository; a seal is a git tag (run 'git init' and commit)")
+            raise QmsError(messages.text("seal.not_git", root=root))
         head = git.try_rev("HEAD")
         if head is None:
-            raise QmsError("nothing is committed yet, so there is nothing to seal; commit first")
+            raise QmsError(messages.text("seal.nothing_committed"))
         name = seal_name(day, {tag.name for tag in git.tags(PREFIX)})
         text = message or f"qms seal {day.isoformat()}: the QMS as audited or reviewed"
         try:
             git.create_tag(name, text, head)
         except GitError as exc:
-            raise QmsError(f"{exc}; a seal is an annotated tag, so git needs your name and e-mail "
-                           "(git config user.name …, git config user.email …)") from None
+            raise QmsError(messages.text("seal.identity", error=exc)) from None
     return name, head
 
 
@@ -61,19 +61,15 @@ def check_seals(root: Path, revision: str = "HEAD") -> list[Issue]:
         missing = git.tags_not_in(PREFIX, revision)
     except GitError as exc:
         return [Issue(PREFIX.rstrip("/"), 1, 1, RULE,
-                      f"the seals cannot be verified ({exc}); fetch the whole history and its tags "
-                      "(git fetch --unshallow --tags; in CI, actions/checkout with fetch-depth: 0)")]
+                      messages.text("seal.unverifiable", error=exc))]
     finally:
         git.close()
     issues = []
     for name in sorted(missing):
         tag = tags.get(name)
-        what = f"commit {tag.commit[:8]}, sealed {tag.date[:10]}: {tag.subject!r}" if tag else "its commit"
+        what = messages.text("seal.commit", commit=tag.commit[:8], date=tag.date[:10], subject=tag.subject) if tag else messages.text("seal.its_commit")
         issues.append(Issue(name, 1, 1, RULE,
-                            f"the seal {name} ({what}) is not in the history of {revision}: the history sealed then "
-                            "was rewritten (rebase, amend or force-push). Restore it (push the sealed history back) "
-                            "and make corrections as new commits, with an amendment record for a closed record; "
-                            "if this branch only started before the seal, merge the sealed branch into it"))
+                            messages.text("seal.rewritten", name=name, what=what, revision=revision)))
     return issues
 
 

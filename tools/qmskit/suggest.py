@@ -8,6 +8,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+from .messages import join, language, text, using
+
 
 def close_matches(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
     """The choices nearest ``word`` (case ignored), best first; none when nothing is close."""
@@ -18,13 +20,13 @@ def close_matches(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
     return [by_folded[f] for f in found]
 
 
-def did_you_mean(word: str, choices: Iterable[str], lang: str = "en") -> str:
-    """``"; did you mean 'department'?"`` (or the Chinese), or "" when no choice is close."""
+def did_you_mean(word: str, choices: Iterable[str], lang: str | None = None) -> str:
+    """``"; did you mean 'department'?"`` (in ``lang``, else the current language), or "" when no choice is close."""
     found = close_matches(word, choices)
     if not found:
         return ""
-    names = ", ".join(f"'{f}'" for f in found)
-    return f";您是否要输入 {names}?" if lang == "zh" else f"; did you mean {names}?"
+    with using(lang or language()):
+        return text("suggest.did_you_mean", names=join(f"'{f}'" for f in found))
 
 
 def find_ignoring_case(word: str, choices: Iterable[str]) -> str | None:

@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from . import fileio, yamlio
+from . import messages
 from .changeset import ChangeSet, record_id
 from .git import Git
 from .history import MISSING, FieldChange, FieldPath, HistoryIndex, Version, diff_fields
@@ -33,7 +34,7 @@ def find_record(repo: Repository, rid: str) -> tuple[str, Kind | None]:
         p for p in records.glob(f"*/{glob.escape(rid)}.yaml")
         if not os.path.islink(p.parent) and not p.parent.name.startswith(".") and fileio.entry_problem(p) is None)
     if not found:
-        raise QmsError(f"no record {rid!r} in records/; ids are file names, e.g. NCR-2026-0007")
+        raise QmsError(messages.text("trail.no_record", id=rid))
     return repo.rel(found[0]), repo.registry.get(found[0].parent.name)
 
 
@@ -41,14 +42,14 @@ def find_document(repo: Repository, doc_id: str) -> str:
     for df in repo.load_documents():
         if df.doc and df.doc.id == doc_id:
             return df.path
-    raise QmsError(f"no document {doc_id!r} in manual/; document numbers look like LD-QP-09")
+    raise QmsError(messages.text("trail.no_document", id=doc_id))
 
 
 def format_value(value: Any, limit: int = 80) -> str:
     if value is MISSING:
         return "—"
     if value is yamlio.UNREADABLE:
-        return "(not valid YAML)"
+        return messages.text("trail.not_yaml")
     text = value if isinstance(value, str) else yamlio.dump_scalar(value)
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -110,7 +111,7 @@ def record_report(repo: Repository, index: HistoryIndex, rid: str, reveal: bool 
                                    max_depth=repo.config.max_depth, root=repo.root).data
     except yamlio.YamlError as exc:
         current = None
-        report.section("当前内容 / Now").blocks.append(Paragraph(f"the file cannot be read: line {exc.line}: {exc.message}"))
+        report.section("当前内容 / Now").blocks.append(Paragraph(messages.text("trail.unreadable", line=exc.line, message=exc.message)))
     if isinstance(current, dict):
         names = tuple(kind.spec.confidential) if kind else None
         shown = current if reveal else {k: v if k == "id" else shown_value((k,), v, names) for k, v in current.items()}
@@ -120,11 +121,11 @@ def record_report(repo: Repository, index: HistoryIndex, rid: str, reveal: bool 
     rows = []
     for entry in reversed(index.trail(path)):
         commit = entry.version.commit
-        changes = "\n".join(describe(c, kind, reveal) for c in entry.changes) or "(no field changed)"
+        changes = "\n".join(describe(c, kind, reveal) for c in entry.changes) or messages.text("trail.no_field_changed")
         rows.append([commit.sha[:8], _day(commit.authored), commit.author, commit.subject, changes])
     history.blocks.append(Table(["提交 / commit", "日期 / date", "作者 / author", "说明 / message", "修改 / changes"], rows))
     if not rows:
-        history.blocks.append(Paragraph("Not committed yet: git has no history for this file."))
+        history.blocks.append(Paragraph(messages.text("trail.not_committed")))
     return report
 
 
@@ -179,7 +180,9 @@ def activity_report(versions: list[Version], title: str) -> Report:
     rows = []
     for version in sorted(versions, key=lambda v: (v.commit.authored, v.change.path), reverse=True):
         change = version.change
-        what = {"A": "added", "M": "changed", "D": "deleted", "R": f"renamed from {change.old_path}"}.get(change.status, change.status)
+        what = {"A": messages.text("trail.added"), "M": messages.text("trail.changed"),
+                "D": messages.text("trail.deleted"),
+                "R": messages.text("trail.renamed_from", path=change.old_path)}.get(change.status, change.status)
         rid = record_id(change.path) if change.path.startswith("records/") else ""
         rows.append([_day(version.commit.authored), version.commit.author, rid, change.path, what,
                      version.commit.subject])
@@ -207,7 +210,7 @@ def change_report(repo: Repository, cs: ChangeSet, git: Git) -> Report:
     def who(path: str) -> tuple[str, str]:
         commit = last_commit.get(path)
         if commit is None or path in dirty:
-            return "(uncommitted)", ""
+            return messages.text("trail.uncommitted"), ""
         return commit.author, _day(commit.authored)
 
     rows = _Rows()
@@ -280,11 +283,11 @@ def _record_rows(rows: _Rows, repo: Repository, git: Git, change: Any,
     old = yamlio.try_load(git.blob(change.old_blob)) if change.old_blob else None
     if change.status in ("D", "R") and (change.status == "D" or record_id(change.old_path or "") != record_id(path)):
         rows.deleted.append([record_id(change.old_path or path),
-                             "deleted" if change.status == "D" else f"renamed to {record_id(path)}"])
+                             messages.text("trail.deleted") if change.status == "D" else messages.text("trail.renamed_to", id=record_id(path))])
     if change.status == "D":
         return
     if not isinstance(old, dict) or not isinstance(new, dict):
-        rows.edited.append([record_id(path), "(file): cannot be read as a record on one side; its content is not shown"])
+        rows.edited.append([record_id(path), messages.text("trail.unreadable_side")])
         return
     if old.get("status") != new.get("status"):
         status = (shown_value(("status",), v, names) for v in (old.get("status"), new.get("status")))
@@ -299,7 +302,7 @@ def _summary(cs: ChangeSet, rows: _Rows) -> Report:
         return [[inert_for_comments(cell) for cell in row] for row in table]
 
     report = Report("变更摘要 / Change summary",
-                    subtitle=f"`{cs.merge_base[:8]}` (merge base) → `{inert_for_comments(cs.head or 'working tree')}`")
+                    subtitle=f"`{cs.merge_base[:8]}` (merge base) → `{inert_for_comments(cs.head or messages.text('trail.working_tree'))}`")
     report.section("新增记录 / Records added").blocks.append(
         Table(["编号 / id", "类别 / kind", "状态 / status", "作者 / by", "日期 / when"], inert(rows.added)))
     if rows.deleted:

@@ -56,6 +56,9 @@ def _message(error: ErrorDetails, secret: bool = False) -> str:
     return text("field.other", where=where, msg=msg) if where else msg
 
 
+error_message = _message  # one pydantic error in the catalogue's words, for a caller outside a file (qms new --set)
+
+
 _DATE_TYPES = {"date_type", "date_parsing", "date_from_datetime_inexact", "date_from_datetime_parsing",
                "date_past", "date_future"}
 _BOOL_TYPES = {"bool_type", "bool_parsing"}

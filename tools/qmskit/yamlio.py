@@ -22,6 +22,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .fileio import FileRefused, read_regular
+from . import messages
 from .messages import text
 
 try:  # libyaml is in PyYAML's wheels; the pure-Python parser is the fallback.
@@ -313,7 +314,7 @@ def _loads(source: str | bytes, *, max_bytes: int, max_depth: int) -> Loaded:
             raise YamlError(text("yaml.depth", n=max_depth), line, col, "yaml-depth") from None
         if "mapping values are not allowed" in problem and mark and _colon_in_text(source, mark.line, mark.column):
             raise YamlError(text("yaml.colon"), line, col, "yaml-syntax") from None
-        raise YamlError(text("yaml.syntax", problem=problem), line, col, "yaml-syntax") from None
+        raise YamlError(text("yaml.syntax", problem=messages.yaml_problem(problem)), line, col, "yaml-syntax") from None
     except yaml.YAMLError as exc:
         raise YamlError(text("yaml.syntax", problem=exc), 1, 1, "yaml-syntax") from None
     except RecursionError:

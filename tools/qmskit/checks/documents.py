@@ -153,17 +153,6 @@ def check_organization(org: Organization, loaded: yamlio.Loaded, document_ids: s
 
 # -- standards and document classes as data (qms.yml standards, document_classes; standards/*.yml) ------------
 
-_STD_MESSAGES = {
-    "class": ("class {code!r} is not one of this organization's document classes ({known}); use one of them, or "
-              "declare it in qms.yml: document_classes: {{{code}: {{zh: …, en: …}}}}"),
-    "unnamed": ("{field}: this organization does not work to {name} (qms.yml standards: [{named}]); add {field} to "
-                "standards in qms.yml, or remove the field"),
-    "clause": ("{field}: {value!r} is not a clause of {name} ({span}); use one of its clause numbers "
-               "(a sub-clause such as {example}.1 counts for {example})"),
-}
-"""This part's messages, in one place (short; a message catalogue can take them over as they are)."""
-
-
 def check_standards(repo: Repository, docs: list[DocumentFile]) -> list[Issue]:
     """The organization's catalogues, the standards qms.yml names, and each document's class and clause tags."""
     catalogues = standards.for_repository(repo)
@@ -177,13 +166,13 @@ def check_standards(repo: Repository, docs: list[DocumentFile]) -> list[Issue]:
         if doc is None:
             continue
         if doc.type not in classes:
-            issues.append(Issue(df.path, df.line_of("type"), 1, "document-schema", _STD_MESSAGES["class"].format(
+            issues.append(Issue(df.path, df.line_of("type"), 1, "document-schema", text("std.doc_class",
                 code=doc.type, known=" ".join(classes))))
         for field, tags in doc.clauses.items():
             catalogue = catalogues.all.get(field)
             name = catalogue.name if catalogue else field
             if field not in named:
-                issues.append(Issue(df.path, df.line_of(field), 1, "document-standard", _STD_MESSAGES["unnamed"].format(
+                issues.append(Issue(df.path, df.line_of(field), 1, "document-standard", text("std.doc_unnamed",
                     field=field, name=name, named=", ".join(config.standards))))
                 continue
             if catalogue is None:
@@ -191,7 +180,7 @@ def check_standards(repo: Repository, docs: list[DocumentFile]) -> list[Issue]:
             for tag in tags:
                 if catalogue.clause_of(tag) is None:
                     example = next(iter(catalogue.clauses), "4.1")
-                    issues.append(Issue(df.path, df.line_of(field), 1, "document-clause", _STD_MESSAGES["clause"].format(
+                    issues.append(Issue(df.path, df.line_of(field), 1, "document-clause", text("std.doc_clause",
                         field=field, value=tag, name=catalogue.label, span=catalogue.span, example=example)))
     return issues
 
@@ -200,18 +189,18 @@ def _check_named(repo: Repository, catalogues: standards.Catalogues) -> list[Iss
     """Each standard qms.yml names has a catalogue, once."""
     named = repo.config.standards
     if not named:
-        return [Issue(CONFIG_FILE, _config_line(repo, "standards"), 1, "config", standards.MESSAGES["no-standards"])]
+        return [Issue(CONFIG_FILE, _config_line(repo, "standards"), 1, "config", text("std.no_standards"))]
     issues = []
     seen: set[str] = set()
     for ident in named:
         if ident in seen:
             issues.append(Issue(CONFIG_FILE, _config_line(repo, "standards"), 1, "config",
-                                standards.MESSAGES["twice"].format(id=ident)))
+                                text("std.twice", id=ident)))
         seen.add(ident)
         if ident not in catalogues.all:
             issues.append(Issue(CONFIG_FILE, _config_line(repo, "standards"), 1, "config",
-                                standards.MESSAGES["unknown-standard"].format(
-                                    id=ident, builtin=", ".join(standards.BUILTIN_IDS))))
+                                text("std.unknown_standard",
+                                    id=ident, builtin=join(standards.BUILTIN_IDS))))
     return issues
 
 

@@ -10,9 +10,11 @@ told it in its request. Rule ids are never translated.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from pathlib import Path
 from typing import Any
 
 from . import en, zh
@@ -43,6 +45,36 @@ def using(lang: str) -> Iterator[None]:
         _LANG.reset(token)
 
 
+_LANG_LINE = re.compile(r"""^lang:[ \t]*["']?(zh|en)["']?[ \t]*(?:#.*)?$""", re.M)
+_CONFIG_HEAD = 65536  # lang is a top-level key near the top; a huge qms.yml is not read whole to find it
+
+
+def configured_language(folder: Path, *, search_up: bool = True) -> str:
+    """The ``lang`` of the qms.yml in ``folder`` (or above it), read as plain text, or the default.
+
+    Read before the YAML is parsed, so that a message about qms.yml itself
+    (a syntax error, a wrong field), and one about the command line, is in
+    the repository's language too; a qms.yml that cannot be read at all
+    gives the default.
+    """
+    try:
+        folder = folder.resolve()
+    except OSError:
+        return DEFAULT
+    for candidate in (folder, *folder.parents) if search_up else (folder,):
+        config = candidate / "qms.yml"
+        if not config.is_file():
+            continue
+        try:
+            with open(config, "rb") as handle:
+                head = handle.read(_CONFIG_HEAD).decode("utf-8", "replace")
+        except OSError:
+            return DEFAULT
+        found = _LANG_LINE.search(head)
+        return found.group(1) if found else DEFAULT
+    return DEFAULT
+
+
 def text(key: str, /, **params: Any) -> str:
     """The message ``key`` in the current language, with ``params`` put in its place holders."""
     catalogue = LANGUAGES[_LANG.get()]
@@ -50,9 +82,32 @@ def text(key: str, /, **params: Any) -> str:
     return template.format(**params) if params else template
 
 
+# YAML's parser says what it found in its own English; these, the ones people meet, are said in the catalogue
+_YAML_PROBLEMS = (
+    ("cannot start any token", "yaml.p_tab"),
+    ("tab character", "yaml.p_tab"),
+    ("did not find expected ',' or", "yaml.p_bracket"),
+    ("mapping values are not allowed", "yaml.p_mapping_values"),
+    ("did not find expected key", "yaml.p_expected_key"),
+    ("expected <block end>", "yaml.p_block_end"),
+    ("did not find expected node content", "yaml.p_node"),
+    ("found unexpected end of stream", "yaml.p_end_of_stream"),
+    ("did not find expected '-' indicator", "yaml.p_dash"),
+    ("could not find expected ':'", "yaml.p_colon"),
+)
+
+
+def yaml_problem(problem: str) -> str:
+    """What YAML's parser found, in the current language and naming the fix; the parser's words when unknown."""
+    for phrase, key in _YAML_PROBLEMS:
+        if phrase in problem:
+            return text(key)
+    return problem
+
+
 def join(items: Any) -> str:
     """A list in the current language's punctuation: ``a, b`` or ``a、b``."""
     return text("list.sep").join(str(i) for i in items)
 
 
-__all__ = ["DEFAULT", "LANGUAGES", "join", "language", "set_language", "text", "using"]
+__all__ = ["DEFAULT", "LANGUAGES", "configured_language", "join", "language", "set_language", "text", "using", "yaml_problem"]

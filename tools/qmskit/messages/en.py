@@ -251,4 +251,215 @@ MESSAGES: dict[str, str] = {
     "rc.section_added": "{section} added: {ids}",
     "rc.section_removed": "{section} removed: {ids}",
     "rc.item_changed": "{id} changed: {changes}",
+    # the command line (qms ...), before and after a command runs
+    "cli.since_after_until": "--since {since} is after --until {until}: no day is in that period; "
+                             "swap them (--since {until} --until {since})",
+    "cli.dates_or_revs": "give dates (--since/--until) or revisions (--from/--to), not both",
+    "cli.log_title_dates": "变更记录 / Changes authored {since} – {until}",
+    "cli.log_title_revs": "变更记录 / Changes {from_rev}..{to_rev}",
+    "cli.log_note": "By the date each change was made (git author date), newest first; "
+                    "a change merged later keeps the day it was made.",
+    "cli.head_without_base": "--head goes with --base: qms check --base main --head my-branch",
+    "cli.new_blank": "{rel} is a blank form: fill in the fields above, then run 'qms check'.",
+    "cli.not_a_date": "{value!r} is not a date; write YYYY-MM-DD, e.g. 2026-11-26",
+    "cli.invalid_choice": "{value!r} is not one of the choices ({choices}){hint}",
+    "cli.argument": "{option}: {message}",
+    "cli.required": "missing: {names}; give them",
+    "cli.unrecognized": "unknown arguments: {names}; leave them out",
+    "cli.expected_one": "give a value after it",
+    "cli.invalid_value": "{value!r} is not a valid {type} value",
+    "cli.not_whole_number": "{value!r} is not a whole number; write digits, e.g. 4",
+    "cli.usage_error": "qms: {message}\nqms: to see what the command accepts: {help}",
+    "cli.no_config_at_root": "{root} has no qms.yml; pass the folder of a QMS repository, or create one with 'qms init'",
+    "cli.checklist_args": "name an audit plan (qms checklist IAP-2026-01) or a scope (--scope 人力资源部 --scope LD-QP-03)",
+    "cli.ncr_args": "give one nonconformity id (qms ncr NCR-2026-0007) or --status open|overdue|all",
+    "cli.wrote": "wrote {path}",
+    "cli.schema_summary": "{kinds} kinds, {changed} schema files changed.",
+    "cli.sealed": "sealed {commit} as {name}; push it with 'git push origin {name}' (uncommitted changes are not part of it)",
+    "cli.overdue": "{n} overdue: see the report; exit 1 so CI can gate on it.",
+    "cli.built": "built {pages} pages into {out}",
+    "cli.verbose_repository": "repository at {root}",
+    "cli.verbose_checked": "checked in {seconds:.2f} s",
+    "cli.interrupted": "interrupted",
+    "cli.ended_inside": "internal error: the run was ended from inside the command (SystemExit({code!r})); "
+                        "a form module in schemas/ may call exit(). Rerun with QMS_DEBUG=1 for details.",
+    "cli.internal_error": "internal error: {name}: {error}. This is a bug in qmskit; rerun with QMS_DEBUG=1 "
+                          "for details and report it.",
+    "suggest.did_you_mean": "; did you mean {names}?",
+    # qms new
+    "new.no_kind": "no record kind {kind!r}{hint}; the kinds are: {known}",
+    "new.no_kinds": "none; see schemas/",
+    "new.no_field": "--set {name}: the {kind} form has no such field{hint}; its fields are: {fields}",
+    "new.bad_value": "--set {name}={value}: the {kind} form does not accept this value ({why}){allowed}{hint}; "
+                     "nothing was written",
+    "new.allowed": "; allowed: {values}",
+    "new.bad_status": "--set status={value}: {kind} has no status {value!r}{hint}; its statuses are: {values}; "
+                      "nothing was written",
+    "new.set_form": "--set {pair!r}: write it as field=value, e.g. --set due=2026-07-31",
+    "new.one_per_period": "{id} already exists: a {kind} is one per period; pass --as-of with a day of another period",
+    "new.no_free_id": "could not find a free id for {kind} after {tries} tries; check records/{kind}/",
+    "new.base_not_git": "--base {base}: {root} is not a git repository; leave out --base, or run it in the QMS's git repository",
+    # qms show / history: what an id names
+    "lookup.no_id": "no record or document {word!r}{hint}; record ids are file names under records/ (e.g. NCR-2026-0007), "
+                    "document numbers are the id in a manual page's front matter (e.g. LD-QP-09)",
+    "lookup.no_document": "no document {word!r} in manual/{hint}; document numbers look like LD-QP-09",
+    "lookup.is_record": "{word} is a record, not a document: its history is 'qms show {word}'",
+    "lookup.see_history": "Full text: {path}. Revision history with commits: qms history {id}",
+    "trail.no_record": "no record {id!r} in records/; ids are file names, e.g. NCR-2026-0007",
+    "trail.no_document": "no document {id!r} in manual/; document numbers look like LD-QP-09",
+    "trail.unreadable": "the file cannot be read: line {line}: {message}",
+    "trail.not_committed": "Not committed yet: git has no history for this file.",
+    "trail.no_field_changed": "(no field changed)",
+    "trail.added": "added",
+    "trail.changed": "changed",
+    "trail.deleted": "deleted",
+    "trail.renamed_from": "renamed from {path}",
+    "trail.renamed_to": "renamed to {id}",
+    "trail.uncommitted": "(uncommitted)",
+    "trail.unreadable_side": "(file): cannot be read as a record on one side; its content is not shown",
+    "trail.working_tree": "working tree",
+    "trail.not_yaml": "(not valid YAML)",
+    # qms init (in the starter's language)
+    "init.not_empty": "{target} is not empty; 'qms init' writes only into a new or empty folder: choose another DIR",
+    "init.lang": "--lang {lang!r}: the starter is written in zh or en; choose one",
+    "init.standard": "--standard {std!r}: qmskit has catalogues for {known}; choose among them (repeat --standard for several)",
+    "init.git_missing": "git is not installed, so {target} was written without a repository: install git, then run "
+                        "'git init && git add -A && git commit -m \"qms init\"' there",
+    "init.git_failed": "'{command}' failed in {target}: {error}; the files are written: "
+                       "commit them yourself (git add -A && git commit)",
+    "init.next_steps": ("created a QMS repository in {dir} ({files} files{git}). Next:\n"
+                        "  cd {dir} && qms check                  # passes as written\n"
+                        "{commit}"
+                        "  edit .github/CODEOWNERS: replace @quality-manager with your quality manager's GitHub user or team\n"
+                        "  git remote add origin <your repository's URL> && git push -u origin main\n"
+                        "  on the hosting side, protect main and require the 'qms' check (qmskit README: Branch protection)"),
+    "init.git_committed": ", committed as the first commit of a new git repository",
+    "init.git_inside": ", inside an existing git repository",
+    "init.commit_step": "  git add {dir} && git commit -m 'qms init'   # the repository around it has not committed them\n",
+    # standards catalogues (standards/*.yml) and the standards qms.yml names
+    "std.not_mapping": "a catalogue is a mapping: id, name, national, title {en, zh}, structure, clauses [{clause, en, zh}, …]",
+    "std.missing": "'{key}' is required in a catalogue; add it",
+    "std.id": "id {value!r} must be lower-case letters and digits (e.g. iso9001) and match the file name {stem!r}; rename one",
+    "std.builtin": "{id!r} is the id of a catalogue qmskit ships; give your catalogue its own id (e.g. {id}-acme) and file name",
+    "std.clauses": "'clauses' is a list of {clause: \"4.1\", en: …, zh: …}; write one entry per clause",
+    "std.clause_shape": "clause {value!r} is not a clause number like 4.1 or 7.1.5; quote it: clause: \"4.1\"",
+    "std.clause_title": "clause {clause}: give both titles, en: … and zh: …",
+    "std.duplicate": "clause {clause} is listed twice (also on line {line}); keep one entry per clause and delete this one",
+    "std.structure": "structure is 'harmonized' (clauses 4–10 shared with ISO 9001/14001/45001) or 'own'",
+    "std.unknown_standard": "standards names {id!r}, for which there is no catalogue; qmskit ships {builtin}, and your own "
+                            "go in standards/<id>.yml: correct the name or add the catalogue",
+    "std.no_standards": "standards is empty; name at least one standard, e.g. standards: [iso9001]",
+    "std.twice": "standards names {id!r} twice; name each standard once",
+    "std.review_input": "review_inputs is a list of {id: a, en: …, zh: …, packet: [c4, …]} (packet: the sections of "
+                        "qms review that answer the input, [] for none); correct this entry",
+    "std.doc_class": "class {code!r} is not one of this organization's document classes ({known}); use one of them, or "
+                     "declare it in qms.yml: document_classes: {{{code}: {{zh: …, en: …}}}}",
+    "std.doc_unnamed": "{field}: this organization does not work to {name} (qms.yml standards: [{named}]); add {field} to "
+                       "standards in qms.yml, or remove the field",
+    "std.doc_clause": "{field}: {value!r} is not a clause of {name} ({span}); use one of its clause numbers "
+                      "(a sub-clause such as {example}.1 counts for {example})",
+    # files that are not read
+    "file.symlink": "a symbolic link",
+    "file.folder": "a folder",
+    "file.fifo": "a FIFO (named pipe)",
+    "file.device": "a device",
+    "file.socket": "a socket",
+    "file.other": "not a regular file",
+    "file.not_regular": "this is {what}, not a regular file, so it is not read: only regular files and real folders "
+                        "are part of the QMS. Replace it with the file itself (git rm the link, add the content) or remove it",
+    "file.too_large": "the file is {size} bytes, over the limit of {limit}; split it",
+    "file.outside": "{path} is outside the repository {root}; it is not read",
+    "file.folder_not_real": "{folder}/ is {what}, not a real folder, so nothing in it is read or written. "
+                            "Replace it with the folder itself, or remove it",
+    # qms seal and the seals check
+    "seal.not_git": "{root} is not in a git repository; a seal is a git tag (run 'git init' and commit)",
+    "seal.nothing_committed": "nothing is committed yet, so there is nothing to seal; commit first",
+    "seal.identity": "{error}; a seal is an annotated tag, so git needs your name and e-mail "
+                     "(git config user.name …, git config user.email …)",
+    "seal.unverifiable": "the seals cannot be verified ({error}); fetch the whole history and its tags "
+                         "(git fetch --unshallow --tags; in CI, actions/checkout with fetch-depth: 0)",
+    "seal.its_commit": "its commit",
+    "seal.commit": "commit {commit}, sealed {date}: {subject!r}",
+    "seal.rewritten": "the seal {name} ({what}) is not in the history of {revision}: the history sealed then "
+                      "was rewritten (rebase, amend or force-push). Restore it (push the sealed history back) "
+                      "and make corrections as new commits, with an amendment record for a closed record; "
+                      "if this branch only started before the seal, merge the sealed branch into it",
+    # the pull-request sandbox, as the judging side reports it
+    "sandbox.cannot_run": "the form modules of this change could not be run apart: {error}",
+    "sandbox.killed": "was killed by signal {signal}",
+    "sandbox.exit_code": "stopped with exit code {code}",
+    "sandbox.failed": "loading the form modules of this change {how} (an exception, sys.exit() or "
+                      "os._exit() at import?); the check cannot read these forms. Run 'qms schema export' "
+                      "on the branch to see the error",
+    "sandbox.printed": "the form modules of this change printed to standard output or stopped before the "
+                       "checker answered (print(), sys.exit() or os._exit() at import?); a form module may "
+                       "define forms and nothing else",
+    "sandbox.too_much_output": "the form modules of this change printed more than 64 MiB; a form module may not print",
+    "sandbox.timeout": "the form modules of this change did not finish within {seconds:g} s (an endless loop at import?), "
+                       "so the check cannot read these forms; a form module may only define forms: fix it and push again",
+    "sandbox.raised": "a form module of this change raised {name} while it was loaded or used; "
+                      "the check cannot read these forms",
+    # the repository itself
+    "repo.no_front_matter": "no front matter: a controlled document starts with a '---' block holding id, title, type, "
+                            "revision, status, owner, approver (only index.md pages may go without)",
+    "repo.front_not_mapping": "the front matter must be a mapping of fields (id: …, title: …)",
+    "repo.no_organization": "no organization file: define departments and roles in manual/organization.yml so records "
+                            "can reference them",
+    "repo.cannot_read": "cannot read: {error}",
+    "repo.no_root": "no {config} in {start} or above: this is not a QMS repository. "
+                    "Run the command inside one, pass --root DIR, or create one with 'qms init DIR'.",
+    # form modules (schemas/*.py), as the registry reads them
+    "form.kind_case": "kind {kind} must be lower_snake_case (it names the records/ folder)",
+    "form.confidential_unknown": "confidential field {name} is not a field of {model}",
+    "form.date_field_unknown": "date_field {name} is not a field of {model}",
+    "form.tuple_of_texts": "{key} is a tuple of texts; write ('…',) with a trailing comma for one",
+    "form.transition_unknown": "workflow transition names unknown status {status}; add it to statuses or correct the name",
+    "form.requires_unknown": "workflow requires fields in unknown status {status}; add it to statuses or correct the name",
+    "form.requires_field": "workflow status {status} requires {name}, which is not a field; correct the name",
+    "form.order_own": "'{where}': date order names {name}, which is not a field beside it or of the form",
+    "form.order_theirs": "'{where}': date order names {name}, which {target} has not",
+    "form.person_ref": "'{where}': PersonRef names {name}, which is not a field beside it or of the form",
+    "form.derived_unknown": "derived field {field} is not a field of {model}",
+    "form.derived_rule": "derived field {field}: the rule must be SumOf, Recount or Computed, not {rule}",
+    "form.derived_name": "derived field {field}: {name} is not a field beside it or of {model}",
+    "form.closure_name": "closure names {name}, which is not a field of {model}",
+    "form.closure_cited_by": "closure cited_by {cited_by} must be 'Kind.field' (e.g. 'Complaint.nonconformity')",
+    "form.closure_same": "closure within_days needs 'same': the field naming the requirement breached",
+    "form.order_target": "'{where}': date order names {name}, which the {target} form has not",
+    "form.sum_refs": "derived field {field}: {refs} is not a list of record references (RecordRef) to sum over",
+    "form.sum_field": "derived field {field}: the {target} records it sums have no field {name}",
+    "form.cannot_load": "cannot load this form module: {name}: {error}; run 'qms schema export' to see the error and fix the module",
+    "form.not_spec": "{model}.form must be a FormSpec(kind=…, code=…, …), not {found}",
+    "form.spec_unreadable": "the form spec cannot be read: {name}: {error}",
+    "form.kind_twice": "kind {kind} is already defined in {path}; give one of them another kind",
+    "form.code_twice": "form code {code} is already used by kind {kind}; give one of them another code",
+    # reports and the site
+    "render.out_inside": "--out {out} is inside {name}/, which holds the QMS itself; write reports elsewhere, e.g. build/reports",
+    "render.format": "unknown format {fmt}; choose from {formats}",
+    "rep.register_hint": "did you mean '{name}'? ",
+    "rep.no_register": "no register {what}: {hint}use 'documents' or one of the record kinds: {names}",
+    "rep.no_plans": "none yet (qms new audit_plan)",
+    "rep.no_plan": "no audit plan {plan} in records/; audit plans: {known}. Or give a scope instead: qms checklist --scope 人力资源部 --scope LD-QP-03",
+    "rep.bad_scope": "--scope {value} is not a department of manual/organization.yml, a document id or a clause of the standards in qms.yml ({named}); e.g. --scope 人力资源部 --scope LD-QP-03 --scope 9.2 --scope iso14001:8.2",
+    "rep.not_ncr": "{id} is a {kind} record, not a nonconformity; give an NCR id (qms ncr --status all lists them)",
+    "rep.ncr_invalid": "{id} does not pass its form, so it cannot be reported; run 'qms check' and fix it",
+    "rep.no_ncr": "no nonconformity {id} in records/: {hint}ids are file names such as NCR-2026-0007; 'qms ncr --status all' lists them",
+    "rep.ncr_status": "unknown NCR status {status}: use open, overdue or all",
+    "rep.plan_unreadable": "{rel} cannot be read ({problem}); run 'qms check' and fix it",
+    "rep.period": "period {period} is not a period; write 2026, 2026-H1, 2026-Q2 or 2026-05",
+    "site.mkdocs_unreadable": "mkdocs.yml cannot be read ({error}); keep it plain YAML: the engine adds the Python-tagged settings itself",
+    "site.mkdocs_mapping": "mkdocs.yml must be a mapping of settings (site_name: …, theme: …)",
+    "site.staging_taken": "{folder} exists and was not made by qms site build; remove it or choose another --staging",
+    "site.no_confidential": "the site never shows confidential fields; build it without --include-confidential",
+    "site.build_failed": "mkdocs could not build the site; fix these and build again:\n{problems}",
+    # what YAML's parser meant, in words that name the fix
+    "yaml.p_tab": "a character here cannot start a value (a tab used to indent, or @ or ` at the start of a text): indent with spaces only, and put such a text in quotes",
+    "yaml.p_mapping_values": "a ': ' (colon and space) where no field can start: check this line's indentation, or put the text in quotes",
+    "yaml.p_expected_key": "this line is indented differently from the fields around it, or a quote is not closed: align it with them",
+    "yaml.p_block_end": "this line is indented differently from the lines around it: align it with them",
+    "yaml.p_node": "a value is missing here, or a bracket [ ] or { } is not closed: complete it",
+    "yaml.p_end_of_stream": "a quote or bracket opened here is never closed: close it",
+    "yaml.p_dash": "a list item is indented differently from the others: start each item at the same place with '- '",
+    "yaml.p_colon": "a field has no ': ' after its name: write name: value",
+    "yaml.p_bracket": "a bracket [ ] or { } is not closed, or its items are not separated by ', ': close it (standards: [iso9001, iso14001])",
 }

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from .. import messages
 from ..fileio import atomic_write
 from ..issues import QmsError
 from ..report import Figure, Report
@@ -43,8 +44,7 @@ def check_out_dir(out: Path, root: Path) -> None:
     for name in PROTECTED:
         protected = (root / name).resolve()
         if resolved == protected or protected in resolved.parents:
-            raise QmsError(f"--out {out} is inside {name}/, which holds the QMS itself; write reports elsewhere, "
-                           "e.g. build/reports")
+            raise QmsError(messages.text("render.out_inside", out=out, name=name))
 
 
 def file_name(name: str) -> str:
@@ -88,7 +88,7 @@ def write_report(report: Report, out: Path, stem: str, formats: Iterable[str], *
         elif fmt == "json":
             atomic_write(out / f"{stem}.json", render_json(report).encode("utf-8"))
         else:
-            raise QmsError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+            raise QmsError(messages.text("render.format", fmt=repr(fmt), formats=messages.join(FORMATS)))
         written.append(out / f"{stem}.{fmt}")
     return written
 

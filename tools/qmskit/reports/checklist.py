@@ -17,6 +17,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .. import messages
 from .. import yamlio
 from ..doctext import DocSection, numbered_step, requirement_sentences, sections
 from ..documents import Document, add_months
@@ -107,9 +108,8 @@ def plan_data(ctx: Context, plan_id: str) -> tuple[dict[str, Any], bool]:
         return rec.shown, True
     if plan_id in plan_ids(ctx):
         return ctx.invalid[plan_id][2], False
-    known = ", ".join(plan_ids(ctx)) or "none yet (qms new audit_plan)"
-    raise QmsError(f"no audit plan {plan_id!r} in records/; audit plans: {known}. "
-                   "Or give a scope instead: qms checklist --scope 人力资源部 --scope LD-QP-03")
+    known = messages.join(plan_ids(ctx)) or messages.text("rep.no_plans")
+    raise QmsError(messages.text("rep.no_plan", plan=repr(plan_id), known=known))
 
 
 def _day(value: Any) -> dt.date | None:
@@ -165,9 +165,7 @@ def _add_scope_value(ctx: Context, value: str, departments: list[str], why: dict
                     why.setdefault(doc.id, tr(f"涉及 {std.name} 条款 {clause}", f"covers {std.name} clause {clause}"))
     else:
         named = " ".join(c.id for c in _standards(ctx))
-        raise QmsError(f"--scope {value!r} is not a department of manual/organization.yml, a document id or a clause "
-                       f"of the standards in qms.yml ({named}); e.g. --scope 人力资源部 --scope LD-QP-03 --scope 9.2 "
-                       "--scope iso14001:8.2")
+        raise QmsError(messages.text("rep.bad_scope", value=repr(value), named=named))
 
 
 def _standards(ctx: Context) -> list[Catalogue]:
@@ -209,7 +207,7 @@ def resolve_scope(ctx: Context, plan: dict[str, Any], values: tuple[str, ...] | 
     scope.until = until or reference - DAY
     scope.since = since or (prev.date if prev and prev.date else add_months(scope.until, -12) + DAY)
     if scope.since > scope.until:
-        raise QmsError(f"the period audited would start {scope.since}, after its end {scope.until}; give --since before --until")
+        raise QmsError(messages.text("cli.since_after_until", since=scope.since, until=scope.until))
     units = _dept_unit(ctx)
     scope.units = {units.get(d) for d in departments} | {ctx.documents[d].unit for d in scope.documents}
     if ctx.history is not None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from .. import messages
 from ..checks.records import check_record_file
 from ..documents import Document, Organization
 from ..forms import RecordBase
@@ -137,7 +138,7 @@ class Context:
             return None
         value, _, issues = load_model(path, rel, model, "plan-schema")
         if value is None:
-            raise QmsError(f"{rel} cannot be read ({issues[0].format() if issues else 'invalid'}); run 'qms check' and fix it")
+            raise QmsError(messages.text("rep.plan_unreadable", rel=rel, problem=issues[0].format() if issues else "—"))
         return value
 
     # -- git -------------------------------------------------------------

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import messages
 from .. import yamlio
 from ..doctext import DocSection, find_section, sections, split_reference
 from ..forms import AuditReport, Complaint, CorrectiveAction, Nonconformity
@@ -187,13 +188,12 @@ def _find(ctx: Context, rid: str) -> Rec:
     if rec is not None and rec in ncrs:
         return rec
     if rec is not None:
-        raise QmsError(f"{rid} is a {rec.kind.name} record, not a nonconformity; give an NCR id (qms ncr --status all lists them)")
+        raise QmsError(messages.text("rep.not_ncr", id=rid, kind=rec.kind.name))
     if rid in ctx.invalid:
-        raise QmsError(f"{rid} does not pass its form, so it cannot be reported; run 'qms check' and fix it")
+        raise QmsError(messages.text("rep.ncr_invalid", id=rid))
     close = difflib.get_close_matches(rid, sorted(r.id for r in ncrs), n=1, cutoff=0.8)
-    hint = f"did you mean {close[0]}? " if close else ""
-    raise QmsError(f"no nonconformity {rid!r} in records/: {hint}ids are file names such as NCR-2026-0007; "
-                   "'qms ncr --status all' lists them")
+    hint = messages.text("rep.register_hint", name=close[0]) if close else ""
+    raise QmsError(messages.text("rep.no_ncr", id=repr(rid), hint=hint))
 
 
 # -- one NCR -------------------------------------------------------------------------
@@ -325,7 +325,7 @@ def build(ctx: Context, rid: str) -> Report:
 def select(ctx: Context, status: str) -> list[Rec]:
     """NCRs not closed (open), not closed and past due (overdue), or all of them, by id."""
     if status not in STATUSES:
-        raise QmsError(f"unknown NCR status {status!r}: use open, overdue or all")
+        raise QmsError(messages.text("rep.ncr_status", status=repr(status)))
     recs = sorted(ctx.of_base(Nonconformity), key=lambda r: r.id)
     if status == "open":
         return [r for r in recs if not r.final]

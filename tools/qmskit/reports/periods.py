@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from .. import messages
 from ..issues import QmsError
 
 Granularity = Literal["year", "half", "quarter", "month"]
@@ -70,7 +71,7 @@ class Period:
     def parse(cls, text: str) -> Period:
         match = _PATTERN.match(text.strip())
         if not match:
-            raise QmsError(f"period {text!r} is not a period; write 2026, 2026-H1, 2026-Q2 or 2026-05")
+            raise QmsError(messages.text("rep.period", period=repr(text)))
         year, part = int(match.group(1)), match.group(2)
         if part is None:
             return cls(dt.date(year, 1, 1), "year")

@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from pydantic.fields import FieldInfo
 
+from .. import messages
 from ..documents import Document
 from ..forms import Ref
 from ..issues import QmsError
@@ -282,8 +283,8 @@ def unknown_kind(ctx: Context, what: str) -> QmsError:
     """The message for a register that does not exist: the closest name, then every name."""
     names = sorted(ctx.repo.registry.kinds)
     close = difflib.get_close_matches(what, ["documents", *names], n=1, cutoff=0.6)
-    hint = f"did you mean '{close[0]}'? " if close else ""
-    return QmsError(f"no register {what!r}: {hint}use 'documents' or one of the record kinds: {', '.join(names)}")
+    hint = messages.text("rep.register_hint", name=close[0]) if close else ""
+    return QmsError(messages.text("rep.no_register", what=repr(what), hint=hint, names=messages.join(names)))
 
 
 def build(ctx: Context, what: str) -> Report:

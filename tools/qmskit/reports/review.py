@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .. import messages
 from ..documents import add_months
 from ..forms import (
     BASE_FORMS,
@@ -413,7 +414,7 @@ def period(ctx: Context, since: dt.date | None = None, until: dt.date | None = N
     if since is None:
         since = previous.get("held") + dt.timedelta(days=1) if previous else add_months(until, -12) + dt.timedelta(days=1)
     if since > until:
-        raise QmsError(f"--since {since} is after --until {until}; give a first day on or before the last")
+        raise QmsError(messages.text("cli.since_after_until", since=since, until=until))
     return Span(since, until), previous
 
 

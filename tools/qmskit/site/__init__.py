@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from .. import messages
 from ..issues import QmsError
 from ..render import atomic_write
 from ..render.charts import figure_png
@@ -89,7 +90,7 @@ class Staged:
 def _clean(folder: Path) -> None:
     if folder.exists():
         if not (folder / MARKER).is_file():
-            raise QmsError(f"{folder} exists and was not made by qms site build; remove it or choose another --staging")
+            raise QmsError(messages.text("site.staging_taken", folder=folder))
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     (folder / MARKER).write_text("made by qms site build; deleted and rebuilt on each build\n", encoding="utf-8")
@@ -133,7 +134,7 @@ def _linker(ctx: Context, doc_pages: dict[str, str], org_anchors: dict[str, str]
 def stage(ctx: Context, staging: Path) -> Staged:
     """Write every page of the site as Markdown into ``staging/docs``."""
     if ctx.reveal:
-        raise QmsError("the site never shows confidential fields; build it without --include-confidential")
+        raise QmsError(messages.text("site.no_confidential"))
     tr = ctx.tr
     _clean(staging)
     docs = staging / "docs"
@@ -259,7 +260,7 @@ def build_site(ctx: Context, out: Path, staging: Path, *, strict: bool = True) -
         command.append("--strict")
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
-        raise QmsError(f"mkdocs could not build the site:\n{_problems(result.stderr + result.stdout)}", exit_code=1)
+        raise QmsError(messages.text("site.build_failed", problems=_problems(result.stderr + result.stdout)), exit_code=1)
     fix_search_worker(out)
     return staged
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from .. import messages
 from ..issues import QmsError
 from ..reports.context import Context
 
@@ -29,10 +30,9 @@ def _base(ctx: Context) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
-        raise QmsError(f"mkdocs.yml cannot be read ({exc}); keep it plain YAML: the engine adds the Python-tagged "
-                       "settings itself") from None
+        raise QmsError(messages.text("site.mkdocs_unreadable", error=exc)) from None
     if not isinstance(data, dict):
-        raise QmsError("mkdocs.yml must be a mapping of settings (site_name: …, theme: …)")
+        raise QmsError(messages.text("site.mkdocs_mapping"))
     return data
 
 

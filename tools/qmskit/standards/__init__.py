@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from .. import yamlio
 from ..issues import Issue
+from ..messages import text
 
 if TYPE_CHECKING:  # for types only: this module sits below the repository in the import order
     from ..repository import Repository
@@ -35,26 +36,6 @@ STANDARD_ID = re.compile(r"[a-z][a-z0-9_]*")
 CLAUSE = re.compile(r"\d+(?:\.\d+)*")
 HARMONIZED = "harmonized"
 """The common structure of clauses 4–10 (Annex SL) that 9001, 14001 and 45001 share."""
-
-# The messages this module writes, in one place (short; a message catalogue can take them over as they are).
-MESSAGES = {
-    "not-mapping": "a catalogue is a mapping: id, name, national, title {en, zh}, structure, clauses [{clause, en, zh}, …]",
-    "missing": "'{key}' is required in a catalogue; add it",
-    "id": "id {value!r} must be lower-case letters and digits (e.g. iso9001) and match the file name {stem!r}; rename one",
-    "builtin": "{id!r} is the id of a catalogue qmskit ships; give your catalogue its own id (e.g. {id}-acme) and file name",
-    "clauses": "'clauses' is a list of {{clause: \"4.1\", en: …, zh: …}}; write one entry per clause",
-    "clause-shape": "clause {value!r} is not a clause number like 4.1 or 7.1.5; quote it: clause: \"4.1\"",
-    "clause-title": "clause {clause}: give both titles, en: … and zh: …",
-    "duplicate": "clause {clause} is listed twice (also on line {line}); keep one entry per clause and delete this one",
-    "structure": "structure is 'harmonized' (clauses 4–10 shared with ISO 9001/14001/45001) or 'own'",
-    "unknown-standard": ("standards names {id!r}, for which there is no catalogue; qmskit ships {builtin}, and your own "
-                         "go in standards/<id>.yml: correct the name or add the catalogue"),
-    "no-standards": "standards is empty; name at least one standard, e.g. standards: [iso9001]",
-    "twice": "standards names {id!r} twice; name each standard once",
-    "review-input": ("review_inputs is a list of {{id: a, en: …, zh: …, packet: [c4, …]}} (packet: the sections of "
-                     "qms review that answer the input, [] for none); correct this entry"),
-}
-
 
 @dataclass(frozen=True)
 class Clause:
@@ -138,44 +119,44 @@ def parse(loaded: yamlio.Loaded, rel: str, stem: str) -> tuple[Catalogue | None,
 
     def add(loc: tuple[str | int, ...], rule: str, message: str, /, **values: object) -> None:
         line, col = loaded.position(loc)
-        issues.append(Issue(rel, line, col, rule, MESSAGES[message].format(**values)))
+        issues.append(Issue(rel, line, col, rule, text(message, **values)))
 
     data = loaded.data
     if not isinstance(data, dict):
-        add((), "standard-catalogue", "not-mapping")
+        add((), "standard-catalogue", "std.not_mapping")
         return None, issues
     for key in ("id", "name", "clauses"):
         if key not in data:
-            add((), "standard-catalogue", "missing", key=key)
+            add((), "standard-catalogue", "std.missing", key=key)
     ident = _text(data.get("id"))
     if "id" in data and (not STANDARD_ID.fullmatch(ident) or (stem and ident != stem)):
-        add(("id",), "standard-catalogue", "id", value=data.get("id"), stem=stem)
+        add(("id",), "standard-catalogue", "std.id", value=data.get("id"), stem=stem)
     title = data.get("title")
     if not isinstance(title, dict):
         title = {}
     structure = _text(data.get("structure")) or "own"
     if structure not in (HARMONIZED, "own"):
-        add(("structure",), "standard-catalogue", "structure")
+        add(("structure",), "standard-catalogue", "std.structure")
     clauses: dict[str, Clause] = {}
     lines: dict[str, int] = {}
     entries = data.get("clauses")
     if "clauses" in data and not isinstance(entries, list):
-        add(("clauses",), "standard-catalogue", "clauses")
+        add(("clauses",), "standard-catalogue", "std.clauses")
         entries = []
     for n, entry in enumerate(entries or []):
         if not isinstance(entry, dict) or "clause" not in entry:
-            add(("clauses", n), "standard-catalogue", "clauses")
+            add(("clauses", n), "standard-catalogue", "std.clauses")
             continue
         number = entry["clause"]
         if not isinstance(number, str) or not CLAUSE.fullmatch(number.strip()):
-            add(("clauses", n, "clause"), "standard-catalogue", "clause-shape", value=number)
+            add(("clauses", n, "clause"), "standard-catalogue", "std.clause_shape", value=number)
             continue
         number = number.strip()
         if number in clauses:
-            add(("clauses", n, "clause"), "standard-clause-duplicate", "duplicate", clause=number, line=lines[number])
+            add(("clauses", n, "clause"), "standard-clause-duplicate", "std.duplicate", clause=number, line=lines[number])
             continue
         if not _text(entry.get("en")) or not _text(entry.get("zh")):
-            add(("clauses", n), "standard-catalogue", "clause-title", clause=number)
+            add(("clauses", n), "standard-catalogue", "std.clause_title", clause=number)
         clauses[number] = Clause(number, _text(entry.get("en")), _text(entry.get("zh")))
         lines[number] = loaded.position(("clauses", n, "clause"))[0]
     inputs = _review_inputs(data.get("review_inputs"), add)
@@ -191,14 +172,14 @@ def _review_inputs(entries: object, add: Callable[..., None]) -> list[ReviewInpu
     if entries is None:
         return []
     if not isinstance(entries, list):
-        add(("review_inputs",), "standard-catalogue", "review-input")
+        add(("review_inputs",), "standard-catalogue", "std.review_input")
         return []
     found = []
     for n, entry in enumerate(entries):
         packet = entry.get("packet", []) if isinstance(entry, dict) else None
         if not isinstance(entry, dict) or not _text(entry.get("id")) or not isinstance(packet, list) \
                 or not all(isinstance(p, str) for p in packet):
-            add(("review_inputs", n), "standard-catalogue", "review-input")
+            add(("review_inputs", n), "standard-catalogue", "std.review_input")
             continue
         found.append(ReviewInput(_text(entry["id"]), _text(entry.get("en")), _text(entry.get("zh")), tuple(packet)))
     return found
@@ -254,7 +235,7 @@ def organization_catalogues(root: Path, *, max_bytes: int = yamlio.DEFAULT_MAX_B
             continue
         if catalogue.id in BUILTIN_IDS:
             line, col = loaded.position(("id",))
-            issues.append(Issue(rel, line, col, "standard-catalogue", MESSAGES["builtin"].format(id=catalogue.id)))
+            issues.append(Issue(rel, line, col, "standard-catalogue", text("std.builtin", id=catalogue.id)))
             continue
         catalogue.path = rel
         found[catalogue.id] = catalogue
@@ -281,5 +262,5 @@ def common_clauses(catalogues: list[Catalogue]) -> list[str]:
     return sorted(numbers, key=lambda n: tuple(int(p) for p in n.split(".")))
 
 
-__all__ = ["BUILTIN_IDS", "Catalogue", "ReviewInput", "Catalogues", "Clause", "DEFAULT_STANDARDS", "HARMONIZED", "MESSAGES", "ORG_FOLDER",
+__all__ = ["BUILTIN_IDS", "Catalogue", "ReviewInput", "Catalogues", "Clause", "DEFAULT_STANDARDS", "HARMONIZED", "ORG_FOLDER",
            "builtin", "common_clauses", "for_repository", "named_catalogues", "organization_catalogues", "parse"]
