@@ -89,6 +89,9 @@ class JudgedRepository(Repository):
         self._base_registry = base.registry
         self._listing = listing
         self._files: list[RecordFile] | None = None
+        self.record_source: TreeFiles | None = None  # a revision: records not laid out are read from git
+        self.base_schema_files = base.schema_files  # the base's forms by blob id: what the drift answer depends on
+        self.cache_root = root  # where .git/qms-cache is (the real repository, not a folder laid out)
 
     @property  # type: ignore[override]
     def registry(self) -> Registry:
@@ -167,9 +170,35 @@ class TreeFiles(HeadFiles):
     def __init__(self, git: Git, revision: str, folder: Path) -> None:
         super().__init__(folder)
         self.git = git
+        self.revision = revision
+        self._holding: dict[str, set[str]] = {}  # needle -> files holding it (see prefetch)
         self.entries = {e.path: e for e in git.tree_entries(revision, CONFIG_FILE, "manual", "records", "schemas")}
-        self._records = {PurePosixPath(p).stem: p for p, e in self.entries.items()
-                         if e.regular and p.startswith("records/") and p.endswith(".yaml") and p.count("/") == 2}
+        # string slicing, not PurePosixPath: this runs over every entry (20k+ at scale)
+        self._records = {p[p.rindex("/") + 1:-5]: p for p, e in self.entries.items()
+                         if p.startswith("records/") and p.endswith(".yaml") and p.count("/") == 2 and e.regular}
+
+    def grep(self, needle: str, folder: str) -> set[str]:
+        """Files under ``folder`` at this revision that hold ``needle`` (one ``git grep``, unless prefetched)."""
+        if needle in self._holding:
+            return {p for p in self._holding[needle] if p.startswith(folder.rstrip("/") + "/")}
+        return self.git.grep_files([needle], folder, revision=self.revision)
+
+    def prefetch(self, needles: Iterable[str], folder: str = "records") -> None:
+        """Answer later :meth:`grep` calls for ``needles`` from one ``git grep`` instead of one each.
+
+        A grep at a revision inflates every blob of the folder, so ten
+        changed records asking for their referrers one by one cost ten
+        passes; here one pass lists the files naming any needle, and each
+        needle's files are found among those few by reading them.
+        """
+        wanted = sorted({n for n in needles if n and n not in self._holding})
+        if not wanted:
+            return
+        candidates = self.git.grep_files(wanted, folder, revision=self.revision)
+        raws = {p: read_entry(self.git, self.entries.get(p)) or b"" for p in candidates}
+        for needle in wanted:
+            raw = needle.encode("utf-8", "surrogateescape")
+            self._holding[needle] = {p for p, blob in raws.items() if raw in blob}
 
     def read(self, path: str, max_bytes: int) -> bytes | None:
         raw = read_entry(self.git, self.entries.get(path))
