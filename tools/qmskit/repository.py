@@ -8,6 +8,7 @@ them. Nothing here writes.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -19,7 +20,7 @@ from . import fileio, yamlio
 from .documents import CLASS_ID, DEFAULT_CLASSES, Document, Organization
 from .issues import Issue, QmsError
 from .messages import set_language
-from .registry import Registry, load_registry
+from .registry import UNKNOWN, Kind, Registry, load_kind, load_registry, remember_kinds
 from .validation import issues_from_validation, load_model
 
 CONFIG_FILE = "qms.yml"
@@ -151,7 +152,17 @@ class Repository:
 
     @cached_property
     def registry(self) -> Registry:
-        return load_registry(self.root / "schemas", self.root)
+        registry = load_registry(self.root / "schemas", self.root)
+        remember_kinds(registry, self.root / "schemas", self.root)
+        return registry
+
+    def kind(self, name: str) -> Kind | None:
+        """One form, without importing the others when the last whole load is remembered (see ``load_kind``)."""
+        if "registry" not in self.__dict__:
+            found = load_kind(self.root / "schemas", self.root, name)
+            if found is not UNKNOWN:
+                return found  # type: ignore[return-value]
+        return self.registry.get(name)
 
     def record_files(self) -> list[RecordFile]:
         """Every entry under ``records/``, sorted; the folder below records/ names the kind.
@@ -196,7 +207,27 @@ class Repository:
         return sorted(found)
 
     def load_documents(self) -> list[DocumentFile]:
-        return [self.load_document(path) for path in self.document_paths()]
+        """Every document, each parsed once per process while its file stays the same (``qms history`` asks twice)."""
+        return [self._document_once(path) for path in self.document_paths()]
+
+    def _document_once(self, path: Path) -> DocumentFile:
+        # keyed by the bytes themselves (a time stamp may not move between two quick writes); reading is cheap, parsing is not
+        stamp: tuple[int, bytes] | None = None
+        try:
+            mode = os.lstat(path).st_mode
+            if stat.S_ISREG(mode) and os.path.getsize(path) <= self.config.max_file_bytes:
+                with open(path, "rb") as handle:
+                    stamp = (mode, handle.read())
+        except OSError:
+            stamp = None
+        memo = self.__dict__.setdefault("_documents", {})
+        hit = memo.get(path)
+        if stamp is not None and hit is not None and hit[0] == stamp:
+            return hit[1]
+        found = self.load_document(path)
+        if stamp is not None:
+            memo[path] = (stamp, found)
+        return found
 
     def load_document(self, path: Path) -> DocumentFile:
         rel = self.rel(path)

@@ -34,7 +34,7 @@ def find_record(repo: Repository, rid: str) -> tuple[str, Kind | None]:
         if not os.path.islink(p.parent) and not p.parent.name.startswith(".") and fileio.entry_problem(p) is None)
     if not found:
         raise QmsError(f"no record {rid!r} in records/; ids are file names, e.g. NCR-2026-0007")
-    return repo.rel(found[0]), repo.registry.get(found[0].parent.name)
+    return repo.rel(found[0]), repo.kind(found[0].parent.name)
 
 
 def find_document(repo: Repository, doc_id: str) -> str:

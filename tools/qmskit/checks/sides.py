@@ -21,7 +21,7 @@ from .. import fileio, yamlio
 from ..git import Git, TreeEntry
 from ..issues import Issue, QmsError
 from ..messages import text
-from ..registry import Registry, load_registry
+from ..registry import Kind, Registry, load_registry
 from ..repository import CONFIG_FILE, Config, RecordFile, Repository
 
 RULE_FOLDERS = ("manual/", "records/", "schemas/")
@@ -97,6 +97,10 @@ class JudgedRepository(Repository):
     def registry(self) -> Registry:
         return self._base_registry
 
+    def kind(self, name: str) -> Kind | None:
+        """The base's form, never one of the head's modules."""
+        return self._base_registry.get(name)
+
     def record_files(self) -> list[RecordFile]:
         """The head's record files, listed once per check (the rules and the closure pass both ask)."""
         if self._files is None:
@@ -171,7 +175,9 @@ class TreeFiles(HeadFiles):
         super().__init__(folder)
         self.git = git
         self.revision = revision
-        self._holding: dict[str, set[str]] = {}  # needle -> files holding it (see prefetch)
+        self._prefetched: set[str] = set()  # needles whose files are among _candidates (see prefetch)
+        self._candidates: set[str] = set()
+        self._blobs: dict[str, bytes] = {}
         self.entries = {e.path: e for e in git.tree_entries(revision, CONFIG_FILE, "manual", "records", "schemas")}
         # string slicing, not PurePosixPath: this runs over every entry (20k+ at scale)
         self._records = {p[p.rindex("/") + 1:-5]: p for p, e in self.entries.items()
@@ -179,26 +185,29 @@ class TreeFiles(HeadFiles):
 
     def grep(self, needle: str, folder: str) -> set[str]:
         """Files under ``folder`` at this revision that hold ``needle`` (one ``git grep``, unless prefetched)."""
-        if needle in self._holding:
-            return {p for p in self._holding[needle] if p.startswith(folder.rstrip("/") + "/")}
-        return self.git.grep_files([needle], folder, revision=self.revision)
+        if needle not in self._prefetched:
+            return self.git.grep_files([needle], folder, revision=self.revision)
+        raw = needle.encode("utf-8", "surrogateescape")
+        under = folder.rstrip("/") + "/"
+        return {p for p in self._candidates if p.startswith(under) and raw in self._blob(p)}
 
     def prefetch(self, needles: Iterable[str], folder: str = "records") -> None:
         """Answer later :meth:`grep` calls for ``needles`` from one ``git grep`` instead of one each.
 
         A grep at a revision inflates every blob of the folder, so ten
         changed records asking for their referrers one by one cost ten
-        passes; here one pass lists the files naming any needle, and each
-        needle's files are found among those few by reading them.
+        passes; here one pass lists the files naming any needle, and a later
+        question reads only those of them in the folder it asks about.
         """
-        wanted = sorted({n for n in needles if n and n not in self._holding})
-        if not wanted:
-            return
-        candidates = self.git.grep_files(wanted, folder, revision=self.revision)
-        raws = {p: read_entry(self.git, self.entries.get(p)) or b"" for p in candidates}
-        for needle in wanted:
-            raw = needle.encode("utf-8", "surrogateescape")
-            self._holding[needle] = {p for p, blob in raws.items() if raw in blob}
+        wanted = sorted({n for n in needles if n and n not in self._prefetched})
+        if wanted:
+            self._candidates |= self.git.grep_files(wanted, folder, revision=self.revision)
+            self._prefetched.update(wanted)
+
+    def _blob(self, path: str) -> bytes:
+        if path not in self._blobs:
+            self._blobs[path] = read_entry(self.git, self.entries.get(path)) or b""
+        return self._blobs[path]
 
     def read(self, path: str, max_bytes: int) -> bytes | None:
         raw = read_entry(self.git, self.entries.get(path))
