@@ -12,7 +12,7 @@ import stat
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -20,8 +20,10 @@ from . import fileio, yamlio
 from .documents import CLASS_ID, DEFAULT_CLASSES, Document, Organization
 from .issues import Issue, QmsError
 from .messages import set_language
-from .registry import UNKNOWN, Kind, Registry, load_kind, load_registry, remember_kinds
 from .validation import issues_from_validation, load_model
+
+if TYPE_CHECKING:  # the forms are imported when a command asks for them (qms history never does)
+    from .registry import Kind, Registry
 
 CONFIG_FILE = "qms.yml"
 ORGANIZATION_FILE = "manual/organization.yml"
@@ -152,12 +154,16 @@ class Repository:
 
     @cached_property
     def registry(self) -> Registry:
+        from .registry import load_registry, remember_kinds
+
         registry = load_registry(self.root / "schemas", self.root)
         remember_kinds(registry, self.root / "schemas", self.root)
         return registry
 
     def kind(self, name: str) -> Kind | None:
         """One form, without importing the others when the last whole load is remembered (see ``load_kind``)."""
+        from .registry import UNKNOWN, load_kind
+
         if "registry" not in self.__dict__:
             found = load_kind(self.root / "schemas", self.root, name)
             if found is not UNKNOWN:

@@ -10,7 +10,7 @@ import glob
 import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import fileio, yamlio
 from .changeset import ChangeSet, record_id
@@ -18,10 +18,12 @@ from .git import Git
 from .history import MISSING, FieldChange, FieldPath, HistoryIndex, Version, diff_fields
 from .issues import QmsError
 from .masking import mask
-from .registry import Kind
 from .render.markdown import inert_for_comments
 from .report import CONFIDENTIAL, Paragraph, Report, Table
 from .repository import Repository
+
+if TYPE_CHECKING:  # a form is imported only when a record is shown (qms history of a document needs none)
+    from .registry import Kind
 
 Confidential = tuple[str, ...] | None  # a form's confidential fields; None: no form says, so nothing is shown
 
