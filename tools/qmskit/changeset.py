@@ -62,9 +62,12 @@ def collect(git: Git, base: str, head: str | None) -> ChangeSet:
     base_tip = git.rev(base)
     head_sha = git.rev(head) if head else git.rev("HEAD")
     merge_base = git.merge_base(base_tip, head_sha)
-    # Python's bytecode beside the form modules (schemas/__pycache__, written when a form is imported in a
-    # repository whose .gitignore does not name it) is never read by a check: not a change to the forms
-    changes = [c for c in git.diff(merge_base, head_sha if head else None) if not _bytecode(c)]
+    changes = git.diff(merge_base, head_sha if head else None)
+    if head is None and any(_bytecode(c) for c in changes):
+        # Python's bytecode left untracked beside the form modules (schemas/__pycache__, written when a form is
+        # imported where .gitignore does not name it) is not a change to the forms; committed bytecode still is
+        untracked = set(git.untracked())
+        changes = [c for c in changes if not (_bytecode(c) and c.path in untracked)]
     base_new: dict[str, str] = {}
     if any(c.status == "A" and c.path.startswith("records/") for c in changes) and base_tip != merge_base:
         # what the target branch added meanwhile: one diff, not two full tree listings
