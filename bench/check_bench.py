@@ -26,7 +26,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-ENV = {**os.environ, "PYTHONPATH": str(ROOT / "tools"), "QMS_CACHE": "0"}
+# Python may keep compiled bytecode (as an installed qmskit, and GitPython beside it, have theirs): a
+# PYTHONDONTWRITEBYTECODE left in the environment would make every qms process compile its source again.
+ENV = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, "PYTHONPATH": str(ROOT / "tools"), "QMS_CACHE": "0"}
 
 FLOOR = r"""
 import sys, yaml

@@ -133,3 +133,53 @@ def test_outside_git_there_is_no_cache(repo: Path, counted: list[str]) -> None:
     first = check(repo)
     counted.clear()
     assert check(repo) == first and set(counted) == records(repo)
+
+
+# -- one form without the others (qms show) ---------------------------------------------------------------
+
+@pytest.fixture
+def imported(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The form modules actually imported."""
+    import qmskit.registry as registry
+
+    seen: list[str] = []
+    real = registry._import
+
+    def spy(path):  # type: ignore[no-untyped-def]
+        seen.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(registry, "_import", spy)
+    return seen
+
+
+def test_one_form_is_loaded_alone_once_the_whole_load_is_remembered(git_repo: GitRepo, imported: list[str]) -> None:
+    root = git_repo.root
+    modules = sorted(p.name for p in (root / "schemas").glob("*.py") if not p.name.startswith("_"))
+    assert len(modules) > 3
+    whole = Repository(root).registry  # the whole load notes which module defines each kind
+    assert sorted(imported) == modules
+    imported.clear()
+    kind = Repository(root).kind("nonconformity")
+    assert kind is not None and imported == [Path(kind.module_path).name]
+    expected = whole.get("nonconformity")
+    assert expected is not None
+    assert (kind.name, kind.module_path, kind.spec.confidential, kind.refs) == (
+        expected.name, expected.module_path, expected.spec.confidential, expected.refs)
+    imported.clear()
+    assert Repository(root).kind("no_such_form") is None and imported == []
+
+
+def test_a_changed_form_module_or_no_cache_loads_every_form(git_repo: GitRepo, imported: list[str],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    root = git_repo.root
+    Repository(root).registry
+    module = root / Repository(root).registry.get("nonconformity").module_path  # type: ignore[union-attr]
+    module.write_text(module.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    imported.clear()
+    assert Repository(root).kind("nonconformity") is not None
+    assert len(imported) > 3  # not remembered for these bytes: every form, as before
+    imported.clear()
+    monkeypatch.setenv("QMS_CACHE", "0")
+    assert Repository(root).kind("nonconformity") is not None
+    assert len(imported) > 3

@@ -578,6 +578,28 @@ def test_a_pull_request_closing_an_ncr_finds_the_open_complaint_naming_it(qms: P
     assert check_pull_request(Repository(qms), "main", AS_OF, jobs=1).ok
 
 
+def test_a_committed_pull_request_judged_as_a_revision_finds_what_unchanged_records_say(qms: Path) -> None:
+    # --head: the revision is laid out in part; records the change does not touch are read from git
+    g = GitRepo(qms)
+    ncr(qms, status="verification", root_cause="表格缺少必填提示。", correction="补齐记录。", actions=["CA-2026-0001"])
+    verified_action(qms)
+    _many_complaints(qms)
+    complaint(qms, "CMP-2026-0030", status="replied", closed=None, feedback=None)
+    closed_ncr(qms, "NCR-2026-0003", on=D(2026, 4, 1), requirement="QP-05")
+    g.commit("记录", "王芳", "2026-04-20T09:00:00+08:00")
+    g.git("checkout", "-q", "-b", "close")
+    closed_ncr(qms)  # named by an open complaint
+    ncr(qms, "NCR-2026-0002", raised=D(2026, 5, 1), requirement="QP-05")  # 30 days after NCR-2026-0003 closed
+    g.commit("关闭", "王芳", "2026-05-02T09:00:00+08:00")
+    g.git("checkout", "-q", "main")
+    result = check_pull_request(Repository(qms), "main", AS_OF, head="close", jobs=1)
+    found = {i.path: i for i in of_rule(result.issues, "closure-contradiction")}
+    assert set(found) == {NCR, "records/nonconformity/NCR-2026-0002.yaml"}
+    assert "CMP-2026-0030 (records/complaint/CMP-2026-0030.yaml)" in found[NCR].message
+    assert "NCR-2026-0003" in found["records/nonconformity/NCR-2026-0002.yaml"].message
+    assert all(i.severity is Severity.ERROR for i in found.values())
+
+
 def test_a_pull_request_check_judges_a_changed_record_against_unchanged_ones(qms: Path) -> None:
     g = GitRepo(qms)
     audit(qms, opened=D(2026, 3, 12))

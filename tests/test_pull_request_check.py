@@ -194,6 +194,31 @@ def test_only_changed_records_and_their_referrers_are_revalidated(branch: GitRep
     assert {"change-record-deleted", "ref-record"} <= set(rules(issues))
 
 
+def test_python_bytecode_beside_the_forms_is_not_a_change_to_them(branch: GitRepo,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # a repository whose .gitignore does not name __pycache__: importing the forms leaves bytecode in schemas/
+    (branch.root / ".gitignore").unlink()
+    branch.commit("no .gitignore")
+    branch.git("checkout", "-q", "-b", "small")
+    write(branch.root / "schemas/__pycache__/nonconformity.cpython-311.pyc", "bytecode")
+    branch.edit(CMP2, "status: received", f"status: replied\nreplied: {TODAY}")
+    checked: list[str] = []
+    real = checks.check_one
+
+    def spy(rf, *args):  # type: ignore[no-untyped-def]
+        checked.append(rf.path)
+        return real(rf, *args)
+
+    monkeypatch.setattr(checks, "check_one", spy)
+    assert pr_check(branch, base="change") == []
+    assert checked == [CMP2]  # the changed record alone, not every record as a change to schemas/ would ask
+    form = branch.root / "schemas/nonconformity.py"
+    form.write_text(form.read_text(encoding="utf-8") + "\n# a real change to a form\n", encoding="utf-8")
+    checked.clear()
+    pr_check(branch, base="change")
+    assert len(checked) > 1
+
+
 def test_renumbered_document_rechecks_the_records_that_cite_it(branch: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
     branch.edit("manual/QP-01-document-control.md", "id: QP-01", "id: QP-11")
     checked: list[str] = []

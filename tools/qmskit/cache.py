@@ -39,6 +39,15 @@ def _git(root: Path, *args: str) -> bytes | None:
         return None
 
 
+def _git_dir(root: Path) -> Path | None:
+    """git's folder for ``root``: ``root/.git`` when it is one (no process started), else git's answer."""
+    dot = root / ".git"
+    if dot.is_dir() and not dot.is_symlink() and (dot / "HEAD").is_file():
+        return dot.resolve()
+    found = _git(root, "rev-parse", "--absolute-git-dir")
+    return Path(found.decode().strip()) if found else None
+
+
 def engine_digest() -> str:
     """A digest of qmskit's own Python source: a new engine (even an uncommitted edit) never reads old results."""
     package = Path(__file__).parent
@@ -104,12 +113,12 @@ class ResultCache:
         self._dirty = False
         if os.environ.get("QMS_CACHE", "1") == "0":
             return
-        git_dir = _git(root, "rev-parse", "--absolute-git-dir")
-        if not git_dir:
+        git_dir = _git_dir(root)
+        if git_dir is None:
             return
         # one file per QMS folder: two QMS in one git repository do not share (or spoil) each other's results
         where = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:12]
-        self.path = Path(git_dir.decode().strip()) / FOLDER / f"{namespace}-{where}.pickle"
+        self.path = git_dir / FOLDER / f"{namespace}-{where}.pickle"
         self.digest = rules_digest
         self.entries = self._load()
 

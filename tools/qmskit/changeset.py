@@ -52,6 +52,10 @@ def kind_of(registry: Registry, path: str) -> Kind | None:
     return registry.get(parts[1]) if len(parts) == 3 and parts[0] == "records" else None
 
 
+def _bytecode(change: RawChange) -> bool:
+    return all("__pycache__" in PurePosixPath(p).parts for p in (change.path, change.old_path) if p)
+
+
 def collect(git: Git, base: str, head: str | None) -> ChangeSet:
     """The change from the merge base of ``base`` to ``head`` (the working tree when None), in two or three git calls."""
     git.require_full_history()
@@ -59,6 +63,11 @@ def collect(git: Git, base: str, head: str | None) -> ChangeSet:
     head_sha = git.rev(head) if head else git.rev("HEAD")
     merge_base = git.merge_base(base_tip, head_sha)
     changes = git.diff(merge_base, head_sha if head else None)
+    if head is None and any(_bytecode(c) for c in changes):
+        # Python's bytecode left untracked beside the form modules (schemas/__pycache__, written when a form is
+        # imported where .gitignore does not name it) is not a change to the forms; committed bytecode still is
+        untracked = set(git.untracked())
+        changes = [c for c in changes if not (_bytecode(c) and c.path in untracked)]
     base_new: dict[str, str] = {}
     if any(c.status == "A" and c.path.startswith("records/") for c in changes) and base_tip != merge_base:
         # what the target branch added meanwhile: one diff, not two full tree listings

@@ -134,6 +134,14 @@ def _version() -> str:
         return __version__
 
 
+class _VersionAction(argparse._VersionAction):
+    """``--version``, asking the installed package's metadata only when used (importing it costs ~0.1 s a command)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[no-untyped-def]
+        self.version = f"qms (qmskit) {_version()}"
+        super().__call__(parser, namespace, values, option_string)
+
+
 def _finish(parser: argparse.ArgumentParser, name: str) -> None:
     """Every parser: examples and exit codes after its help, -q/-v after the command too; then its subcommands."""
     examples = EXAMPLES.get(name, [])
@@ -157,7 +165,7 @@ def _view_option(parser: argparse.ArgumentParser) -> None:
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="qms", description="Quality management system kept as code.")
-    parser.add_argument("--version", action="version", version=f"qms (qmskit) {_version()}")
+    parser.add_argument("--version", action=_VersionAction)
     parser.add_argument("--root", type=Path, help="the QMS repository (default: the folder with qms.yml at or above here)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only problems and errors")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="say more: the repository, timings")

@@ -14,10 +14,10 @@ others are read from their files the first time they are asked for).
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import ValidationError
 
@@ -26,6 +26,14 @@ from .forms import RecordBase
 from .registry import Kind, Registry
 
 Loc = tuple[str | int, ...]
+
+
+class RecordSource(Protocol):
+    """Where a lazy index reads records a revision laid out in part does not have on disk (git's blobs)."""
+
+    def grep(self, needle: str, folder: str) -> set[str]: ...
+
+    def read(self, path: str, max_bytes: int) -> bytes | None: ...
 
 
 @dataclass(frozen=True)
@@ -144,6 +152,7 @@ class RecordIndex:
     _models: dict[str, RecordBase | None] = field(default_factory=dict)
     _positions: dict[str, yamlio.Loaded | None] = field(default_factory=dict)
     _citing: dict[tuple[str, str], dict[str, list[Fact]]] = field(default_factory=dict)
+    source: RecordSource | None = None  # a revision laid out in part: files not on disk come from here
 
     # -- building ----------------------------------------------------------
 
@@ -243,6 +252,12 @@ class RecordIndex:
             self._positions[rid] = self._read(rid)
         return self._positions[rid]
 
+    def prefetch(self, needles: Iterable[str]) -> None:
+        """Tell the source which texts :meth:`of_kind` will be asked to contain, so it can look once for all."""
+        prefetch = getattr(self.source, "prefetch", None)
+        if prefetch is not None:
+            prefetch(needles)
+
     def _containing(self, name: str, needle: str) -> list[str]:
         """Ids of the records of kind ``name`` whose file holds ``needle``.
 
@@ -250,6 +265,10 @@ class RecordIndex:
         repository grows); elsewhere (a revision laid out in part) each file
         of the kind is read.
         """
+        if self.source is not None:
+            found = self.source.grep(needle, f"records/{name}")
+            ids = {p.rsplit("/", 1)[-1].removesuffix(".yaml") for p in found if p.endswith(".yaml")}
+            return [rid for rid in ids if self.files.get(rid) == name]
         if (self.root / ".git").exists():
             from .git import Git, GitError
 
@@ -265,6 +284,8 @@ class RecordIndex:
         return [rid for rid, kind in self.files.items() if kind == name and raw in self._raw(rid)]
 
     def _raw(self, rid: str) -> bytes:
+        if self.source is not None:
+            return self.source.read(self.path_of(rid), self.max_bytes) or b""
         try:
             with open(self.root / self.path_of(rid), "rb") as handle:
                 return handle.read()
@@ -272,6 +293,12 @@ class RecordIndex:
             return b""
 
     def _read(self, rid: str) -> yamlio.Loaded | None:
+        if self.source is not None:
+            raw = self.source.read(self.path_of(rid), self.max_bytes)
+            try:
+                return yamlio.loads(raw, max_bytes=self.max_bytes, max_depth=self.max_depth) if raw is not None else None
+            except yamlio.YamlError:
+                return None
         try:
             return yamlio.load_file(self.root / self.path_of(rid), max_bytes=self.max_bytes, max_depth=self.max_depth)
         except (yamlio.YamlError, OSError):

@@ -329,6 +329,54 @@ def load_registry(schemas_dir: Path, root: Path) -> Registry:
     return Registry(kinds, issues)
 
 
+def _kinds_cache(schemas_dir: Path, root: Path):  # type: ignore[no-untyped-def]
+    """The cache of which module defines each kind, under a digest of the engine and of every form module's bytes."""
+    from .cache import ResultCache, digest_of, engine_digest, folder_digest
+
+    key = digest_of(engine_digest(), folder_digest(schemas_dir), os.path.islink(schemas_dir),
+                    schemas_dir.relative_to(root).as_posix())
+    return ResultCache(root, "kinds", key)
+
+
+def remember_kinds(registry: Registry, schemas_dir: Path, root: Path) -> None:
+    """Note which module defines each kind a whole load accepted, for :func:`load_kind` next time."""
+    cache = _kinds_cache(schemas_dir, root)
+    found = {name: kind.module_path for name, kind in registry.kinds.items()}
+    if cache.enabled and cache.get("modules") != found:
+        cache.put("modules", found)
+        cache.save()
+
+
+UNKNOWN = object()  # load_kind cannot tell without loading every form
+
+
+def load_kind(schemas_dir: Path, root: Path, name: str) -> Kind | None | object:
+    """One kind, importing only the module that defines it (``qms show``: masking needs its own form alone).
+
+    Answered only when the last whole load of these very form modules (same
+    bytes, same engine) is remembered: the kind is then the one that load
+    accepted, or None when it accepted no such kind. Otherwise ``UNKNOWN``,
+    and the caller loads every form.
+    """
+    cache = _kinds_cache(schemas_dir, root)
+    modules = cache.get("modules") if cache.enabled else None
+    if not isinstance(modules, dict):
+        return UNKNOWN
+    rel = modules.get(name)
+    if rel is None:
+        return None
+    path = root / rel
+    try:
+        module = _import(path)
+    except Exception:  # noqa: BLE001 - it loaded last time; if not now, the whole load says why
+        return UNKNOWN
+    for model in _forms_in(module):
+        spec = model.__dict__["form"]
+        if isinstance(spec, FormSpec) and spec.kind == name:
+            return Kind(name, model, rel, IdPattern(spec.id_pattern), tuple(reference_paths(model)))
+    return UNKNOWN
+
+
 def _forms_in(module: types.ModuleType) -> Iterator[type[RecordBase]]:
     for value in vars(module).values():
         if (

@@ -8,10 +8,11 @@ them. Nothing here writes.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -19,8 +20,10 @@ from . import fileio, yamlio
 from .documents import CLASS_ID, DEFAULT_CLASSES, Document, Organization
 from .issues import Issue, QmsError
 from .messages import configured_language, set_language, text
-from .registry import Registry, load_registry
 from .validation import issues_from_validation, load_model
+
+if TYPE_CHECKING:  # the forms are imported when a command asks for them (qms history never does)
+    from .registry import Kind, Registry
 
 CONFIG_FILE = "qms.yml"
 ORGANIZATION_FILE = "manual/organization.yml"
@@ -149,7 +152,21 @@ class Repository:
 
     @cached_property
     def registry(self) -> Registry:
-        return load_registry(self.root / "schemas", self.root)
+        from .registry import load_registry, remember_kinds
+
+        registry = load_registry(self.root / "schemas", self.root)
+        remember_kinds(registry, self.root / "schemas", self.root)
+        return registry
+
+    def kind(self, name: str) -> Kind | None:
+        """One form, without importing the others when the last whole load is remembered (see ``load_kind``)."""
+        from .registry import UNKNOWN, load_kind
+
+        if "registry" not in self.__dict__:
+            found = load_kind(self.root / "schemas", self.root, name)
+            if found is not UNKNOWN:
+                return found  # type: ignore[return-value]
+        return self.registry.get(name)
 
     def record_files(self) -> list[RecordFile]:
         """Every entry under ``records/``, sorted; the folder below records/ names the kind.
@@ -194,7 +211,27 @@ class Repository:
         return sorted(found)
 
     def load_documents(self) -> list[DocumentFile]:
-        return [self.load_document(path) for path in self.document_paths()]
+        """Every document, each parsed once per process while its file stays the same (``qms history`` asks twice)."""
+        return [self._document_once(path) for path in self.document_paths()]
+
+    def _document_once(self, path: Path) -> DocumentFile:
+        # keyed by the bytes themselves (a time stamp may not move between two quick writes); reading is cheap, parsing is not
+        stamp: tuple[int, bytes] | None = None
+        try:
+            mode = os.lstat(path).st_mode
+            if stat.S_ISREG(mode) and os.path.getsize(path) <= self.config.max_file_bytes:
+                with open(path, "rb") as handle:
+                    stamp = (mode, handle.read())
+        except OSError:
+            stamp = None
+        memo: dict[Path, tuple[tuple[int, bytes], DocumentFile]] = self.__dict__.setdefault("_documents", {})
+        hit = memo.get(path)
+        if stamp is not None and hit is not None and hit[0] == stamp:
+            return hit[1]
+        found = self.load_document(path)
+        if stamp is not None:
+            memo[path] = (stamp, found)
+        return found
 
     def load_document(self, path: Path) -> DocumentFile:
         rel = self.rel(path)

@@ -10,7 +10,7 @@ import glob
 import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import fileio, yamlio
 from . import messages
@@ -19,10 +19,12 @@ from .git import Git
 from .history import MISSING, FieldChange, FieldPath, HistoryIndex, Version, diff_fields
 from .issues import QmsError
 from .masking import mask
-from .registry import Kind
 from .render.markdown import inert_for_comments
 from .report import CONFIDENTIAL, Paragraph, Report, Table
 from .repository import Repository
+
+if TYPE_CHECKING:  # a form is imported only when a record is shown (qms history of a document needs none)
+    from .registry import Kind
 
 Confidential = tuple[str, ...] | None  # a form's confidential fields; None: no form says, so nothing is shown
 
@@ -35,7 +37,7 @@ def find_record(repo: Repository, rid: str) -> tuple[str, Kind | None]:
         if not os.path.islink(p.parent) and not p.parent.name.startswith(".") and fileio.entry_problem(p) is None)
     if not found:
         raise QmsError(messages.text("trail.no_record", id=rid))
-    return repo.rel(found[0]), repo.registry.get(found[0].parent.name)
+    return repo.rel(found[0]), repo.kind(found[0].parent.name)
 
 
 def find_document(repo: Repository, doc_id: str) -> str:

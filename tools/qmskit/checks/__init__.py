@@ -252,7 +252,7 @@ def check_repository(
     issues.extend(check_standards(repo, docs))
     issues.extend(check_form_procedures(registry, set(index.documents)))
     if not untrusted_forms:
-        issues.extend(_json_schemas(repo, registry, cached=type(repo) is Repository))
+        issues.extend(_json_schemas(repo, registry))
     issues.extend(check_file_schemas(repo.root))
     issues.extend(check_plans(repo.root, registry, index))
     issues.extend(check_unique_ids(record_files, {df.doc.id: df.path for df in docs if df.doc}))
@@ -267,16 +267,26 @@ def check_repository(
     return CheckResult(issues, len(to_check), sum(1 for d in docs if d.doc), len(registry.kinds))
 
 
-def _json_schemas(repo: Repository, registry: Registry, cached: bool) -> list[Issue]:
-    """The exported JSON Schemas against the forms; the answer kept while neither they nor the engine change."""
-    if not cached:
-        return check_json_schemas(repo.root, registry)
+def _json_schemas(repo: Repository, registry: Registry) -> list[Issue]:
+    """The exported JSON Schemas against the forms; the answer kept while neither they nor the engine change.
+
+    The forms are known by their bytes in a full check, and by the base's
+    blob ids in a pull-request check (its forms are the base's, laid out
+    afresh in a temporary folder each time), so a pull-request check does not
+    build 41 JSON Schemas again to learn what the last one learnt.
+    """
     from ..cache import ResultCache, digest_of, engine_digest, folder_digest
 
+    base_forms: dict[str, str] | None = getattr(repo, "base_schema_files", None)
+    if type(repo) is Repository:
+        forms, namespace = folder_digest(repo.root / "schemas"), "json-schemas"
+    elif base_forms is not None:
+        forms, namespace = repr(sorted(base_forms.items())), "json-schemas-base"
+    else:
+        return check_json_schemas(repo.root, registry)
     json_dir = repo.root / "schemas" / "json"
-    key = digest_of(engine_digest(), folder_digest(repo.root / "schemas"), folder_digest(json_dir, "*"),
-                    os.path.islink(json_dir))
-    cache = ResultCache(repo.root, "json-schemas", key)
+    key = digest_of(engine_digest(), forms, folder_digest(json_dir, "*"), os.path.islink(json_dir))
+    cache = ResultCache(getattr(repo, "cache_root", repo.root), namespace, key)
     found = cache.get("issues")
     if found is None:
         found = check_json_schemas(repo.root, registry)

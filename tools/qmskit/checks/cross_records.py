@@ -165,7 +165,8 @@ class Pass:
 def lazy_index(repo: Repository, plan: CrossPlan, files: dict[str, str], *, complete: bool = False) -> RecordIndex:
     """An index over the records named in ``files`` (id → kind), read from disk when first asked for."""
     return RecordIndex(repo.root, repo.registry, files, plan.needs, complete=complete,
-                       max_bytes=repo.config.max_file_bytes, max_depth=repo.config.max_depth)
+                       max_bytes=repo.config.max_file_bytes, max_depth=repo.config.max_depth,
+                       source=getattr(repo, "record_source", None))
 
 
 def check_cross_records(
@@ -209,6 +210,7 @@ def check_changed_records(repo: Repository, as_of: dt.date, paths: Iterable[str]
     files = {rf.id: rf.kind for rf in repo.record_files() if rf.path.endswith(".yaml")}
     index = lazy_index(repo, plan, files)
     subjects = [p.rsplit("/", 1)[1][:-5] for p in closing]
+    index.prefetch(_needles(index, registry, subjects))
     run = Pass(index, plan, as_of, set(subjects), Severity.ERROR,
                {r.name: r.department for r in organization.roles} if organization else {})
     for rid in sorted(run.subjects):
@@ -217,6 +219,19 @@ def check_changed_records(repo: Repository, as_of: dt.date, paths: Iterable[str]
         if fact is not None and kind is not None and kind.spec.closure is not None:
             check_closure(run, fact, kind, kind.spec.closure)
     return run.issues
+
+
+def _needles(index: RecordIndex, registry: Registry, subjects: list[str]) -> set[str]:
+    """What the closure rules will look for in other records' files: the subjects' ids and requirements' first words."""
+    needles = set(subjects)
+    for rid in subjects:
+        fact = index.get(rid)
+        kind = registry.get(fact.kind) if fact is not None else None
+        closure = kind.spec.closure if kind is not None else None
+        if fact is not None and closure is not None and closure.same and (same := fact.get(closure.same)) is not None:
+            words = str(same).split()
+            needles.add(words[0] if words else str(same))
+    return needles
 
 
 # -- date-order ------------------------------------------------------------------------------------

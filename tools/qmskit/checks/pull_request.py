@@ -56,6 +56,9 @@ def _judge(repo: Repository, git: Git, cs: ChangeSet, rules: BaseRules, folder: 
         listing = tree.record_paths()
         files = tree
     judged = JudgedRepository(files.root, rules, listing)
+    judged.cache_root = repo.root
+    if isinstance(files, TreeFiles):
+        judged.record_source = files
     sides = Sides(git, files, rules)
     only = affected_records(cs, git, files, sides)
     if isinstance(files, TreeFiles) and listing is not None:  # a tree always has its listing

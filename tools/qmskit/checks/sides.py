@@ -21,7 +21,7 @@ from .. import fileio, yamlio
 from ..git import Git, TreeEntry
 from ..issues import Issue, QmsError
 from ..messages import text
-from ..registry import Registry, load_registry
+from ..registry import Kind, Registry, load_registry
 from ..repository import CONFIG_FILE, Config, RecordFile, Repository
 
 RULE_FOLDERS = ("manual/", "records/", "schemas/")
@@ -34,6 +34,7 @@ class BaseRules:
     revision: str
     config: Config
     registry: Registry
+    schema_files: dict[str, str]  # schemas/ path -> blob at the base: the key of the cached drift answer
 
 
 def load_base_rules(git: Git, revision: str, folder: Path) -> BaseRules:
@@ -51,7 +52,8 @@ def load_base_rules(git: Git, revision: str, folder: Path) -> BaseRules:
         registry = load_registry(schemas, folder)
     except BaseException as exc:  # noqa: BLE001 - the base's own modules: fail closed, never exit 0
         raise QmsError(text("pr.base_forms_failed", revision=revision[:8], error=type(exc).__name__), exit_code=3) from None
-    return BaseRules(revision, config, registry)
+    files = {e.path: e.sha for e in entries if e.path.startswith("schemas/")}
+    return BaseRules(revision, config, registry, files)
 
 
 def read_entry(git: Git, entry: TreeEntry | None) -> bytes | None:
@@ -87,10 +89,17 @@ class JudgedRepository(Repository):
         self._base_registry = base.registry
         self._listing = listing
         self._files: list[RecordFile] | None = None
+        self.record_source: TreeFiles | None = None  # a revision: records not laid out are read from git
+        self.base_schema_files = base.schema_files  # the base's forms by blob id: what the drift answer depends on
+        self.cache_root = root  # where .git/qms-cache is (the real repository, not a folder laid out)
 
     @property
     def registry(self) -> Registry:
         return self._base_registry
+
+    def kind(self, name: str) -> Kind | None:
+        """The base's form, never one of the head's modules."""
+        return self._base_registry.get(name)
 
     def record_files(self) -> list[RecordFile]:
         """The head's record files, listed once per check (the rules and the closure pass both ask)."""
@@ -165,9 +174,40 @@ class TreeFiles(HeadFiles):
     def __init__(self, git: Git, revision: str, folder: Path) -> None:
         super().__init__(folder)
         self.git = git
+        self.revision = revision
+        self._prefetched: set[str] = set()  # needles whose files are among _candidates (see prefetch)
+        self._candidates: set[str] = set()
+        self._blobs: dict[str, bytes] = {}
         self.entries = {e.path: e for e in git.tree_entries(revision, CONFIG_FILE, "manual", "records", "schemas")}
-        self._records = {PurePosixPath(p).stem: p for p, e in self.entries.items()
-                         if e.regular and p.startswith("records/") and p.endswith(".yaml") and p.count("/") == 2}
+        # string slicing, not PurePosixPath: this runs over every entry (20k+ at scale)
+        self._records = {p[p.rindex("/") + 1:-5]: p for p, e in self.entries.items()
+                         if p.startswith("records/") and p.endswith(".yaml") and p.count("/") == 2 and e.regular}
+
+    def grep(self, needle: str, folder: str) -> set[str]:
+        """Files under ``folder`` at this revision that hold ``needle`` (one ``git grep``, unless prefetched)."""
+        if needle not in self._prefetched:
+            return self.git.grep_files([needle], folder, revision=self.revision)
+        raw = needle.encode("utf-8", "surrogateescape")
+        under = folder.rstrip("/") + "/"
+        return {p for p in self._candidates if p.startswith(under) and raw in self._blob(p)}
+
+    def prefetch(self, needles: Iterable[str], folder: str = "records") -> None:
+        """Answer later :meth:`grep` calls for ``needles`` from one ``git grep`` instead of one each.
+
+        A grep at a revision inflates every blob of the folder, so ten
+        changed records asking for their referrers one by one cost ten
+        passes; here one pass lists the files naming any needle, and a later
+        question reads only those of them in the folder it asks about.
+        """
+        wanted = sorted({n for n in needles if n and n not in self._prefetched})
+        if wanted:
+            self._candidates |= self.git.grep_files(wanted, folder, revision=self.revision)
+            self._prefetched.update(wanted)
+
+    def _blob(self, path: str) -> bytes:
+        if path not in self._blobs:
+            self._blobs[path] = read_entry(self.git, self.entries.get(path)) or b""
+        return self._blobs[path]
 
     def read(self, path: str, max_bytes: int) -> bytes | None:
         raw = read_entry(self.git, self.entries.get(path))
