@@ -170,13 +170,8 @@ def test_head_revision_is_checked_as_committed(branch: GitRepo) -> None:
     assert "change-status-transition" in rules(issues) and "record-status-fields" in rules(issues)
 
 
-def test_only_changed_records_and_their_referrers_are_revalidated(branch: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
-    for n in range(3, 40):
-        write(branch.root / f"records/complaint/CMP-{YEAR}-{n:04d}.yaml",
-              (branch.root / CMP2).read_text(encoding="utf-8").replace(f"CMP-{YEAR}-0002", f"CMP-{YEAR}-{n:04d}"))
-    branch.commit("更多投诉")
-    branch.git("checkout", "-q", "-b", "small")
-    branch.edit(CMP2, "status: received", f"status: replied\nreplied: {TODAY}")
+def spy_on_checked_records(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths of the records the check validates, in order, filled in as it runs."""
     checked: list[str] = []
     real = checks.check_one
 
@@ -185,6 +180,17 @@ def test_only_changed_records_and_their_referrers_are_revalidated(branch: GitRep
         return real(rf, *args)
 
     monkeypatch.setattr(checks, "check_one", spy)
+    return checked
+
+
+def test_only_changed_records_and_their_referrers_are_revalidated(branch: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    for n in range(3, 40):
+        write(branch.root / f"records/complaint/CMP-{YEAR}-{n:04d}.yaml",
+              (branch.root / CMP2).read_text(encoding="utf-8").replace(f"CMP-{YEAR}-0002", f"CMP-{YEAR}-{n:04d}"))
+    branch.commit("更多投诉")
+    branch.git("checkout", "-q", "-b", "small")
+    branch.edit(CMP2, "status: received", f"status: replied\nreplied: {TODAY}")
+    checked = spy_on_checked_records(monkeypatch)
     assert pr_check(branch, base="change") == []
     assert checked == [CMP2]
     checked.clear()
@@ -202,14 +208,7 @@ def test_python_bytecode_beside_the_forms_is_not_a_change_to_them(branch: GitRep
     branch.git("checkout", "-q", "-b", "small")
     write(branch.root / "schemas/__pycache__/nonconformity.cpython-311.pyc", "bytecode")
     branch.edit(CMP2, "status: received", f"status: replied\nreplied: {TODAY}")
-    checked: list[str] = []
-    real = checks.check_one
-
-    def spy(rf, *args):  # type: ignore[no-untyped-def]
-        checked.append(rf.path)
-        return real(rf, *args)
-
-    monkeypatch.setattr(checks, "check_one", spy)
+    checked = spy_on_checked_records(monkeypatch)
     assert pr_check(branch, base="change") == []
     assert checked == [CMP2]  # the changed record alone, not every record as a change to schemas/ would ask
     form = branch.root / "schemas/nonconformity.py"

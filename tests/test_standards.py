@@ -143,13 +143,13 @@ def test_duplicate_clause_in_an_own_catalogue_names_the_fix(integrated: Path, tm
 
 def test_an_own_catalogue_without_its_name_names_the_missing_key(integrated: Path, tmp_path: Path) -> None:
     # found by mypy --strict: the message for a missing key crashed with a TypeError (two values for 'key')
-    repo = copy(integrated, tmp_path)
+    repo = in_english(copy(integrated, tmp_path))
     write(repo / "standards/acme.yml", 'id: acme\nclauses:\n  - {clause: "1.1", en: Certificates, zh: 证书}\n')
     text = (repo / "qms.yml").read_text(encoding="utf-8").replace("iso45001]", "iso45001, acme]")
     (repo / "qms.yml").write_text(text, encoding="utf-8")
     issues = [i for i in check(repo) if i.path == "standards/acme.yml"]
     assert [(i.line, i.rule) for i in issues] == [(1, "standard-catalogue")]
-    assert "'name' is required" in issues[0].message
+    assert "'name' is required" in issues[0].message  # the English catalogue's words (lang: en above)
 
 
 def test_a_clause_of_a_standard_not_named_names_the_fix(repo: Path) -> None:
