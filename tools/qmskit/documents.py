@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from .standards import BUILTIN_IDS, STANDARD_ID
 from .values import Date
+from . import messages
 
 DEFAULT_CLASSES: dict[str, tuple[str, str]] = {
     "QM": ("质量手册", "quality manual"),
@@ -99,14 +100,14 @@ class Document(BaseModel):
     @classmethod
     def _id_shape(cls, value: str) -> str:
         if not DOC_ID.fullmatch(value):
-            raise ValueError("a document number is upper-case words joined by '-', e.g. LD-QP-08")
+            raise ValueError(messages.text("docfield.number"))
         return value
 
     @field_validator("type")
     @classmethod
     def _class_shape(cls, value: str) -> str:
         if not CLASS_ID.fullmatch(value):
-            raise ValueError("a document class is an upper-case code such as QP or SOP (qms.yml: document_classes)")
+            raise ValueError(messages.text("docfield.class"))
         return value
 
     @model_validator(mode="before")

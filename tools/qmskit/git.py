@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import fileio
 from .issues import QmsError
+from . import messages
 
 ZERO = "0" * 40
 
@@ -141,10 +142,10 @@ class Git:
                 ["git", "-c", "core.quotepath=off", *args], cwd=self.root, capture_output=True, env=env, input=input
             )
         except FileNotFoundError:
-            raise GitError("git is not installed or not on PATH; install git to use history features") from None
+            raise GitError(messages.text("git.missing")) from None
         if check and result.returncode != 0:
             message = _decode(result.stderr).strip().splitlines()
-            raise GitError(f"git {args[0]} failed: {message[-1] if message else 'no message'}")
+            raise GitError(messages.text("git.failed", command=args[0], error=message[-1] if message else "—"))
         return result.stdout
 
     def is_repository(self) -> bool:
@@ -393,8 +394,7 @@ class Git:
         """History paths are the repository's: the QMS must be at the top of its git repository."""
         prefix = _decode(self.run("rev-parse", "--show-prefix")).strip()
         if prefix:
-            raise GitError(f"the QMS root is the subfolder {prefix!r} of a git repository; history features need "
-                           "qms.yml at the top of the repository")
+            raise GitError(messages.text("git.subfolder", prefix=repr(prefix)))
 
     # -- blobs ---------------------------------------------------------------------------
     def blob(self, name: str) -> bytes | None:

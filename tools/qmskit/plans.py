@@ -12,6 +12,7 @@ import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from . import messages
 
 OBJECTIVES_FILE = "manual/objectives.yml"
 SCHEDULE_FILE = "manual/schedule.yml"
@@ -72,7 +73,7 @@ class Interval(_Strict):
     @model_validator(mode="after")
     def _one(self) -> Interval:
         if (self.days is None) == (self.months is None):
-            raise ValueError("give either days or months")
+            raise ValueError(messages.text("plan.days_or_months"))
         return self
 
 
@@ -104,13 +105,13 @@ class Activity(_Strict):
     @classmethod
     def _month_day(cls, value: str | None) -> str | None:
         if value is not None and not re.fullmatch(r"(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", value):
-            raise ValueError("write due_date as MM-DD, e.g. 11-30")
+            raise ValueError(messages.text("plan.month_day"))
         return value
 
     @model_validator(mode="after")
     def _some_timing(self) -> Activity:
         if self.every is None and self.after is None:
-            raise ValueError("an activity needs 'every' (recurring) or 'after' (a deadline from a record's date)")
+            raise ValueError(messages.text("plan.timing"))
         return self
 
 

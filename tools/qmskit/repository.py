@@ -21,6 +21,7 @@ from .documents import CLASS_ID, DEFAULT_CLASSES, Document, Organization
 from .issues import Issue, QmsError
 from .messages import configured_language, set_language, text
 from .validation import issues_from_validation, load_model
+from . import messages
 
 if TYPE_CHECKING:  # the forms are imported when a command asks for them (qms history never does)
     from .registry import Kind, Registry
@@ -64,10 +65,9 @@ class Config(BaseModel):
     def _class_codes(cls, value: dict[str, DocumentClass]) -> dict[str, DocumentClass]:
         for code in value:
             if not CLASS_ID.fullmatch(code):
-                raise ValueError(f"document class {code!r} must be an upper-case code such as SOP or QP; rename it")
+                raise ValueError(messages.text("config.class_code", code=repr(code)))
         if not value:
-            raise ValueError("document_classes is empty; declare at least one class, e.g. SOP: {zh: 标准作业程序, "
-                             "en: standard operating procedure}, or delete the key for the default eight")
+            raise ValueError(messages.text("config.no_classes"))
         return value
 
     def class_name(self, code: str, lang: str) -> str:

@@ -82,7 +82,7 @@ class Context:
                 continue
             check_record_file(rf, repo.root / rf.path, registry, repo.config)
             if rf.record is None or rf.issues:
-                ctx.unreadable.extend(rf.issues or [Issue(rf.path, 1, 1, "record", "cannot be read")])
+                ctx.unreadable.extend(rf.issues or [Issue(rf.path, 1, 1, "record", messages.text("rep.unreadable"))])
                 if isinstance(rf.data, dict):  # kept for rules a form's own validator hides (independence)
                     ctx.invalid[rf.id] = (kind, rf.path, mask(rf.data, kind.spec.confidential, reveal=reveal))
                 continue
