@@ -223,15 +223,18 @@ def make_planted_copy(root: Path) -> Planted:
 CANARY = re.compile(rb"CANARY-[a-z_]+-[a-z_.]+-\d+")
 
 
+def canary_hits(blob: bytes) -> set[str]:
+    """The canaries in ``blob``; a canary cut short or reformatted is a leak too."""
+    hits = {m.decode() for m in CANARY.findall(blob)}
+    return hits or ({"CANARY (partial)"} if b"CANARY" in blob else set())
+
+
 def find_canaries(*folders: Path) -> dict[str, set[str]]:
     """Canaries in every file (and file name) under the folders; ``.gz`` files are read uncompressed too."""
     found: dict[str, set[str]] = {}
 
     def note(where: str, blob: bytes) -> None:
-        hits = {m.decode() for m in CANARY.findall(blob)}
-        if b"CANARY" in blob and not hits:  # a canary cut short or reformatted is a leak too
-            hits = {"CANARY (partial)"}
-        if hits:
+        if hits := canary_hits(blob):
             found.setdefault(where, set()).update(hits)
 
     for folder in folders:
