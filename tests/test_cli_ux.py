@@ -15,10 +15,10 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import QMS, TODAY, GitRepo, require_shared, run_qms
+from conftest import QMS, TODAY, GitRepo, in_english, require_shared, run_qms
 
 from qmskit import messages
-from qmskit.cli import EXIT_CODES, main
+from qmskit.cli import exit_codes, main
 from qmskit.report import Report, Table
 from qmskit.termout import progress_line, render_terminal
 
@@ -72,11 +72,12 @@ def test_version_is_the_package_version(tmp_path: Path) -> None:
     assert result.stdout.split() == ["qms", "(qmskit)", declared]
 
 
-def test_bare_qms_prints_the_help(tmp_path: Path) -> None:
-    result = run_qms(cwd=tmp_path)
+def test_bare_qms_prints_the_help(repo: Path) -> None:
+    result = run_qms(cwd=in_english(repo))
     assert result.returncode == 2  # no command ran
     assert result.stdout.startswith("usage: qms") and "check" in result.stdout and "examples:" in result.stdout
-    assert result.stdout.rstrip().endswith(EXIT_CODES.splitlines()[-1])
+    with messages.using("en"):
+        assert result.stdout.rstrip().endswith(exit_codes().splitlines()[-1])
 
 
 def _commands(help_text: str) -> list[str]:
@@ -84,7 +85,9 @@ def _commands(help_text: str) -> list[str]:
     return re.findall(r"^ {4}(\w+) ", block, re.M)
 
 
-def test_every_help_ends_with_examples_and_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_help_ends_with_examples_and_exit_codes(repo: Path, capsys: pytest.CaptureFixture[str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(in_english(repo))  # the help speaks the repository's language (Chinese: test_cli_help_language)
     with pytest.raises(SystemExit):
         main(["--help"])
     commands = _commands(capsys.readouterr().out)
@@ -99,7 +102,8 @@ def test_every_help_ends_with_examples_and_exit_codes(capsys: pytest.CaptureFixt
         assert len(examples) == 2, (words, out)
         first = examples[1].splitlines()[0].strip()
         assert first.startswith("qms " + words[0]), (words, first)
-        assert out.rstrip().endswith(EXIT_CODES), words
+        with messages.using("en"):
+            assert out.rstrip().endswith(exit_codes()), words
         for code in "0123":
             assert re.search(rf"^  {code}  \S", out, re.M), (words, code)
         assert "-q, --quiet" in out and "-v, --verbose" in out, words

@@ -259,13 +259,13 @@ def _assert_in_language(output: str, lang: str) -> None:
             assert re.search(r"\b[a-z]{2,} [a-z]{2,}\b", prose), line
 
 
-PLANTED_CLI = {
+PLANTED_CLI: dict[str, tuple[list[str], str | dict[str, str]]] = {
     "unknown command": (["chek"], "'check'"),
     "unknown id": (["show", "NCR-2099-0001"], "NCR-2099-0001"),
     "since after until": (["log", "--since", "2026-05-01", "--until", "2026-01-01"], "--since 2026-01-01 --until 2026-05-01"),
     "bad --set value": (["new", "nonconformity", "--set", "grade=huge"], "observation"),
     "not a date": (["log", "--since", "2026/01/01"], "YYYY-MM-DD"),
-    "missing argument": (["new"], "kind"),
+    "missing argument": (["new"], {"zh": "种类", "en": "KIND"}),  # the help's place holder for it
     "unknown option": (["check", "--bogus"], "--bogus"),
     "not a number": (["check", "--jobs", "many"], "'many'"),
 }
@@ -275,7 +275,8 @@ PLANTED_CLI = {
 @pytest.mark.parametrize("case", sorted(PLANTED_CLI))
 def test_command_line_mistakes_are_answered_in_the_repository_language(
         case: str, lang: str, git_repo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    args, fix = PLANTED_CLI[case]
+    args, fixes = PLANTED_CLI[case]
+    fix = fixes[lang] if isinstance(fixes, dict) else fixes
     _say(git_repo.root, lang)
     before = sorted(p.relative_to(git_repo.root) for p in (git_repo.root / "records").rglob("*"))
     code, output = _run(args, git_repo.root, monkeypatch, capsys)

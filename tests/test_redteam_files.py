@@ -329,8 +329,9 @@ sys.exit(cli.main(["--root", {str(in_english(repo))!r}, "check"]))
     assert "internal error" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_exit_codes_are_documented() -> None:
-    text = subprocess.run([sys.executable, "-m", "qmskit.cli", "--help"], capture_output=True, text=True).stdout
+def test_exit_codes_are_documented(repo: Path) -> None:
+    text = subprocess.run([sys.executable, "-m", "qmskit.cli", "--help"], capture_output=True, text=True,
+                          cwd=in_english(repo)).stdout
     for code in ("0  clean", "1  problems found", "2  the command could not run", "3  internal error"):
         assert code in text, code
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")

@@ -11,7 +11,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -38,43 +38,125 @@ def _date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(text("cli.not_a_date", value=value)) from None
 
 
-EXIT_CODES = """exit codes:
-  0  clean: no problems found
-  1  problems found (each printed as path:line:col: rule: message)
-  2  the command could not run as asked (usage, no repository, a git error); the message says what to do
-  3  internal error: a bug in qmskit (rerun with QMS_DEBUG=1 and report it); never 0"""
+DATE = "YYYY-MM-DD"  # a date option's placeholder: the format to type, the same in every language
 
-# each command's --help ends with these, then the exit codes
-EXAMPLES = {
-    "": ["qms check", "qms new nonconformity --set grade=minor", "qms show NCR-2026-0007", "qms COMMAND --help"],
-    "check": ["qms check", "qms check --as-of 2026-12-31", "qms check --format json",
-              "qms check --base main                 # a pull request against main",
-              "qms check --base main --head feature  # a committed branch instead of the working tree"],
-    "diff": ["qms diff --base main", "qms diff --base main --head feature", "qms diff --base main --format json"],
-    "show": ["qms show NCR-2026-0007", "qms show ncr-2026-0007 --format json", "qms show LD-QP-09   # a document",
-             "qms show NCR-2026-0007 --format md > trail.md"],
-    "log": ["qms log --since 2026-01-01 --until 2026-03-31", "qms log --from v1.0 --to HEAD",
-            "qms log --since 2026-11-01 --format json"],
-    "history": ["qms history LD-QP-09", "qms history ld-qp-09 --format md"],
-    "new": ["qms new nonconformity --set grade=minor --set due=2026-07-31", "qms new complaint --base main"],
-    "schema": ["qms schema export"], "schema export": ["qms schema export"],
-    "init": ["qms init my-qms && cd my-qms && qms check"],
-    "seal": ["qms seal -m 'internal audit IA-2026-02 closed'"],
-    "objectives": ["qms objectives --period 2026-Q2", "qms objectives --format json --out build/reports"],
-    "due": ["qms due", "qms due --as-of 2026-12-31 --format md"],
-    "checklist": ["qms checklist IAP-2026-01", "qms checklist --scope 人力资源部 --scope LD-QP-03"],
-    "ncr": ["qms ncr NCR-2026-0007", "qms ncr --status open"],
-    "review": ["qms review --since 2026-01-01 --until 2026-11-30"],
-    "coverage": ["qms coverage --lang en"],
-    "register": ["qms register documents", "qms register nonconformity --format md"],
-    "reports": ["qms reports", "qms reports --format md --format json"],
-    "site": ["qms site build", "qms site serve --address 127.0.0.1:8000"],
-    "site build": ["qms site build --out build/site"], "site serve": ["qms site serve"],
+# each command's --help ends with these (a comment, when there is one, is a catalogue key; {command} the command's
+# place holder in the help's language), then the exit codes
+EXAMPLES: dict[str, list[tuple[str, str | None]]] = {
+    "": [("qms check", None), ("qms new nonconformity --set grade=minor", None), ("qms show NCR-2026-0007", None),
+         ("qms {command} --help", "example.command_help")],
+    "check": [("qms check", None), ("qms check --as-of 2026-12-31", None), ("qms check --format json", None),
+              ("qms check --base main", "example.pr_against_main"),
+              ("qms check --base main --head feature", "example.committed_branch")],
+    "diff": [("qms diff --base main", None), ("qms diff --base main --head feature", None),
+             ("qms diff --base main --format json", None)],
+    "show": [("qms show NCR-2026-0007", None), ("qms show ncr-2026-0007 --format json", None),
+             ("qms show LD-QP-09", "example.a_document"), ("qms show NCR-2026-0007 --format md > trail.md", None)],
+    "log": [("qms log --since 2026-01-01 --until 2026-03-31", None), ("qms log --from v1.0 --to HEAD", None),
+            ("qms log --since 2026-11-01 --format json", None)],
+    "history": [("qms history LD-QP-09", None), ("qms history ld-qp-09 --format md", None)],
+    "new": [("qms new nonconformity --set grade=minor --set due=2026-07-31", None),
+            ("qms new complaint --base main", None)],
+    "schema": [("qms schema export", None)], "schema export": [("qms schema export", None)],
+    "init": [("qms init my-qms && cd my-qms && qms check", None),
+             ("qms init acme --lang zh --standard iso9001 --standard iso14001 --standard iso45001", None),
+             ("qms init medco --lang en --standard iso13485", None)],
+    "seal": [("qms seal -m 'IA-2026-02'", "example.seal_after_audit")],
+    "objectives": [("qms objectives --period 2026-Q2", None), ("qms objectives --format json --out build/reports", None)],
+    "due": [("qms due", None), ("qms due --as-of 2026-12-31 --format md", None)],
+    "checklist": [("qms checklist IAP-2026-01", None), ("qms checklist --scope 人力资源部 --scope LD-QP-03", None)],
+    "ncr": [("qms ncr NCR-2026-0007", None), ("qms ncr --status open", None)],
+    "review": [("qms review --since 2026-01-01 --until 2026-11-30", None)],
+    "coverage": [("qms coverage --lang en", None)],
+    "register": [("qms register documents", None), ("qms register nonconformity --format md", None)],
+    "reports": [("qms reports", None), ("qms reports --format md --format json", None)],
+    "site": [("qms site build", None), ("qms site serve --address 127.0.0.1:8000", None)],
+    "site build": [("qms site build --out build/site", None)], "site serve": [("qms site serve", None)],
 }
 
 
+def exit_codes() -> str:
+    """The exit codes every --help ends with, in the current language."""
+    return text("usage.exit_codes")
+
+
+def _epilog(name: str) -> str:
+    """A command's examples (a comment after each that needs one) and the exit codes."""
+    examples = [(command.replace("{command}", text("metavar.command")), comment)
+                for command, comment in EXAMPLES.get(name, [])]
+    from .termout import display_width
+
+    width = max((display_width(command) for command, comment in examples if comment), default=0)
+    lines = [f"  {command}{' ' * (width - display_width(command))}  # {text(comment)}" if comment else f"  {command}"
+             for command, comment in examples]
+    shown = (text("usage.examples") + "\n" + "\n".join(lines) + "\n\n") if lines else ""
+    return shown + exit_codes()
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's help layout with its own words from the catalogue and Chinese text wrapped by display width.
+
+    argparse counts characters; a Chinese character takes two columns and
+    Chinese has no spaces to break at, so help lines are wrapped here by the
+    columns they take, and an option whose placeholder is Chinese keeps its
+    help in the same column as the others.
+    """
+
+    def add_usage(self, usage: str | None, actions: Iterable[argparse.Action],
+                  groups: Iterable[argparse._MutuallyExclusiveGroup], prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, text("usage.prefix") if prefix is None else prefix)
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        from .termout import wrap_display
+
+        return wrap_display(" ".join(text.split()), width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if "\n" in text:  # an epilog: examples and exit codes, laid out by hand
+            return super()._fill_text(text, width, indent)
+        from .termout import wrap_display
+
+        return "\n".join(indent + line for line in wrap_display(" ".join(text.split()), width - len(indent)))
+
+    def _format_action(self, action: argparse.Action) -> str:
+        shown = super()._format_action(action)
+        header = self._format_action_invocation(action)
+        from .termout import display_width
+
+        wide = display_width(header) - len(header)  # columns argparse did not count
+        first, newline, rest = shown.partition("\n")
+        body = first.lstrip(" ")
+        if wide <= 0 or not body.startswith(header) or not body[len(header):].strip():
+            return shown
+        indent, after = first[: len(first) - len(body)], body[len(header):]
+        pad = len(after) - len(after.lstrip(" "))
+        if pad - wide >= 2:
+            return f"{indent}{header}{' ' * (pad - wide)}{after.lstrip(' ')}{newline}{rest}"
+        return f"{indent}{header}\n{' ' * (len(indent) + len(header) + pad)}{after.lstrip(' ')}{newline}{rest}"
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse, answering a misspelt command or choice with the nearest ones, in the repository's language."""
+    """argparse in the repository's language: its headings, its help option and its errors from the catalogue,
+    and a misspelt command or choice answered with the nearest ones.
+
+    Why not a gettext translation for argparse: argparse asks gettext's
+    process-wide default domain, whose language comes from the environment
+    (LANGUAGE, LANG), not from the repository's qms.yml; setting those would
+    reach every git process qms starts, and the words would live in compiled
+    .mo files beside the catalogue. argparse's own words are few: its usage
+    prefix and two headings (set here), its help option (added here) and its
+    error sentences (put through the catalogue in :meth:`error`).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        add_help = kwargs.pop("add_help", True)
+        kwargs["add_help"] = False  # its own -h, whose help is in the catalogue
+        super().__init__(*args, **kwargs)
+        self._positionals.title = text("usage.positionals")
+        self._optionals.title = text("usage.options")
+        if add_help:
+            self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=text("help.help"))
 
     def error(self, message: str) -> NoReturn:
         """A usage error as one sentence that names the fix, then where the command's help is; exit 2."""
@@ -87,31 +169,51 @@ class _Parser(argparse.ArgumentParser):
                                                       hint=did_you_mean(str(value), choices)))
 
 
+# argparse's own English error sentences (Python 3.11-3.13), each put through the catalogue with what it quotes
+_ARGPARSE_ERRORS: tuple[tuple[str, str], ...] = (
+    (r"the following arguments are required: (?P<names>.+)", "cli.required"),
+    (r"unrecognized arguments: (?P<names>.+)", "cli.unrecognized"),
+    (r"ambiguous option: (?P<option>\S+) could match (?P<matches>.+)", "cli.ambiguous"),  # matches: "a, b"
+    (r"one of the arguments (?P<names>.+) is required", "cli.one_required"),
+)
+_ARGUMENT_ERRORS: tuple[tuple[str, str], ...] = (
+    (r"expected one argument", "cli.expected_one"),
+    (r"expected at most one argument", "cli.expected_at_most_one"),
+    (r"expected at least one argument", "cli.expected_at_least_one"),
+    (r"expected (?P<n>\d+) arguments?", "cli.expected_n"),
+    (r"ignored explicit argument '(?P<value>.*)'", "cli.no_value_wanted"),
+    (r"not allowed with argument (?P<other>.+)", "cli.not_allowed_with"),
+    (r"invalid int value: '(?P<value>.*)'", "cli.not_whole_number"),
+    (r"invalid (?P<type>\w+) value: '(?P<value>.*)'", "cli.invalid_value"),
+)
+
+
 def _usage_message(message: str) -> str:
-    """argparse's own English sentences (the few a user meets) put through the catalogue; others as they are."""
-    for pattern, key in ((r"the following arguments are required: (.+)", "cli.required"),
-                         (r"unrecognized arguments: (.+)", "cli.unrecognized")):
-        found = re.fullmatch(pattern, message)
+    """argparse's own English sentences put through the catalogue; ours (already in the catalogue's words) as they are."""
+    for pattern, key in _ARGPARSE_ERRORS:
+        found = re.fullmatch(pattern, message, flags=re.S)
         if found:
-            return text(key, names=found.group(1))
+            quoted = found.groupdict()
+            if "matches" in quoted:
+                quoted["matches"] = join(quoted["matches"].split(", "))
+            return text(key, **quoted)
     found = re.fullmatch(r"argument ([^:]+): (.+)", message, flags=re.S)
     if not found:
         return message
     option, said = found.groups()
-    if said == "expected one argument":
-        said = text("cli.expected_one")
-    elif invalid := re.fullmatch(r"invalid (\w+) value: (.+)", said):
-        value = invalid.group(2).strip("'\"")
-        said = (text("cli.not_whole_number", value=value) if invalid.group(1) == "int"
-                else text("cli.invalid_value", type=invalid.group(1), value=value))
+    for pattern, key in _ARGUMENT_ERRORS:
+        known = re.fullmatch(pattern, said, flags=re.S)
+        if known:
+            said = text(key, **known.groupdict())
+            break
     return text("cli.argument", option=option, message=said)
 
 
 def _repository_language(argv: Sequence[str]) -> str:
     """The ``lang`` of the repository the command will run in, read before anything else.
 
-    Usage errors, a missing or broken qms.yml and everything said before the
-    repository is loaded are then in its language too.
+    Usage errors, every --help, a missing or broken qms.yml and everything
+    said before the repository is loaded are then in its language too.
     """
     from .messages import configured_language
 
@@ -144,164 +246,157 @@ class _VersionAction(argparse._VersionAction):
 
 def _finish(parser: argparse.ArgumentParser, name: str) -> None:
     """Every parser: examples and exit codes after its help, -q/-v after the command too; then its subcommands."""
-    examples = EXAMPLES.get(name, [])
-    parser.formatter_class = argparse.RawDescriptionHelpFormatter
-    parser.epilog = (("examples:\n" + "\n".join(f"  {e}" for e in examples) + "\n\n") if examples else "") + EXIT_CODES
+    parser.epilog = _epilog(name)
     if name:  # the top parser has them with defaults; a command's copy only sets them when given
-        parser.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
-                            help="print only problems and errors")
-        parser.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS,
-                            help="say more: the repository, timings")
+        parser.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help=text("help.quiet"))
+        parser.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS, help=text("help.verbose"))
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             for child, sub in action.choices.items():
                 _finish(sub, f"{name} {child}".strip())
 
 
+def _command_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:
+    """The parser of the (sub)command ``args`` ran, whose help a usage error points to."""
+    for dest in ("command", "action"):
+        chosen = getattr(args, dest, None)
+        found = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction) and a.dest == dest]
+        if not chosen or not found or chosen not in found[0].choices:
+            break
+        parser = found[0].choices[chosen]
+    return parser
+
+
 def _view_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=("table", "md", "json"), default=None,
-                        help="table (on a terminal, the default there), md (Markdown: the default when piped) or json")
+    parser.add_argument("--format", choices=("table", "md", "json"), default=None, help=text("help.view_format"))
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="qms", description="Quality management system kept as code.")
-    parser.add_argument("--version", action=_VersionAction)
-    parser.add_argument("--root", type=Path, help="the QMS repository (default: the folder with qms.yml at or above here)")
-    parser.add_argument("-q", "--quiet", action="store_true", help="print only problems and errors")
-    parser.add_argument("-v", "--verbose", action="count", default=0, help="say more: the repository, timings")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser = _Parser(prog="qms", description=text("help.qms"))
+    parser.add_argument("--version", action=_VersionAction, help=text("help.version"))
+    parser.add_argument("--root", type=Path, metavar=text("metavar.folder"), help=text("help.root"))
+    parser.add_argument("-q", "--quiet", action="store_true", help=text("help.quiet"))
+    parser.add_argument("-v", "--verbose", action="count", default=0, help=text("help.verbose"))
+    sub = parser.add_subparsers(dest="command", metavar=text("metavar.command"))
+    rev = text("metavar.rev")
 
-    check = sub.add_parser("check", help="check documents, forms and records")
-    check.add_argument("--as-of", type=_date, default=None, help="date for date-dependent rules (default: today)")
-    check.add_argument("--format", choices=("text", "json", "github"), default="text",
-                       help="text (path:line:col: rule: message), json (summary and issues) or github (annotations)")
-    check.add_argument("--jobs", type=int, default=None, help="worker processes for large repositories (default: cores)")
-    check.add_argument("--base", metavar="REV", help="pull-request check: compare with the merge base of REV")
-    check.add_argument("--head", metavar="REV", help="with --base: check this revision instead of the working tree")
-    check.add_argument("--strict", action="store_true", help="fail on warnings too (contradictions in closed history)")
+    check = sub.add_parser("check", help=text("help.check"), description=text("help.check"))
+    check.add_argument("--as-of", type=_date, default=None, metavar=DATE, help=text("help.check_as_of"))
+    check.add_argument("--format", choices=("text", "json", "github"), default="text", help=text("help.check_format"))
+    check.add_argument("--jobs", type=int, default=None, metavar=text("metavar.number"), help=text("help.jobs"))
+    check.add_argument("--base", metavar=rev, help=text("help.check_base"))
+    check.add_argument("--head", metavar=rev, help=text("help.check_head"))
+    check.add_argument("--strict", action="store_true", help=text("help.strict"))
 
-    diff = sub.add_parser("diff", help="summary of a change (Markdown for a pull-request comment)")
-    diff.add_argument("--base", metavar="REV", required=True, help="the branch the change goes into")
-    diff.add_argument("--head", metavar="REV", help="a committed revision instead of the working tree")
+    diff = sub.add_parser("diff", help=text("help.diff"), description=text("help.diff"))
+    diff.add_argument("--base", metavar=rev, required=True, help=text("help.diff_base"))
+    diff.add_argument("--head", metavar=rev, help=text("help.diff_head"))
     _view_option(diff)
 
-    show = sub.add_parser("show", help="a record and its audit trail, or a document's control block")
-    show.add_argument("id", help="record id or document number, any case, e.g. NCR-2026-0007 or LD-QP-09")
-    show.add_argument("--reveal", action="store_true", help="show confidential fields (personal data)")
+    show = sub.add_parser("show", help=text("help.show"), description=text("help.show"))
+    show.add_argument("id", metavar=text("metavar.id"), help=text("help.show_id"))
+    show.add_argument("--reveal", action="store_true", help=text("help.reveal"))
     _view_option(show)
 
-    log = sub.add_parser("log", help="every change to documents and records in a period, by the day it was made",
-                         description="Every change to documents and records, newest first. Dates are the day each "
-                                     "change was made (git's author date), not the day it was merged.")
-    log.add_argument("--since", type=_date, help="first day the change was made (author date, YYYY-MM-DD)")
-    log.add_argument("--until", type=_date, help="last day the change was made (author date, YYYY-MM-DD)")
-    log.add_argument("--from", dest="from_rev", metavar="REV", help="changes after this revision …")
-    log.add_argument("--to", dest="to_rev", metavar="REV", default="HEAD", help="… up to this one (default HEAD)")
+    log = sub.add_parser("log", help=text("help.log"), description=text("help.log_description"))
+    log.add_argument("--since", type=_date, metavar=DATE, help=text("help.log_since"))
+    log.add_argument("--until", type=_date, metavar=DATE, help=text("help.log_until"))
+    log.add_argument("--from", dest="from_rev", metavar=rev, help=text("help.log_from"))
+    log.add_argument("--to", dest="to_rev", metavar=rev, default="HEAD", help=text("help.log_to"))
     _view_option(log)
 
-    hist = sub.add_parser("history", help="a document's revision history from git")
-    hist.add_argument("doc_id", help="document number, any case, e.g. LD-QP-09")
+    hist = sub.add_parser("history", help=text("help.history"), description=text("help.history"))
+    hist.add_argument("doc_id", metavar=text("metavar.doc_id"), help=text("help.doc_id"))
     _view_option(hist)
 
-    new = sub.add_parser("new", help="create the next record of a kind")
-    new.add_argument("kind")
-    new.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE", help="fill a field (repeatable)")
-    new.add_argument("--as-of", type=_date, default=None, help="date that picks the id's year (default: today)")
-    new.add_argument("--base", metavar="REV",
-                     help="also skip ids taken on this branch (default: the upstream branch, if any)")
+    new = sub.add_parser("new", help=text("help.new"), description=text("help.new"))
+    new.add_argument("kind", metavar=text("metavar.kind"), help=text("help.new_kind"))
+    new.add_argument("--set", action="append", default=[], metavar=text("metavar.field_value"), help=text("help.new_set"))
+    new.add_argument("--as-of", type=_date, default=None, metavar=DATE, help=text("help.new_as_of"))
+    new.add_argument("--base", metavar=rev, help=text("help.new_base"))
 
-    schema = sub.add_parser("schema", help="JSON Schema of the forms")
-    schema_sub = schema.add_subparsers(dest="action", metavar="ACTION")
+    schema = sub.add_parser("schema", help=text("help.schema"), description=text("help.schema"))
+    schema_sub = schema.add_subparsers(dest="action", metavar=text("metavar.action"))
     schema_sub.required = True
-    schema_sub.add_parser("export", help="write schemas/json/<kind>.schema.json")
+    schema_sub.add_parser("export", help=text("help.schema_export"), description=text("help.schema_export"))
 
-    init = sub.add_parser("init", help="create a new, small, working QMS repository (a git repository with its first commit)",
-                          description="Write a starter QMS for the chosen standards in the chosen language into DIR (new or "
-                                      "empty), and make it a git repository with one commit unless DIR is inside one.",
-                          epilog="examples:\n  qms init acme --lang zh --standard iso9001 --standard iso14001 --standard iso45001"
-                                 "\n  qms init medco --lang en --standard iso13485",
-                          formatter_class=argparse.RawDescriptionHelpFormatter)
-    init.add_argument("dir", type=Path)
-    init.add_argument("--lang", choices=("zh", "en"), default="zh", help="the starter's language (default zh)")
-    init.add_argument("--standard", action="append", default=None, metavar="ID",
-                      help="a standard to work to: iso9001 iso14001 iso45001 iso13485 (repeatable, or comma-separated; "
-                           "default iso9001)")
-    init.add_argument("--engine-source", default=None, metavar="SPEC",
-                      help="where CI installs qmskit from: a git URL (the release tag v<version> is added), "
-                           "or a pip requirement such as qmskit==0.1.0 (default: the qmskit release tag)")
+    init = sub.add_parser("init", help=text("help.init"), description=text("help.init_description"))
+    init.add_argument("dir", type=Path, metavar=text("metavar.folder"), help=text("help.init_dir"))
+    init.add_argument("--lang", choices=("zh", "en"), default="zh", help=text("help.init_lang"))
+    init.add_argument("--standard", action="append", default=None, metavar=text("metavar.standard"),
+                      help=text("help.init_standard"))
+    init.add_argument("--engine-source", default=None, metavar=text("metavar.spec"), help=text("help.engine_source"))
 
-    seal = sub.add_parser("seal", help="tag HEAD as sealed (after an audit or a management review)",
-                          description="Write the annotated tag qms-seal/<date>-<n> at HEAD. 'qms check' then reports "
-                                      "any seal that is no longer in the history (rule history-rewritten).")
-    seal.add_argument("--message", "-m", help="why: e.g. 'internal audit IA-2026-02 closed'")
-    seal.add_argument("--as-of", type=_date, default=None, help="the date in the tag name (default: today)")
+    seal = sub.add_parser("seal", help=text("help.seal"), description=text("help.seal_description"))
+    seal.add_argument("--message", "-m", metavar=text("metavar.text"), help=text("help.seal_message"))
+    seal.add_argument("--as-of", type=_date, default=None, metavar=DATE, help=text("help.seal_as_of"))
     _report_parsers(sub)
     _finish(parser, "")
     return parser
 
 
 def _report_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--as-of", type=_date, default=None, help="the day the report is made for (default: today)")
-    parser.add_argument("--lang", choices=("zh", "en"), default=None, help="labels (default: lang in qms.yml)")
-    parser.add_argument("--out", type=Path, default=None, help="output folder (default: build/reports)")
+    parser.add_argument("--as-of", type=_date, default=None, metavar=DATE, help=text("help.report_as_of"))
+    parser.add_argument("--lang", choices=("zh", "en"), default=None, help=text("help.report_lang"))
+    parser.add_argument("--out", type=Path, default=None, metavar=text("metavar.folder"), help=text("help.report_out"))
     parser.add_argument("--format", action="append", choices=("md", "docx", "json"), default=None,
-                        help="md, docx or json; repeat for several (default: md and docx)")
-    parser.add_argument("--include-confidential", action="store_true",
-                        help="show confidential fields (personal data); the report then says so on its first page")
+                        help=text("help.report_format"))
+    parser.add_argument("--include-confidential", action="store_true", help=text("help.include_confidential"))
 
 
 def _report_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
-    p = sub.add_parser("objectives", help="quality objectives computed from the records, per period and department")
-    p.add_argument("--period", help="2026, 2026-H1, 2026-Q2 or 2026-05 (default: the year of --as-of)")
+    number = text("metavar.number")
+    p = sub.add_parser("objectives", help=text("help.objectives"), description=text("help.objectives"))
+    p.add_argument("--period", metavar=text("metavar.period"), help=text("help.period"))
     _report_options(p)
 
-    p = sub.add_parser("due", help="recurring activities, deadlines, overdue actions and reviews; exit 1 when overdue")
-    p.add_argument("--since", type=_date, help="first day looked at for missing occurrences (default: a year before --as-of)")
+    p = sub.add_parser("due", help=text("help.due"), description=text("help.due"))
+    p.add_argument("--since", type=_date, metavar=DATE, help=text("help.due_since"))
     _report_options(p)
 
-    p = sub.add_parser("checklist", help="internal-audit checklist for an audit plan or a scope")
-    p.add_argument("plan", nargs="?", help="audit plan id, e.g. IAP-2026-01")
-    p.add_argument("--scope", action="append", default=[], metavar="DEPT|DOC|CLAUSE",
-                   help="a department, document id or ISO clause in scope (repeatable)")
-    p.add_argument("--since", type=_date, help="period audited: first day")
-    p.add_argument("--until", type=_date, help="period audited: last day")
-    p.add_argument("--sample", type=int, default=5, help="records sampled per kind (default 5)")
-    p.add_argument("--seed", type=int, default=0, help="sampling seed: the same seed gives the same sample")
+    p = sub.add_parser("checklist", help=text("help.checklist"), description=text("help.checklist"))
+    p.add_argument("plan", nargs="?", metavar=text("metavar.plan"), help=text("help.checklist_plan"))
+    p.add_argument("--scope", action="append", default=[], metavar=text("metavar.scope"), help=text("help.scope"))
+    p.add_argument("--since", type=_date, metavar=DATE, help=text("help.audit_since"))
+    p.add_argument("--until", type=_date, metavar=DATE, help=text("help.audit_until"))
+    p.add_argument("--sample", type=int, default=5, metavar=number, help=text("help.sample"))
+    p.add_argument("--seed", type=int, default=0, metavar=number, help=text("help.seed"))
     _report_options(p)
 
-    p = sub.add_parser("ncr", help="nonconformity report(s)")
-    p.add_argument("id", nargs="?", help="nonconformity id, e.g. NCR-2026-0007")
-    p.add_argument("--status", choices=("open", "overdue", "all"), help="a report of every NCR with this status")
+    p = sub.add_parser("ncr", help=text("help.ncr"), description=text("help.ncr"))
+    p.add_argument("id", nargs="?", metavar=text("metavar.id"), help=text("help.ncr_id"))
+    p.add_argument("--status", choices=("open", "overdue", "all"), help=text("help.ncr_status"))
     _report_options(p)
 
-    p = sub.add_parser("review", help="management-review packet: every input of ISO 9001 9.3.2")
-    p.add_argument("--since", type=_date, help="first day (default: the day after the last management review)")
-    p.add_argument("--until", type=_date, help="last day (default: --as-of)")
+    p = sub.add_parser("review", help=text("help.review"), description=text("help.review"))
+    p.add_argument("--since", type=_date, metavar=DATE, help=text("help.review_since"))
+    p.add_argument("--until", type=_date, metavar=DATE, help=text("help.review_until"))
     _report_options(p)
 
-    p = sub.add_parser("coverage", help="ISO 9001 clause × document matrix, documents past review, forms with no records")
+    p = sub.add_parser("coverage", help=text("help.coverage"), description=text("help.coverage"))
     _report_options(p)
 
-    p = sub.add_parser("register", help="master list of documents, or the register of one record kind")
-    p.add_argument("what", help="'documents' or a record kind, e.g. nonconformity")
+    p = sub.add_parser("register", help=text("help.register"), description=text("help.register"))
+    p.add_argument("what", metavar=text("metavar.register"), help=text("help.register_what"))
     _report_options(p)
 
-    p = sub.add_parser("reports", help="write every report for this repository (the main job)")
+    p = sub.add_parser("reports", help=text("help.reports"), description=text("help.reports"))
     _report_options(p)
 
-    p = sub.add_parser("site", help="build or serve the QMS as a website (mkdocs-material)")
-    site_sub = p.add_subparsers(dest="action", metavar="ACTION")
+    p = sub.add_parser("site", help=text("help.site"), description=text("help.site"))
+    site_sub = p.add_subparsers(dest="action", metavar=text("metavar.action"))
     site_sub.required = True
-    for action, summary in (("build", "build the site into --out"), ("serve", "build and serve it with live reload")):
-        q = site_sub.add_parser(action, help=summary)
-        q.add_argument("--as-of", type=_date, default=None, help="the day dashboards are made for (default: today)")
-        q.add_argument("--lang", choices=("zh", "en"), default=None, help="labels (default: lang in qms.yml)")
-        q.add_argument("--staging", type=Path, default=None, help="where the generated Markdown goes (default: build/site-src)")
+    for action, summary in (("build", text("help.site_build")), ("serve", text("help.site_serve"))):
+        q = site_sub.add_parser(action, help=summary, description=summary)
+        q.add_argument("--as-of", type=_date, default=None, metavar=DATE, help=text("help.site_as_of"))
+        q.add_argument("--lang", choices=("zh", "en"), default=None, help=text("help.report_lang"))
+        q.add_argument("--staging", type=Path, default=None, metavar=text("metavar.folder"), help=text("help.staging"))
         if action == "build":
-            q.add_argument("--out", type=Path, default=None, help="output folder (default: build/site)")
-            q.add_argument("--no-strict", action="store_true", help="do not fail on mkdocs warnings")
+            q.add_argument("--out", type=Path, default=None, metavar=text("metavar.folder"), help=text("help.site_out"))
+            q.add_argument("--no-strict", action="store_true", help=text("help.no_strict"))
         else:
-            q.add_argument("--address", default="127.0.0.1:8000", help="host:port to serve on")
+            q.add_argument("--address", default="127.0.0.1:8000", metavar=text("metavar.address"),
+                           help=text("help.address"))
 
 
 def _repo(args: argparse.Namespace) -> Repository:
@@ -719,7 +814,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     set_language(_repository_language(words))
     parser = _parser()
-    args = parser.parse_args(words)
+    args, extra = parser.parse_known_args(words)
+    if extra:  # pointed to the help of the command they were given to, not the top one
+        _command_parser(parser, args).error(text("cli.unrecognized", names=" ".join(extra)))
     if args.command is None:  # bare 'qms': what it can do, and no command ran
         parser.print_help()
         return 2

@@ -90,6 +90,35 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+_NO_LINE_START = set(",。、;:?!))]」』》”’%·…") | set(",.;:?!)]}%")  # punctuation that ends the line before it
+
+
+def wrap_display(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` columns: English breaks at spaces, Chinese between any two characters.
+
+    Why not :func:`textwrap.wrap`: it counts a Chinese character as one column
+    (it takes two) and breaks only at spaces, which Chinese does not have.
+    A closing mark never starts a line; a word longer than a line stands alone.
+    """
+    import re
+
+    width = max(width, 10)
+    # a piece is closing punctuation, one Chinese character, or a run of other non-space text; with the spaces after it
+    wide = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
+    pieces = re.findall(rf"(?:[,.;:?!)\]}}%]+|[{wide}]|[^\s{wide}]+)\s*", text.strip())
+    lines: list[str] = []
+    line = ""
+    for piece in pieces:
+        word = piece.rstrip()
+        if line and display_width(line + word) > width and not (len(word) == 1 and word in _NO_LINE_START):
+            lines.append(line.rstrip())
+            line = ""
+        line += piece
+    if line.strip() or not lines:
+        lines.append(line.rstrip())
+    return lines
+
+
 def _plain(text: str) -> str:
     """Text for a terminal: Markdown code marks dropped, control characters (but line breaks) escaped."""
     text = str(text).replace("`", "")
