@@ -106,6 +106,27 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
                   groups: Iterable[argparse._MutuallyExclusiveGroup], prefix: str | None = None) -> None:
         super().add_usage(usage, actions, groups, text("usage.prefix") if prefix is None else prefix)
 
+    def _format_usage(self, usage: str | None, actions: Iterable[argparse.Action],
+                      groups: Iterable[argparse._MutuallyExclusiveGroup], prefix: str | None) -> str:
+        """The usage lines, laid out again narrower while Chinese placeholders make one wider than the terminal."""
+        from .termout import display_width
+
+        actions, groups = list(actions), list(groups)
+        width = self._width
+        said = text("usage.prefix") if prefix is None else prefix
+        indent = " " * (display_width(said) - len(said))  # continuation lines line up under the command
+        try:
+            for _ in range(4):
+                first, *more = super()._format_usage(usage, actions, groups, prefix).split("\n")
+                shown = "\n".join([first, *(indent + line if line.startswith(" ") else line for line in more)])
+                over = max(display_width(line) for line in shown.splitlines()) - width
+                if over <= 0:
+                    break
+                self._width -= over
+        finally:
+            self._width = width
+        return shown
+
     def _split_lines(self, text: str, width: int) -> list[str]:
         from .termout import wrap_display
 

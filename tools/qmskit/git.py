@@ -161,17 +161,14 @@ class Git:
         except GitError:
             answers = []
         if not answers or answers[0] != b"true":
-            raise GitError(f"{self.root} is not in a git repository; history needs git (run 'git init' and commit)")
+            raise GitError(messages.text("git.not_a_repository", root=self.root))
         if answers[1:2] == [b"true"]:
-            raise GitError(
-                "this is a shallow clone, so its history is incomplete and the audit trail would be wrong. "
-                "Run 'git fetch --unshallow' (in GitHub Actions: actions/checkout with 'fetch-depth: 0')."
-            )
+            raise GitError(messages.text("git.shallow"))
 
     def rev(self, revision: str) -> str:
         out = self.run("rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}", check=False).strip()
         if not out:
-            raise GitError(f"{revision!r} is not a commit here; check the name (git branch -a, git log --oneline)")
+            raise GitError(messages.text("git.not_a_commit", revision=revision))
         return _decode(out)
 
     def try_rev(self, revision: str) -> str | None:
@@ -183,7 +180,7 @@ class Git:
     def merge_base(self, a: str, b: str) -> str:
         out = self.run("merge-base", a, b, check=False).strip()
         if not out:
-            raise GitError(f"{a} and {b} have no common ancestor; compare with a branch this one was made from")
+            raise GitError(messages.text("git.no_common_ancestor", a=a, b=b))
         return _decode(out)
 
     def upstream(self) -> str | None:
@@ -392,7 +389,11 @@ class Git:
 
     def require_root(self) -> None:
         """History paths are the repository's: the QMS must be at the top of its git repository."""
-        prefix = _decode(self.run("rev-parse", "--show-prefix")).strip()
+        # not check=True: outside a repository git's own (English) words would be the message
+        answers = _decode(self.run("rev-parse", "--is-inside-work-tree", "--show-prefix", check=False)).splitlines()
+        if not answers or answers[0].strip() != "true":
+            raise GitError(messages.text("git.not_a_repository", root=self.root))
+        prefix = answers[1].strip() if len(answers) > 1 else ""
         if prefix:
             raise GitError(messages.text("git.subfolder", prefix=repr(prefix)))
 

@@ -255,7 +255,7 @@ class Repository:
             doc = Document.model_validate(md.front.data, context={"standards": self.config.standards})
         except ValidationError as exc:
             return DocumentFile(rel, None, md.body, md.body_line, md.front,
-                                issues_from_validation(exc, rel, md.front, rule="document-schema"))
+                                issues_from_validation(exc, rel, md.front, rule="document-schema", model=Document))
         return DocumentFile(rel, doc, md.body, md.body_line, md.front)
 
     def load_organization(self) -> tuple[Organization | None, yamlio.Loaded | None, list[Issue]]:

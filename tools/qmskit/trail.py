@@ -304,7 +304,8 @@ def _summary(cs: ChangeSet, rows: _Rows) -> Report:
         return [[inert_for_comments(cell) for cell in row] for row in table]
 
     report = Report("变更摘要 / Change summary",
-                    subtitle=f"`{cs.merge_base[:8]}` (merge base) → `{inert_for_comments(cs.head or messages.text('trail.working_tree'))}`")
+                    subtitle=f"`{cs.merge_base[:8]}` {messages.text('trail.merge_base')} → "
+                             f"`{inert_for_comments(cs.head or messages.text('trail.working_tree'))}`")
     report.section("新增记录 / Records added").blocks.append(
         Table(["编号 / id", "类别 / kind", "状态 / status", "作者 / by", "日期 / when"], inert(rows.added)))
     if rows.deleted:

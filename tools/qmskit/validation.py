@@ -35,10 +35,59 @@ def _loc_text(loc: tuple[str | int, ...]) -> str:
     return text
 
 
-def _message(error: ErrorDetails, secret: bool = False) -> str:
-    """One error in words that name the fix; with ``secret``, nothing of the value is said, only what is wrong with it."""
-    loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+def field_title(model: type[BaseModel], loc: tuple[str | int, ...], lang: str) -> str | None:
+    """The label the form gives the field at ``loc`` (``到期日`` for ``due``), in ``lang``; None when it has none.
+
+    Followed through nested blocks and lists (``verification.on`` is the
+    verification block's 验证日期); a field the form does not have (a
+    misspelt one) has no label.
+    """
+    from .reports.labels import description_label  # imported late: the reports import this module
+
+    current: Any = model
+    info = None
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        found = _model_in(current)
+        info = found.model_fields.get(part) if found is not None else None
+        if info is None:
+            return None
+        current = info.annotation
+    return description_label(info.description, lang) if info is not None else None
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The form block (a model) a field's type holds: itself, or inside ``list[...]`` or ``... | None``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def field_name(loc: tuple[str | int, ...], model: type[BaseModel] | None) -> str:
+    """How a message names the field: by its identifier, which is what stands in the file, and in Chinese
+    also by the label the form shows for it (``完成期限(due)``), so that a user finds it on the form and in the file.
+
+    English messages name the identifier alone: it is the field's English name.
+    """
     where = _loc_text(loc)
+    if model is None or language() != "zh" or not where:
+        return where
+    title = field_title(model, loc, "zh")
+    return text("field.titled", title=title, where=where) if title and title != where else where
+
+
+def _message(error: ErrorDetails, secret: bool = False, model: type[BaseModel] | None = None) -> str:
+    """One error in words that name the fix; with ``secret``, nothing of the value is said, only what is wrong with it.
+
+    ``model`` (the form) gives the field's label, named beside its identifier.
+    """
+    loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    where = field_name(loc, model)
     kind = error["type"]
     value = error.get("input")
     if kind == "missing":
@@ -228,13 +277,14 @@ def scrub(message: str, secrets: Iterable[str], marker: str = CONFIDENTIAL) -> s
 
 def issues_from_validation(
     exc: ValidationError, path: str, loaded: Loaded | None, rule: str = "schema",
-    confidential: Iterable[str] = (),
+    confidential: Iterable[str] = (), model: type[BaseModel] | None = None,
 ) -> list[Issue]:
     """One issue per pydantic error, placed at the field (or its parent) in the file.
 
     ``confidential`` (the form's confidential fields): errors at those fields
     do not quote the value, and no confidential value of the file survives in
-    any message, whatever a form's own validator wrote.
+    any message, whatever a form's own validator wrote. ``model`` (the form
+    validated against): a field is named by its label on the form too.
     """
     names = tuple(confidential)
     secrets = confidential_values(loaded.data, names) if loaded is not None and names else set()
@@ -243,7 +293,7 @@ def issues_from_validation(
         loc = tuple(error["loc"])
         line, col = loaded.position(loc) if loaded is not None else (1, 1)
         secret = _at_confidential(names, loc)
-        issues.append(Issue(path, line, col, rule, scrub(_message(error, secret), secrets)))
+        issues.append(Issue(path, line, col, rule, scrub(_message(error, secret, model), secrets)))
     return issues
 
 
@@ -262,4 +312,4 @@ def load_model(
     try:
         return model.model_validate(loaded.data), loaded, []
     except ValidationError as exc:
-        return None, loaded, issues_from_validation(exc, rel, loaded, rule=rule)
+        return None, loaded, issues_from_validation(exc, rel, loaded, rule=rule, model=model)

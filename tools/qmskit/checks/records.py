@@ -15,7 +15,7 @@ from ..issues import Issue
 from ..messages import join, text
 from ..registry import Kind, Registry
 from ..repository import Config, RecordFile
-from ..validation import issues_from_validation
+from ..validation import field_name, issues_from_validation
 
 
 def _empty(value: Any) -> bool:
@@ -54,7 +54,8 @@ def check_record_file(rf: RecordFile, path: Path, registry: Registry, config: Co
     try:
         rf.record = kind.model.model_validate(rf.data)
     except ValidationError as exc:
-        rf.issues.extend(issues_from_validation(exc, rf.path, rf.loaded, confidential=kind.spec.confidential))
+        rf.issues.extend(issues_from_validation(exc, rf.path, rf.loaded, confidential=kind.spec.confidential,
+                                                model=kind.model))
     return rf
 
 
@@ -118,7 +119,8 @@ def _check_status(rf: RecordFile, kind: Kind) -> None:
     missing = [name for name in workflow.requires.get(status, ()) if _empty(rf.data.get(name))]
     for name in missing:
         rf.issues.append(Issue(rf.path, line, col, "record-status-fields",
-                               text("record.status_needs", kind=kind.name, status=repr(status), name=name)))
+                               text("record.status_needs", kind=kind.name, status=repr(status),
+                                    name=field_name((name,), kind.model))))
 
 
 def check_record_folders(record_files: list[RecordFile], registry: Registry) -> list[Issue]:

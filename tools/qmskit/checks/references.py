@@ -11,6 +11,7 @@ from ..messages import text
 from ..recordindex import values_at
 from ..registry import Kind, Registry
 from ..repository import RecordFile
+from ..validation import field_name
 
 _DOC_ID = re.compile(r"[^\s§]+")
 
@@ -81,5 +82,6 @@ def check_references(rf: RecordFile, kind: Kind, index: Index, registry: Registr
                 if is_confidential(kind.spec.confidential, loc):
                     problem = text("ref.missing_secret", expected=ref.describe())
                 line, col = rf.position(loc)
-                issues.append(Issue(rf.path, line, col, f"ref-{ref.target}", text("ref.field", field=loc[0], problem=problem)))
+                issues.append(Issue(rf.path, line, col, f"ref-{ref.target}",
+                                    text("ref.field", field=field_name(loc[:1], kind.model), problem=problem)))
     return issues

@@ -4,6 +4,7 @@ from __future__ import annotations
 MESSAGES: dict[str, str] = {
     "list.sep": ", ",
     # a field of a record, as pydantic judged it
+    "field.titled": "{title} ({where})",
     "field.missing": "field '{where}' is required; add it",
     "field.blank": "field '{where}' is blank; fill it in",
     "field.unknown": "unknown field '{where}': the form has no such field (misspelt?)",
@@ -593,6 +594,12 @@ MESSAGES: dict[str, str] = {
     'git.missing': 'git is not installed or not on PATH; install git to use history features',
     'git.failed': 'git {command} failed: {error}',
     'git.subfolder': 'the QMS root is the subfolder {prefix} of a git repository; history features need qms.yml at the top of the repository',
+    'git.not_a_repository': "{root} is not in a git repository; history needs git (run 'git init' and commit)",
+    'git.shallow': "this is a shallow clone, so its history is incomplete and the audit trail would be wrong. "
+                   "Run 'git fetch --unshallow' (in GitHub Actions: actions/checkout with 'fetch-depth: 0').",
+    'git.not_a_commit': "{revision!r} is not a commit here; check the name (git branch -a, git log --oneline)",
+    'git.no_common_ancestor': "{a} and {b} have no common ancestor; compare with a branch this one was made from",
+    'trail.merge_base': "(merge base)",
     'docfield.number': "a document number is upper-case words joined by '-', e.g. LD-QP-08",
     'docfield.class': 'a document class is an upper-case code such as QP or SOP (qms.yml: document_classes)',
     'config.class_code': 'document class {code} must be an upper-case code such as SOP or QP; rename it',

@@ -4,6 +4,7 @@ from __future__ import annotations
 MESSAGES: dict[str, str] = {
     "list.sep": "、",
     # 记录的字段(表单校验)
+    "field.titled": "{title}({where})",
     "field.missing": "缺少字段“{where}”:请补上",
     "field.blank": "字段“{where}”为空:请填写",
     "field.unknown": "未知字段“{where}”:表单中没有这个字段(是否拼错?)",
@@ -567,6 +568,12 @@ MESSAGES: dict[str, str] = {
     'git.missing': '未安装 git 或不在 PATH 中;请安装 git 以使用历史功能',
     'git.failed': 'git {command} 运行失败:{error}',
     'git.subfolder': 'QMS 根目录是 git 仓库的子文件夹 {prefix};历史功能要求 qms.yml 位于仓库最顶层',
+    'git.not_a_repository': "{root} 不在 git 仓库中;历史功能需要 git(请运行 'git init' 并提交)",
+    'git.shallow': "这是浅克隆(shallow clone),历史不完整,审计追踪会出错。"
+                   "请运行 'git fetch --unshallow'(在 GitHub Actions 中:actions/checkout 设 'fetch-depth: 0')。",
+    'git.not_a_commit': "{revision!r} 在此不是一个提交;请检查名称(git branch -a、git log --oneline)",
+    'git.no_common_ancestor': "{a} 与 {b} 没有共同祖先;请与本分支所源自的分支比较",
+    'trail.merge_base': "(合并基准)",
     'docfield.number': '文件编号由大写字母词用“-”连接,例如 LD-QP-08',
     'docfield.class': '文件类别是 QP、SOP 这样的大写代码(见 qms.yml 的 document_classes)',
     'config.class_code': '文件类别 {code} 须为 SOP、QP 这样的大写代码;请改名',

@@ -6,6 +6,7 @@ records hold (statuses, grades, sources) are named here once for all reports.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -76,3 +77,22 @@ VALUES: dict[str, tuple[str, str]] = {
     "met": ("达成", "met"), "missed": ("未达成", "missed"), "no_data": ("无数据", "no data"),
     "in_progress_period": ("期间未结束", "period in progress"),
 }
+
+
+def description_label(description: str | None, lang: str) -> str | None:
+    """A form field's label, as its form shows it, from its description (``提出日期 / raised on``); None when it has none.
+
+    The Chinese part before `` / `` without a step number (``(1) 代码准备``)
+    or the explanation after it (``违反的要求(文件编号和章节)``); in English
+    the part after it without the explanation in brackets.
+    """
+    zh, sep, en = (description or "").partition(" / ")
+    if not sep:
+        zh, sep, en = (description or "").partition("/ ")  # 读数(表底)/ reading
+    if not sep:
+        return None
+    zh = re.sub(r"^\s*[((]\d+[))]\s*", "", zh)
+    zh = re.split(r"[((::]", zh)[0].strip()
+    en = re.split(r" \(|:", en)[0].strip()
+    return (zh if lang == "zh" else en[:1].upper() + en[1:]) or None
+

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import re
 import types
 import typing
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from ..issues import QmsError
 from ..registry import Kind
 from ..report import Paragraph, Report, Table
 from .context import Context, Rec
-from .labels import Translator
+from .labels import Translator, description_label
 
 SHORT_COLUMNS = 6  # short fields shown after id, status, date and due
 TEXT_COLUMNS = 2  # long text fields shown, truncated
@@ -43,14 +42,7 @@ TYPE_ORDER = ["QM", "MAN", "QP", "REG", "WI", "JD", "FOR", "REF"]  # from the ma
 def field_label(model: type[Any], name: str, tr: Translator) -> str:
     """A field's label from its description (``提出日期 / raised on``), in the report's language."""
     info = model.model_fields.get(name)
-    text = (info.description or "") if info else ""
-    zh, sep, en = text.partition(" / ")
-    if not sep:
-        return name
-    zh = re.sub(r"^\s*[((]\d+[))]\s*", "", zh)  # "(1) 代码准备": a step number, not the label
-    zh = re.split(r"[((::]", zh)[0].strip() or name  # the label, not the explanation after it
-    en = re.split(r" \(|:", en)[0].strip() or name
-    return tr(zh, en[:1].upper() + en[1:])
+    return description_label(info.description if info else None, tr.lang) or name
 
 
 def cell(value: Any, tr: Translator, limit: int = 120) -> str:
