@@ -178,3 +178,12 @@ def test_a_schema_error_names_the_field_as_the_form_shows_it(repos: dict[str, Pa
         else:  # in English the identifier is the field's English name
             assert "field 'due'" in due_line and "field 'verification.on'" in on_line
             assert not CJK.search(due_line.split(": schema: ")[1]), due_line
+
+
+def test_the_language_is_the_one_of_the_repository_named_by_root(repos: dict[str, Path]) -> None:
+    for here, there in (("zh", "en"), ("en", "zh")):
+        for root in (["--root", str(repos[there])], [f"--root={repos[there]}"]):
+            result = qms(*root, "check", "--help", cwd=repos[here])
+            catalogue = zh.MESSAGES if there == "zh" else en.MESSAGES
+            assert result.returncode == 0 and result.stdout.startswith(catalogue["usage.prefix"] + "qms check")
+            assert squeezed(catalogue["help.strict"]) in squeezed(result.stdout)
