@@ -82,10 +82,10 @@ def exit_codes() -> str:
 
 def _epilog(name: str) -> str:
     """A command's examples (a comment after each that needs one) and the exit codes."""
-    examples = [(command.replace("{command}", text("metavar.command")), comment)
-                for command, comment in EXAMPLES.get(name, [])]
     from .termout import display_width
 
+    examples = [(command.replace("{command}", text("metavar.command")), comment)
+                for command, comment in EXAMPLES.get(name, [])]
     width = max((display_width(command) for command, comment in examples if comment), default=0)
     lines = [f"  {command}{' ' * (width - display_width(command))}  # {text(comment)}" if comment else f"  {command}"
              for command, comment in examples]
@@ -140,10 +140,10 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
         return "\n".join(indent + line for line in wrap_display(" ".join(text.split()), width - len(indent)))
 
     def _format_action(self, action: argparse.Action) -> str:
-        shown = super()._format_action(action)
-        header = self._format_action_invocation(action)
         from .termout import display_width
 
+        shown = super()._format_action(action)
+        header = self._format_action_invocation(action)
         wide = display_width(header) - len(header)  # columns argparse did not count
         first, newline, rest = shown.partition("\n")
         body = first.lstrip(" ")
