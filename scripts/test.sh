@@ -9,4 +9,7 @@ bash scripts/install-clients.sh   # LibreOffice, CJK fonts, poppler, Chromium: o
 # lint rules ([tool.mypy] and [tool.ruff] in pyproject.toml); either failing fails CI
 python -m mypy
 python -m ruff check tools/qmskit
-python -m pytest "$@"
+# the test modules run in parallel, one worker per core, each module whole in one worker, in the order
+# tests/conftest.py gives (the site builds first; tests/sitekit.py shares them between workers);
+# pass -n 0 to run in one process
+python -m pytest -n auto --dist loadscope --no-loadscope-reorder "$@"

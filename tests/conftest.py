@@ -6,9 +6,8 @@ import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
-
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -36,6 +35,37 @@ def require_shared(path: Path) -> Path:
         pytest.fail(f"{message}. CI must provide ../shared/ (see .ci/run)", pytrace=False)
     pytest.skip(message)
 QMS = shutil.which("qms", path=str(Path(sys.executable).parent)) or "qms"
+
+
+# --------------------------------------------------------------------------- running in parallel (pytest-xdist)
+
+# the fixtures of tests/sitekit.py, whose builds take most of a minute
+SITE_FIXTURES = frozenset({"site_builds", "reference_site", "planted_site", "unsafe_site", "served_reference",
+                           "browser"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist, the order in which the test modules are handed to the workers.
+
+    scripts/test.sh runs ``-n auto --dist loadscope --no-loadscope-reorder``:
+    each module goes whole to one worker (so a fixture built once per module,
+    such as a copied reference QMS or the converted PDFs, is built once), in
+    the order of this list. The modules that need a site build come first,
+    so the builds (tests/sitekit.py, shared by the workers) start at once and
+    the browser tests are not left for the end; then the others, those with
+    more tests first (xdist's own order), so the last to start are short.
+    Every worker sorts the same collection the same way (xdist checks that
+    they agree). Without xdist the order stays as written.
+    """
+    if not hasattr(config, "workerinput"):  # not a pytest-xdist worker
+        return
+    modules: dict[Path, list[pytest.Item]] = {}
+    for item in items:
+        modules.setdefault(item.path, []).append(item)
+    site = {path for path, its in modules.items()
+            if any(SITE_FIXTURES & set(getattr(i, "fixturenames", ())) for i in its)}
+    order = sorted(modules, key=lambda path: (path not in site, -len(modules[path])))  # stable: file order on ties
+    items[:] = [item for path in order for item in modules[path]]
 
 
 @pytest.fixture(scope="session")
@@ -82,8 +112,12 @@ def warnings_summary_tail(lang: str, counts: dict[str, int]) -> str:
 
 
 def run_qms(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run the installed ``qms`` command as a user would."""
-    return subprocess.run([QMS, *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+    """Run the installed ``qms`` command as a user would.
+
+    The timeout only stops a hung command: ``qms reports`` of the reference QMS takes about 20 s of CPU,
+    and with the suite's workers and anything else on the machine sharing the cores it can take minutes.
+    """
+    return subprocess.run([QMS, *args], cwd=cwd, capture_output=True, text=True, timeout=600)
 
 
 def write(path: Path, text: str) -> Path:

@@ -8,7 +8,14 @@ Both are ``qms site build`` run as a user runs it. ``unsafe_site`` is a tiny
 ``qms init`` repository whose record text tries to be markup.
 
 The fixtures are imported by the test modules that use them; the builds are
-kept here, in the module, so that every module gets the same ones.
+kept here, in the module, so that every module gets the same ones. Under
+pytest-xdist (scripts/test.sh runs ``-n auto``) the test modules may run in
+different workers, which share the builds too: each build goes to the folder
+all the workers' temporary folders are in, and the worker that asks first
+takes an exclusive lock (``flock``) on it and builds; a worker that asks
+while it is held waits for the lock, then reads what was built and printed
+(``<name>.json``). A worker that stopped before finishing its build leaves no
+result: the next one to take the lock builds again.
 
 Browser tests drive Debian's Chromium through Playwright
 (``executable_path``; nothing is downloaded). Every request of every page
@@ -18,9 +25,11 @@ told to resolve no other name.
 """
 from __future__ import annotations
 
+import fcntl
 import functools
 import gzip
 import http.server
+import json
 import os
 import re
 import shutil
@@ -59,6 +68,14 @@ class Built:
         """The HTML of a page given as its URL path (``labor-dispatch/LD-QP-07-satisfaction/``)."""
         return (self.site / page / "index.html").read_text(encoding="utf-8")
 
+    def to_json(self) -> dict[str, Any]:
+        return {"root": str(self.root), "site": str(self.site), "staging": str(self.staging),
+                "output": self.output, "seconds": self.seconds}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Built:
+        return cls(Path(data["root"]), Path(data["site"]), Path(data["staging"]), data["output"], data["seconds"])
+
 
 @dataclass
 class Build:
@@ -69,34 +86,105 @@ class Build:
     staging: Path
     log: Path
     process: subprocess.Popen[bytes]
+    claim: Claim
     started: float = field(default_factory=time.monotonic)
     done: Built | None = None
 
     @classmethod
-    def start(cls, root: Path, base: Path) -> Build:
+    def start(cls, root: Path, base: Path, claim: Claim) -> Build:
+        """Start the build; ``claim`` (taken) is given back when it has finished and its result is written."""
         base.mkdir(parents=True, exist_ok=True)
         site, staging, log = base / "site", base / "site-src", base / "build.log"
+        for old in (site, staging):  # left by a worker that stopped before finishing (see Claim)
+            shutil.rmtree(old, ignore_errors=True)
         with log.open("wb") as out:
             process = subprocess.Popen([QMS, "site", "build", "--as-of", AS_OF, "--out", str(site),
                                         "--staging", str(staging)], cwd=root, stdout=out, stderr=subprocess.STDOUT)
-        return cls(root, site, staging, log, process)
+        return cls(root, site, staging, log, process, claim)
 
     def wait(self) -> Built:
         if self.done is None:
             try:
                 code = self.process.wait(BUILD_TIMEOUT)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                self.stop()
                 pytest.fail(f"qms site build of {self.root} took more than {BUILD_TIMEOUT} s")
             output = self.log.read_text(encoding="utf-8", errors="replace")
-            assert code == 0, f"qms site build of {self.root} failed ({code}):\n{output[-5000:]}"
             self.done = Built(self.root, self.site, self.staging, output, time.monotonic() - self.started)
-        return self.done
+            self.claim.publish({"code": code, "built": self.done.to_json()})
+        return finished(self.claim.read())
 
     def stop(self) -> None:
+        """End a build that is still running; its claim is given back without a result."""
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+        self.claim.release()
+
+
+def finished(result: dict[str, Any]) -> Built:
+    """The build a claim's result describes; a failed build fails every test that needs it, in every worker."""
+    built = Built.from_json(result["built"])
+    assert result["code"] == 0, f"qms site build of {built.root} failed ({result['code']}):\n{built.output[-5000:]}"
+    return built
+
+
+class Claim:
+    """One build shared by the pytest-xdist workers: an exclusive ``flock`` on ``<name>.lock``, and its result.
+
+    The lock is held from the start of the build until its result,
+    ``<name>.json``, is written (atomically), so a worker that finds the
+    lock free finds either the result or nothing: nothing means no build
+    finished (its worker stopped, which gives the lock back), and it builds.
+    """
+
+    def __init__(self, folder: Path, name: str) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.path = folder / f"{name}.json"
+        self._lock_path = folder / f"{name}.lock"
+        self._handle: Any = None
+
+    def take(self, wait: bool = True) -> bool:
+        """Take the lock; wait (up to BUILD_TIMEOUT) while another worker holds it, unless ``wait`` is False."""
+        if self._handle is None:
+            handle = self._lock_path.open("a")
+            deadline = time.monotonic() + BUILD_TIMEOUT
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if not wait:
+                        handle.close()
+                        return False
+                    if time.monotonic() > deadline:
+                        handle.close()
+                        pytest.fail(f"another worker held {self._lock_path} for more than {BUILD_TIMEOUT} s")
+                    time.sleep(0.5)
+            self._handle = handle
+        return True
+
+    def read(self) -> dict[str, Any]:
+        return json.loads(self.path.read_text(encoding="utf-8"))
+
+    def publish(self, result: dict[str, Any]) -> None:
+        """Write the result (a rename: never half a file), then give the lock back."""
+        partial = self.path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+        os.replace(partial, self.path)
+        self.release()
+
+    def release(self) -> None:
+        if self._handle is not None:
+            fcntl.flock(self._handle, fcntl.LOCK_UN)
+            self._handle.close()
+            self._handle = None
+
+
+def shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the session's builds go: under pytest-xdist, the run's folder that holds every worker's own."""
+    base = tmp_path_factory.getbasetemp()
+    return (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "sites"
 
 
 @dataclass
@@ -110,27 +198,73 @@ class Planted:
     control: str  # planted in a field that is not confidential: the site must show it
     control_record: tuple[str, str]
 
+    def to_json(self) -> dict[str, Any]:
+        return {"root": str(self.root), "counts": self.counts, "records": sorted(self.records),
+                "canaries": sorted(self.canaries), "control": self.control, "control_record": self.control_record}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Planted:
+        return cls(Path(data["root"]), data["counts"], {tuple(r) for r in data["records"]},
+                   set(data["canaries"]), data["control"], tuple(data["control_record"]))
+
 
 _STATE: dict[str, Any] = {}  # the session's builds, shared by every module that imports the fixtures
 
 
 class Builds:
+    """The reference and canary builds: started in the background by the worker that asks first."""
+
     def __init__(self, base: Path) -> None:
         self.base = base
-        self.running: dict[str, Build] = {}
-        self.planted: Planted | None = None
+        self.running: dict[str, Build] = {}  # started by this worker
+        self.waiting: dict[str, Claim] = {}  # started by another worker (its lock was held)
 
-    def start_reference(self) -> None:
-        if "reference" not in self.running:
-            self.running["reference"] = Build.start(ROOT, self.base / "reference")
+    def start(self, name: str) -> None:
+        """Start the build ``name`` (reference, planted) unless a worker has started or finished it."""
+        if name in self.running or name in self.waiting:
+            return
+        claim = Claim(self.base, name)
+        if not claim.take(wait=False):
+            self.waiting[name] = claim
+        elif claim.path.exists():
+            claim.release()
+            self.waiting[name] = claim  # built already: wait() reads it
+        else:
+            self.running[name] = self._launch(name, claim)
 
-    def start_planted(self) -> None:
-        if "planted" not in self.running:
-            self.planted = make_planted_copy(self.base / "planted" / "qms")
-            self.running["planted"] = Build.start(self.planted.root, self.base / "planted")
+    def _launch(self, name: str, claim: Claim) -> Build:
+        if name == "reference":
+            return Build.start(ROOT, self.base / "reference", claim)
+        root = self.base / "planted" / "qms"
+        shutil.rmtree(root, ignore_errors=True)  # left by a worker that stopped before finishing
+        planted = make_planted_copy(root)
+        (self.base / "planted.planted.json").write_text(json.dumps(planted.to_json(), ensure_ascii=False),
+                                                         encoding="utf-8")
+        return Build.start(root, self.base / "planted", claim)
+
+    def wait(self, name: str) -> Built:
+        self.start(name)
+        if name not in self.running:
+            claim = self.waiting[name]
+            claim.take()  # the worker building it gives the lock back when its result is written
+            if not claim.path.exists():  # that worker stopped first: build here
+                self.running[name] = self._launch(name, claim)
+            else:
+                claim.release()
+                return finished(claim.read())
+        return self.running[name].wait()
+
+    def planted(self) -> Planted:
+        return Planted.from_json(json.loads((self.base / "planted.planted.json").read_text(encoding="utf-8")))
 
     def close(self) -> None:
+        """At the end of the worker's session: finish what another worker may still wait for, or stop it."""
         for build in self.running.values():
+            if build.done is None and os.environ.get("PYTEST_XDIST_WORKER"):
+                try:
+                    build.wait()
+                except (AssertionError, pytest.fail.Exception):
+                    pass  # the failure is written for the other workers to report
             build.stop()
 
 
@@ -138,28 +272,26 @@ class Builds:
 def site_builds(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Builds:
     """The session's site builds; the canary copy's starts with the reference when a selected test needs it."""
     if "builds" not in _STATE:
-        builds = Builds(tmp_path_factory.mktemp("sites"))
+        builds = Builds(shared_folder(tmp_path_factory))
         request.addfinalizer(builds.close)
         _STATE["builds"] = builds
-        builds.start_reference()
+        builds.start("reference")
         if any("planted_site" in getattr(item, "fixturenames", ()) for item in request.session.items):
-            builds.start_planted()
+            builds.start("planted")
     return _STATE["builds"]
 
 
 @pytest.fixture(scope="session")
 def reference_site(site_builds: Builds) -> Built:
     """The reference QMS of this repository, built once per session with ``qms site build``."""
-    site_builds.start_reference()
-    return site_builds.running["reference"].wait()
+    return site_builds.wait("reference")
 
 
 @pytest.fixture(scope="session")
 def planted_site(site_builds: Builds) -> tuple[Built, Planted]:
     """The canary copy of the reference QMS, built."""
-    site_builds.start_planted()
-    assert site_builds.planted is not None
-    return site_builds.running["planted"].wait(), site_builds.planted
+    built = site_builds.wait("planted")
+    return built, site_builds.planted()
 
 
 # --------------------------------------------------------------------------- the canary copy
@@ -273,30 +405,42 @@ class Unsafe:
 def unsafe_site(tmp_path_factory: pytest.TempPathFactory) -> Unsafe:
     """A ``qms init`` repository whose open nonconformity's description is UNSAFE_TEXT, committed and built."""
     if "unsafe" not in _STATE:
-        from qmskit.scaffold import init_repository
-        from qmskit.yamlio import dumps, loads
-
-        base = tmp_path_factory.mktemp("unsafe")
-        root = base / "qms"
-        init_repository(root, TODAY)
-        git = GitRepo(root)
-        git.commit("建立质量管理体系", "王芳", f"{TODAY.isoformat()}T09:00:00+08:00")
-        record = f"NCR-{TODAY.year}-0002"
-        path = root / "records" / "nonconformity" / f"{record}.yaml"
-        text = path.read_text(encoding="utf-8")
-        data = loads(text).data
-        assert data["status"] == "open", data
-        data["description"] = UNSAFE_TEXT
-        header = "".join(line + "\n" for line in text.splitlines() if line.startswith("#"))
-        path.write_text(header + dumps(data), encoding="utf-8")
-        git.commit(f"补充 {record} 的描述", "李四", f"{TODAY.isoformat()}T10:00:00+08:00")
-        started = time.monotonic()
-        result = subprocess.run([QMS, "site", "build", "--out", str(base / "site"), "--staging", str(base / "site-src")],
-                                cwd=root, capture_output=True, text=True, timeout=300)
-        assert result.returncode == 0, result.stdout + result.stderr
-        built = Built(root, base / "site", base / "site-src", result.stdout + result.stderr, time.monotonic() - started)
-        _STATE["unsafe"] = Unsafe(built, "nonconformity", record)
+        folder = shared_folder(tmp_path_factory)
+        claim = Claim(folder, "unsafe")
+        claim.take()
+        try:
+            if not claim.path.exists():  # no worker has built it
+                built = build_unsafe(folder / "unsafe")
+                claim.publish({"code": 0, "built": built.to_json()})
+            _STATE["unsafe"] = Unsafe(finished(claim.read()), "nonconformity", f"NCR-{TODAY.year}-0002")
+        finally:
+            claim.release()
     return _STATE["unsafe"]
+
+
+def build_unsafe(base: Path) -> Built:
+    from qmskit.scaffold import init_repository
+    from qmskit.yamlio import dumps, loads
+
+    shutil.rmtree(base, ignore_errors=True)  # left by a worker that stopped before finishing
+    root = base / "qms"
+    init_repository(root, TODAY)
+    git = GitRepo(root)
+    git.commit("建立质量管理体系", "王芳", f"{TODAY.isoformat()}T09:00:00+08:00")
+    record = f"NCR-{TODAY.year}-0002"
+    path = root / "records" / "nonconformity" / f"{record}.yaml"
+    text = path.read_text(encoding="utf-8")
+    data = loads(text).data
+    assert data["status"] == "open", data
+    data["description"] = UNSAFE_TEXT
+    header = "".join(line + "\n" for line in text.splitlines() if line.startswith("#"))
+    path.write_text(header + dumps(data), encoding="utf-8")
+    git.commit(f"补充 {record} 的描述", "李四", f"{TODAY.isoformat()}T10:00:00+08:00")
+    started = time.monotonic()
+    result = subprocess.run([QMS, "site", "build", "--out", str(base / "site"), "--staging", str(base / "site-src")],
+                            cwd=root, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return Built(root, base / "site", base / "site-src", result.stdout + result.stderr, time.monotonic() - started)
 
 
 # --------------------------------------------------------------------------- a local web server

@@ -343,8 +343,10 @@ def test_progress_line_is_erased_before_what_follows() -> None:
 
 
 def test_check_on_a_terminal_ends_on_a_clean_summary_line() -> None:
-    # the cache off: with every record answered from it, no record is checked and no progress is drawn
-    code, screen = on_terminal("check", "--jobs", "1", "--as-of", "2026-11-26", cwd=ROOT, env={"NO_COLOR": "1", "QMS_CACHE": "0"})
+    # QMS_CACHE=0: the records are checked, not taken from the cache a check of this repository left (another
+    # test's, in parallel or earlier, or a person's): only records being checked draw the progress line
+    code, screen = on_terminal("check", "--jobs", "1", "--as-of", "2026-11-26", cwd=ROOT,
+                               env={"NO_COLOR": "1", "QMS_CACHE": "0"})
     assert code == 0, screen
     assert "checked 1000/" in screen or "已检查 1000/" in screen  # the progress line was drawn
     last = screen.rstrip("\n").split("\n")[-1]
