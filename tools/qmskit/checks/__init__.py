@@ -99,7 +99,7 @@ def build_index(repo: Repository, record_files: Sequence[RecordFile]) -> ManualS
 
 def check_one(rf: RecordFile, root: Path, registry: Registry, config: Config, index: Index) -> list[Issue]:
     """Every rule that needs only this record and the index."""
-    check_record_file(rf, root / rf.path, registry, config)
+    check_record_file(rf, os.path.join(root, rf.path), registry, config)  # a string: no Path object per record
     kind = registry.get(rf.kind)
     issues = list(rf.issues)
     if kind is not None and rf.data is not None:
