@@ -84,6 +84,8 @@ def _listed_entry(rf: RecordFile) -> Issue | None:
 
 def listing_issue(rf: RecordFile) -> Issue | None:
     """A record hidden from people and tools by a name starting with '.' (a file or a folder on its path)."""
+    if "/." not in rf.path:
+        return None  # no name below records/ starts with '.': the usual case, decided without splitting
     parts = rf.path.split("/")[1:]
     hidden = [part for part in parts if part.startswith(".")]
     if not hidden:
