@@ -7,9 +7,11 @@ and what makes YAML dangerous or ambiguous: duplicate keys, anchors, aliases,
 merge keys, custom tags, huge files, deep nesting. Every refusal carries a
 line and column.
 
-libyaml (``CSafeLoader``) does the scanning and composing; the tree of nodes
-is then built into plain Python by :func:`_Builder`, which records where each
-key and item stands so that a schema error can point at its line.
+libyaml does the scanning and composing; the tree of nodes is then built
+into plain Python by :class:`_Builder`. Where each key and item stands is
+worked out from the nodes only when a message asks (:class:`Loaded`), so
+that a schema error can point at its line while a valid record costs no
+positions.
 """
 from __future__ import annotations
 
