@@ -197,3 +197,134 @@ def test_dumps_round_trips_shared_values_without_anchors() -> None:
 @settings(max_examples=200, deadline=None)
 def test_dumps_then_loads_is_identity(data: dict) -> None:  # type: ignore[type-arg]
     assert yamlio.loads(yamlio.dumps(data)).data == data
+
+
+# -- the cheaper loading of a full check (issue 13): same answers as the general machinery --------------
+
+_SCALARS = ["", "~", "null", "Null", "NULL", "nul", "true", "True", "TRUE", "tRUE", "false", "no", "on", "y", "0", "-0",
+            "+12", "012", "0o17", "0x1F", "0x", "1.5", ".5", "-.5", "1e5", "1.e-3", ".inf", "-.Inf", ".NaN", ".nan.",
+            "2026-07-31", "2026-7-31", "2026-07-31T10:30:00", "2026-07-31 10:30:00.5 +08:00", "2026-13-45",
+            "10:30", "0731-84561234", "客户服务部", "approved", "-", "+", ".", "1_000", "٣", "２０２６-01-01"]
+
+
+@pytest.mark.parametrize("value", _SCALARS)
+def test_plain_scalar_resolves_as_pyyamls_general_resolver_would(value: str) -> None:
+    """The shortcut in ``_Loader.resolve`` answers what PyYAML's resolver answers with the same resolvers."""
+    from yaml.nodes import ScalarNode
+    from yaml.resolver import BaseResolver
+
+    loader = yamlio._Loader("")
+    try:
+        for implicit in ((True, False), (False, True)):
+            assert loader.resolve(ScalarNode, value, implicit) == BaseResolver.resolve(loader, ScalarNode, value, implicit)
+    finally:
+        loader.dispose()
+
+
+@given(st.text(max_size=12))
+@settings(max_examples=300, deadline=None)
+def test_any_plain_scalar_resolves_as_pyyamls_general_resolver_would(value: str) -> None:
+    from yaml.nodes import ScalarNode
+    from yaml.resolver import BaseResolver
+
+    loader = yamlio._Loader("")
+    try:
+        assert loader.resolve(ScalarNode, value, (True, False)) == BaseResolver.resolve(loader, ScalarNode, value, (True, False))
+    finally:
+        loader.dispose()
+
+
+def test_dates_and_times_as_before() -> None:
+    data = yamlio.loads(
+        "a: 2026-07-31\nb: 2026-02-30\nc: !!timestamp 2026-W01-1\nd: 2026-07-31T10:30:00Z\ne: 2026-7-3 08:05:09\n"
+        "f: !!timestamp 2026-07-31\ng: '2026-07-31'\n"
+    ).data
+    assert data["a"] == dt.date(2026, 7, 31)
+    assert data["b"] == "2026-02-30"  # not a day: text, for the schema to refuse at its line
+    assert data["c"] == "2026-W01-1"  # an ISO week date the standard library would read; PyYAML's rules do not
+    assert data["d"] == dt.datetime(2026, 7, 31, 10, 30, tzinfo=dt.timezone.utc)
+    assert data["e"] == dt.datetime(2026, 7, 3, 8, 5, 9)
+    assert data["f"] == dt.date(2026, 7, 31) and data["g"] == "2026-07-31"
+
+
+def test_every_position_of_a_nested_record() -> None:
+    """Positions are worked out only when asked; each key and item is where the text puts it."""
+    lines, expected = [], {}
+    for n in range(3):
+        expected[(f"k{n}",)] = (len(lines) + 1, 1)
+        lines.append(f"k{n}:")
+        for m in range(2):
+            expected[(f"k{n}", m)] = (len(lines) + 1, 5)  # an item stands where its content starts
+            expected[(f"k{n}", m, "x")] = (len(lines) + 1, 5)
+            lines.append(f"  - x: {n}{m}")
+            expected[(f"k{n}", m, "y")] = (len(lines) + 1, 5)
+            lines.append("    y: [1, 2]")
+            expected[(f"k{n}", m, "y", 0)] = (len(lines), 9)
+            expected[(f"k{n}", m, "y", 1)] = (len(lines), 12)
+    loaded = yamlio.loads("\n".join(lines) + "\n")
+    assert loaded.data["k2"][1] == {"x": 21, "y": [1, 2]}
+    assert loaded.marks == {(): (1, 1), **expected}
+    assert loaded.position(("k1", 1, "y", 5)) == expected[("k1", 1, "y")]
+
+
+def test_positions_survive_a_trip_between_processes() -> None:
+    """Results cross a pickle (worker pool, cache); libyaml's own marks do not pickle, the positions must."""
+    import pickle
+
+    loaded = pickle.loads(pickle.dumps(yamlio.loads("id: X\nitems:\n  - a\n  - b: 1\n")))
+    assert loaded.data == {"id": "X", "items": ["a", {"b": 1}]}
+    assert loaded.position(("items", 1, "b")) == (4, 5) and loaded.position(()) == (1, 1)
+
+
+def test_front_matter_positions_are_file_lines() -> None:
+    md = yamlio.load_markdown("---\nid: QP-01\nowner:\n  - 质量部\n---\nbody\n".encode())
+    assert md.front is not None and md.front.position(("owner", 0)) == (4, 5) and md.front.position(("id",)) == (2, 1)
+
+
+@pytest.mark.parametrize(("text", "key", "first", "line"), [
+    ("2026: a\nb: c\n2026: d\n", "'2026'", 1, 3),
+    ("'1': a\n1: b\n", "'1'", 1, 2),  # the typed key and the quoted one are the same text
+    ("x:\n  no: a\n  n: b\n  no: c\n", "'no'", 2, 4),
+])
+def test_duplicate_typed_key_names_its_first_line(text: str, key: str, first: int, line: int) -> None:
+    error = refused(text)
+    assert (error.line, error.rule) == (line, "yaml-duplicate-key")
+    assert key in error.message and f"line {first}" in error.message
+
+
+@pytest.mark.parametrize("size", [0, 1, 1023, 1024, 1025, 70_000])
+def test_file_read_whole_at_every_size_around_the_limit(tmp_path, size: int) -> None:  # type: ignore[no-untyped-def]
+    from qmskit import fileio
+
+    path = tmp_path / "r.yaml"
+    content = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+    path.write_bytes(content)
+    assert fileio.read_regular(path) == content  # no limit: read to the end, whatever fstat said
+    assert fileio.read_regular(str(path), 70_000) == content
+    if size <= 1024:
+        assert fileio.read_regular(path, 1024) == content
+    else:
+        with pytest.raises(fileio.FileRefused) as info:
+            fileio.read_regular(path, 1024)
+        assert info.value.rule == fileio.TOO_LARGE
+
+
+def test_a_file_that_grew_since_its_size_was_taken_is_read_to_its_end_or_refused() -> None:
+    """``fstat`` gives the size asked for first; more bytes than that are still read, and never past the limit."""
+    import os
+
+    from qmskit import fileio
+
+    for limit, expected in ((None, 100_000), (50_000, 50_001), (100_000, 100_000)):
+        read_end, write_end = os.pipe()
+        writer = os.fork()
+        if writer == 0:  # the pipe holds less than the data: a child writes it all
+            os.close(read_end)
+            os.write(write_end, b"y" * 100_000)
+            os._exit(0)
+        os.close(write_end)
+        try:
+            assert len(fileio._read_all(read_end, 10, limit)) == expected
+        finally:
+            os.close(read_end)
+            os.waitpid(writer, 0)

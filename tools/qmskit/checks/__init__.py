@@ -10,6 +10,7 @@ per-record pass is over, on all of them together.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -99,7 +100,7 @@ def build_index(repo: Repository, record_files: Sequence[RecordFile]) -> ManualS
 
 def check_one(rf: RecordFile, root: Path, registry: Registry, config: Config, index: Index) -> list[Issue]:
     """Every rule that needs only this record and the index."""
-    check_record_file(rf, root / rf.path, registry, config)
+    check_record_file(rf, os.path.join(root, rf.path), registry, config)  # a string: no Path object per record
     kind = registry.get(rf.kind)
     issues = list(rf.issues)
     if kind is not None and rf.data is not None:
@@ -208,6 +209,9 @@ def _run_records(
         [(rf.path, rf.kind, rf.id) for rf in record_files[i:i + CHUNK]] for i in range(0, total, CHUNK)
     ]
     issues = []
+    # What the workers inherit is only read: frozen, it is left out of their collections, which would
+    # otherwise write to every inherited object and so copy the parent's memory page by page.
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             done = 0
@@ -220,6 +224,7 @@ def _run_records(
                     progress(min(done, total), total)
     finally:
         _WORKER = None
+        gc.unfreeze()
     return issues
 
 

@@ -5,6 +5,7 @@ processes for large repositories; cross-file rules live in ``references``.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -22,22 +23,26 @@ def _empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
 
 
-def check_record_file(rf: RecordFile, path: Path, registry: Registry, config: Config) -> RecordFile:
+def check_record_file(rf: RecordFile, path: Path | str, registry: Registry, config: Config) -> RecordFile:
     """Load and validate one record file, recording every issue on ``rf``.
 
     A hidden or non-regular entry is reported and never opened; the issue is
     the same one the listing gives (see :func:`check_record_folders`), so a
     check of only some records still reports it once.
     """
-    listed = listing_issue(rf) or _entry_issue(rf, path)
+    kind = registry.get(rf.kind)
+    name = os.path.basename(path)
+    is_record = name.endswith(".yaml") and kind is not None
+    # A record file of a known form is looked at (lstat) by the reader, which refuses a link, FIFO or
+    # device before opening it with the same issue _entry_issue gives; only other entries need a look here.
+    listed = listing_issue(rf) or (_listed_entry(rf) if is_record else _entry_issue(rf, path))
     if listed is not None:
         rf.issues.append(listed)
         return rf
-    if path.suffix != ".yaml":
-        hint = text("record.rename_yml", stem=path.stem) if path.suffix == ".yml" else text("record.not_yaml")
+    if not name.endswith(".yaml"):
+        hint = text("record.rename_yml", stem=name[:-4]) if name.endswith(".yml") else text("record.not_yaml")
         rf.issues.append(Issue(rf.path, 1, 1, "record-file", text("record.not_record_file", hint=hint)))
         return rf
-    kind = registry.get(rf.kind)
     if kind is None:
         return rf  # reported once for the folder by check_record_folders
     try:
@@ -67,14 +72,21 @@ def _unquoted(exc: yamlio.YamlError) -> str:
 
 
 
-def _entry_issue(rf: RecordFile, path: Path) -> Issue | None:
+def _entry_issue(rf: RecordFile, path: Path | str) -> Issue | None:
     """A link, FIFO or device at ``path`` (one ``lstat``; nothing is opened)."""
     message = rf.entry or fileio.entry_problem(path)
     return Issue(rf.path, 1, 1, fileio.NOT_REGULAR, message) if message else None
 
 
+def _listed_entry(rf: RecordFile) -> Issue | None:
+    """What the listing found wrong with the entry (no look at the disk; see :func:`_entry_issue`)."""
+    return Issue(rf.path, 1, 1, fileio.NOT_REGULAR, rf.entry) if rf.entry else None
+
+
 def listing_issue(rf: RecordFile) -> Issue | None:
     """A record hidden from people and tools by a name starting with '.' (a file or a folder on its path)."""
+    if "/." not in rf.path:
+        return None  # no name below records/ starts with '.': the usual case, decided without splitting
     parts = rf.path.split("/")[1:]
     hidden = [part for part in parts if part.startswith(".")]
     if not hidden:
@@ -87,13 +99,16 @@ def listing_issue(rf: RecordFile) -> Issue | None:
 def _check_id(rf: RecordFile, kind: Kind) -> None:
     assert rf.data is not None
     value = rf.data.get("id")
-    line, col = rf.position(("id",))
     if value is None:
         return  # the schema reports the missing id
-    if str(value) != rf.id:
+    differs, unlike = str(value) != rf.id, not kind.pattern.matches(rf.id)
+    if not (differs or unlike):
+        return
+    line, col = rf.position(("id",))  # asked only for a message: positions are worked out on demand
+    if differs:
         rf.issues.append(Issue(rf.path, line, col, "record-id",
                                text("record.id_differs", value=repr(value), id=repr(rf.id))))
-    if not kind.pattern.matches(rf.id):
+    if unlike:
         rf.issues.append(Issue(rf.path, line, col, "record-id-pattern",
                                text("record.id_pattern", id=repr(rf.id), kind=kind.name, pattern=kind.pattern.pattern,
                                     example=kind.pattern.example())))
@@ -103,9 +118,9 @@ def _check_status(rf: RecordFile, kind: Kind) -> None:
     assert rf.data is not None
     workflow = kind.spec.workflow
     status = rf.data.get("status")
-    line, col = rf.position(("status",))
     if workflow is None:
         if status is not None:
+            line, col = rf.position(("status",))
             rf.issues.append(Issue(rf.path, line, col, "record-status", text("record.no_workflow", kind=kind.name)))
         return
     if status is None:
@@ -113,10 +128,13 @@ def _check_status(rf: RecordFile, kind: Kind) -> None:
                                text("record.status_required", statuses=join(workflow.statuses))))
         return
     if status not in workflow.statuses:
+        line, col = rf.position(("status",))
         rf.issues.append(Issue(rf.path, line, col, "record-status",
                                text("record.status_unknown", status=repr(status), kind=kind.name, statuses=" → ".join(workflow.statuses))))
         return
     missing = [name for name in workflow.requires.get(status, ()) if _empty(rf.data.get(name))]
+    if missing:
+        line, col = rf.position(("status",))
     for name in missing:
         rf.issues.append(Issue(rf.path, line, col, "record-status-fields",
                                text("record.status_needs", kind=kind.name, status=repr(status),

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from ..forms import Ref
 from ..issues import Issue
@@ -71,10 +73,16 @@ def _resolve(value: str, ref: Ref, index: Index, registry: Registry) -> str | No
 def check_references(rf: RecordFile, kind: Kind, index: Index, registry: Registry) -> list[Issue]:
     """Every reference of the record resolves; a confidential one is named, its value never quoted."""
     issues: list[Issue] = []
-    if rf.data is None:
+    data = rf.data
+    if data is None:
         return issues
     for path, ref in kind.refs:
-        for loc, value in values_at(rf.data, path):
+        if len(path) == 1 and path[0] != "*":  # a field of the record itself, most references: no walk
+            value = data.get(path[0])
+            found: Iterable[tuple[tuple[str | int, ...], Any]] = ((path, value),) if value else ()
+        else:
+            found = values_at(data, path)
+        for loc, value in found:
             if not isinstance(value, str) or not value:
                 continue
             problem = _resolve(value, ref, index, registry)
