@@ -11,8 +11,7 @@ import json
 import re
 from pathlib import Path
 
-import pytest
-from conftest import GitRepo, git_repo, repo, run_qms  # noqa: F401 - fixtures
+from conftest import run_qms
 from sitekit import (  # noqa: F401 - fixtures
     PROBE,
     ROOT,
@@ -197,49 +196,3 @@ def test_the_reference_masks_every_confidential_field_it_shows(reference_site: B
         text = pages[0].read_text(encoding="utf-8")
         assert "保密字段(个人信息)不在本站显示" in text, kind.name
 
-
-
-# --------------------------------------------------------------------------- scale: record histories
-
-
-def test_record_pages_read_every_history_in_one_git_call(git_repo: GitRepo, tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    """At 20,000 records the site asked git for each record version one at a time; now one call per batch.
-
-    The pages must not change: each record page is staged with and without the batched read
-    and compared, and the edited record's page shows both of its commits.
-    """
-    import datetime as dt
-
-    from qmskit.git import Git
-    from qmskit.reports.context import Context
-    from qmskit.site import stage
-
-    root = git_repo.root
-    record = sorted((root / "records" / "nonconformity").glob("*.yaml"))[0]
-    rel = record.relative_to(root).as_posix()
-    git_repo.edit(rel, "description: ", "description: 第二次提交改写的描述。原文:")
-    git_repo.commit("改写不符合描述", "李四", "2026-01-06T10:00:00+08:00")
-
-    def staged(folder: Path) -> dict[str, str]:
-        ctx = Context.load(Repository(root), dt.date(2026, 1, 7), reveal=False)
-        stage(ctx, folder)
-        return {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
-                for p in (folder / "docs" / "records").rglob("*.md")}
-
-    asked: list[str] = []
-    one_at_a_time = Git.blob
-    monkeypatch.setattr(Git, "blob", lambda self, name: asked.append(name) or one_at_a_time(self, name))
-    batched = staged(tmp_path / "batched")
-    record_blobs = set(git_repo.git("log", "--format=", "--raw", "--no-abbrev", "--", "records").split())
-    assert not record_blobs & set(asked), "a record version was read from git one at a time"
-
-    from qmskit.history import HistoryIndex
-    monkeypatch.setattr(HistoryIndex, "prefetch", lambda self, paths: None)
-    asked.clear()
-    single = staged(tmp_path / "single")
-    assert record_blobs & set(asked)  # the comparison below really read them one at a time
-    assert batched == single
-    page = batched[f"docs/records/nonconformity/{record.stem}.md"]
-    assert "改写不符合描述" in page and "建立质量管理体系" in page
-    assert "第二次提交改写的描述" in page

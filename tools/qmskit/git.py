@@ -414,29 +414,6 @@ class Git:
         self._batch.stdout.read(1)  # the newline after each object
         return data
 
-    def blobs(self, names: list[str]) -> dict[str, bytes | None]:
-        """Many blobs in one ``cat-file --batch`` run, asked all at once.
-
-        ``blob`` asks one object and waits for it: thousands of round trips between two
-        processes, each a wait for the scheduler on a busy machine (the site's record pages
-        at 5,000 records spent most of their wall time there). This writes every name first.
-        """
-        if not names:
-            return {}
-        out = self.run("cat-file", "--batch", input=b"".join(n.encode("utf-8", "surrogateescape") + b"\n" for n in names))
-        found: dict[str, bytes | None] = {}
-        at = 0
-        for name in names:
-            end = out.index(b"\n", at)
-            header = out[at:end]
-            if header.endswith((b" missing", b" ambiguous")):
-                found[name], at = None, end + 1
-                continue
-            size = int(header.split()[2])
-            found[name] = out[end + 1:end + 1 + size]
-            at = end + 1 + size + 1  # the newline after each object
-        return found
-
     def close(self) -> None:
         if self._batch is not None:
             if self._batch.stdin:

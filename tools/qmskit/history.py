@@ -108,7 +108,6 @@ class HistoryIndex:
         self.git = git
         self.commits: list[Commit] = []
         self.by_path: dict[str, list[Version]] = {}
-        self._prefetched: dict[str, bytes | None] = {}
         if git.try_rev(revision) is None:
             return  # a repository with no commits yet has no history
         for index, (commit, changes) in enumerate(git.log(*paths, revision=revision)):
@@ -144,21 +143,7 @@ class HistoryIndex:
         return [v.commit.sha for v in self.versions(path)]
 
     def blob(self, sha: str | None) -> bytes | None:
-        if sha is None:
-            return None
-        if sha in self._prefetched:
-            return self._prefetched[sha]
-        return self.git.blob(sha)
-
-    def prefetch(self, paths: list[str]) -> None:
-        """Read every version of ``paths`` in one git call, for the ``trail`` calls that follow.
-
-        The site reads each record's trail, one page after another; asked one blob at a time,
-        git answered 20,000 records in tens of thousands of round trips. Replaces what an
-        earlier call kept, so memory stays at one batch.
-        """
-        shas = [v.change.new_blob for path in paths for v in self.versions(path) if v.change.new_blob and v.change.status != "D"]
-        self._prefetched = self.git.blobs(list(dict.fromkeys(shas)))
+        return None if sha is None else self.git.blob(sha)
 
     def data_of(self, sha: str | None) -> Any:
         return yamlio.try_load(self.blob(sha))

@@ -38,7 +38,6 @@ from .pages import document_page, organization_page, record_page
 
 MARKER = ".qms-staging"  # a staging folder holds this file; only such a folder is ever emptied
 RECENT_DAYS = 90
-PREFETCH = 2000  # record pages whose history is read from git in one call (a few MB of blobs at a time)
 
 # Search ranking: a controlled document above the records made under it. The search for 投诉
 # listed a hundred complaint records (their titles say 投诉) before the complaint procedure,
@@ -159,17 +158,11 @@ def stage(ctx: Context, staging: Path) -> Staged:
             text = readable_diagrams(document_page(ctx, df.doc, df.path, df.body, linker, page))
             _write(docs, page, _boosted(text, DOCUMENT_BOOST))
         staged.pages += 1
-    records = [rec for _, recs in sorted(ctx.records.items()) for rec in recs]
-    for start in range(0, len(records), PREFETCH):
-        batch = records[start:start + PREFETCH]
-        if ctx.history is not None:  # every version of the batch's records in one git call
-            ctx.history.prefetch([rec.path for rec in batch])
-        for rec in batch:
-            page = f"records/{rec.kind.name}/{rec.id}.md"
+    for kind, recs in sorted(ctx.records.items()):
+        for rec in recs:
+            page = f"records/{kind}/{rec.id}.md"
             _write(docs, page, _boosted(record_page(ctx, rec, linker, page), RECORD_BOOST))
             staged.pages += 1
-    if ctx.history is not None:
-        ctx.history.prefetch([])
     register_nav: list[dict[str, object]] = [{tr("受控文件清单", "Documents"): "registers/index.md"}]
     _report_page(docs, "registers/index.md", registers.build(ctx, "documents"), linker)
     for kind in sorted(ctx.repo.registry.kinds):
