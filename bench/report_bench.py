@@ -6,12 +6,14 @@ records) this runs, as whole processes, side by side and alternating
 
 - ``qms check`` cold (``QMS_CACHE=0``): the yardstick every other figure is divided by;
 - ``qms review`` for the year (``--since YEAR-01-01 --until AS_OF``) once per format, md, docx and json;
+  the day is ``--as-of``, by default the day of the repository's last commit;
 - the other reports, unless ``--no-reports``: ``objectives --period YEAR``, ``due``,
   ``ncr --status all``, ``checklist`` of the repository's last audit plan;
 - ``qms site build`` (every page: a page per record), unless ``--no-site``;
 - plain ``mkdocs build`` of the very Markdown that ``qms site build`` staged (its ``docs``
   folder, copied), with the minimal mkdocs-material config of ``site_bench.py`` (same theme
-  and language, the search plugin, no engine settings, no generated navigation).
+  and language, the search plugin, no engine settings) plus the navigation the engine wrote
+  (``--plain-nav none``: mkdocs' default, every page in the navigation of every page).
 
 Each figure is CPU time (user + system, the process and its children, so the site
 build's mkdocs child counts) and wall time, and the peak resident memory of the
@@ -22,7 +24,7 @@ The repository is copied into a temporary folder first (the site build writes
 Exit 1 of ``check`` (problems found) and ``due`` (overdue items) is a result, not a failure.
 
 Usage: python bench/report_bench.py /tmp/scale/r20000 [--repeat 1] [--as-of 2043-11-04]
-       [--no-site] [--no-reports] [--only check,site,mkdocs]
+       [--no-site] [--no-reports] [--only check,site,plain]
 """
 from __future__ import annotations
 
@@ -38,9 +40,10 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from site_bench import MINIMAL  # noqa: E402  the same minimal config as the manual-only comparison
+from site_bench import MINIMAL  # the same minimal config as the manual-only comparison
 
 QMS = [sys.executable, "-m", "qmskit.cli"]
 MIB = 1024  # ru_maxrss is in KiB on Linux
@@ -63,12 +66,13 @@ def measure_child(command: list[str]) -> None:
                       "peak_kib": usage.ru_maxrss, "tail": (result.stderr or result.stdout)[-3000:]}))
 
 
-def run(name: str, command: list[str], cwd: Path, env: dict[str, str], ok: tuple[int, ...] = (0,)) -> dict:
+def run(name: str, command: list[str], cwd: Path, env: dict[str, str], ok: tuple[int, ...] = (0,)) -> dict[str, Any]:
+    """One command under the wrapper; its figures (``rc``, ``cpu``, ``wall``, ``peak_kib``); exit if it failed."""
     wrapped = [sys.executable, str(Path(__file__).resolve()), "--measure", "--", *command]
     result = subprocess.run(wrapped, cwd=cwd, env=env, capture_output=True, text=True)
     if result.returncode != 0:
         sys.exit(f"{name}: the wrapper failed:\n{result.stderr[-3000:]}")
-    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    figures: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
     if figures["rc"] not in ok:
         sys.exit(f"{name} ({' '.join(command)}) exited {figures['rc']}:\n{figures['tail']}")
     return figures
