@@ -11,7 +11,8 @@ of each, then the ratios. Repositories are built once and reused:
 What it compares (each ratio within one run):
   cold vs warm      full check with the cache emptied vs the same check again (nothing changed)
   pr vs full        `check --base main` (working tree) and `--head` of a 10-record change vs the full check
-  show / history    `qms show ID`, `qms history DOC` vs GitPython's per-file iter_commits for the same file
+  show / history    `qms show ID`, `qms history DOC` vs GitPython's per-file iter_commits for the same file,
+                    cold (a fresh clone), warm (later questions) and with QMS_CACHE=0
   per record        cold full check CPU time / records, 1k → 100k
 """
 from __future__ import annotations
@@ -113,25 +114,57 @@ for c in repo.iter_commits("HEAD", paths=[sys.argv[2]]):
 """
 
 
+def forget(repo: Path) -> None:
+    """What a fresh clone has: no ``.git/qms-cache`` and no commit graph (``qms show`` writes both)."""
+    clear_cache(repo)
+    info = repo / ".git" / "objects" / "info"
+    (info / "commit-graph").unlink(missing_ok=True)
+    shutil.rmtree(info / "commit-graphs", ignore_errors=True)
+
+
 def bench_single(repo: Path, repeat: int) -> None:
-    """`qms show` and `qms history` against GitPython's per-file iter_commits (with each version's blob read)."""
+    """`qms show` and `qms history` against GitPython's per-file iter_commits (with each version's blob read).
+
+    Three states, each contender run on the same state just before or after
+    its peer, alternating: **cold** is a fresh clone (no ``.git/qms-cache``,
+    no commit graph: qms imports the forms to learn the confidential fields,
+    then remembers them and writes git's commit graph, all inside the timed
+    run); **warm** is every later question (the form's facts remembered, the
+    commit graph there, which GitPython's ``git rev-list`` reads as well);
+    **QMS_CACHE=0** reads and writes nothing in ``.git``, on the cold state.
+    """
     commits = subprocess.run(["git", "rev-list", "--count", "HEAD"], cwd=repo, capture_output=True, text=True).stdout.strip()
     rid = sorted((repo / "records/nonconformity").glob("*.yaml"))[0].stem
     doc = "LD-QP-08"
     doc_path = next(p for p in (repo / "manual").rglob("LD-QP-08*.md")).relative_to(repo).as_posix()
-    show, hist, gp_show, gp_doc = [], [], [], []
-    # one untimed round first: bytecode for both, and qms's note of which module defines each form (.git/qms-cache)
-    run(qms("--root", str(repo), "show", rid), repo)
-    run([PY, "-c", GITPYTHON, str(repo), f"records/nonconformity/{rid}.yaml"], repo)
+    off = {**ENV, "QMS_CACHE": "0"}
+    ask = {"show " + rid: qms("--root", str(repo), "show", rid), "history " + doc: qms("--root", str(repo), "history", doc)}
+    peer = {"show " + rid: [PY, "-c", GITPYTHON, str(repo), f"records/nonconformity/{rid}.yaml"],
+            "history " + doc: [PY, "-c", GITPYTHON, str(repo), doc_path]}
+    # one untimed round first, writing nothing into .git: bytecode for both
+    for name in ask:
+        run(ask[name], repo, off)
+        run(peer[name], repo)
+    found: dict[tuple[str, str], tuple[list[tuple[float, float, int]], list[tuple[float, float, int]]]] = {}
     for _ in range(repeat):
-        show.append(run(qms("--root", str(repo), "show", rid), repo))
-        gp_show.append(run([PY, "-c", GITPYTHON, str(repo), f"records/nonconformity/{rid}.yaml"], repo))
-        hist.append(run(qms("--root", str(repo), "history", doc), repo))
-        gp_doc.append(run([PY, "-c", GITPYTHON, str(repo), doc_path], repo))
-    print(f"\n== one item on {repo} ({commits} commits)")
-    for name, ours, theirs in (("show " + rid, show, gp_show), ("history " + doc, hist, gp_doc)):
+        for name in ask:
+            forget(repo)
+            cold_peer = run(peer[name], repo)
+            found.setdefault((name, "QMS_CACHE=0"), ([], []))[0].append(run(ask[name], repo, off))
+            found[(name, "QMS_CACHE=0")][1].append(cold_peer)
+            found.setdefault((name, "cold"), ([], []))[0].append(run(ask[name], repo))
+            found[(name, "cold")][1].append(cold_peer)
+        for name in ask:  # untimed: the state every later question meets (the other item's cold run forgot it)
+            run(ask[name], repo)
+        for name in ask:
+            ours = run(ask[name], repo)
+            theirs = run(peer[name], repo)
+            found.setdefault((name, "warm"), ([], []))[0].append(ours)
+            found[(name, "warm")][1].append(theirs)
+    print(f"\n== one item on {repo} ({commits} commits), median of {repeat}")
+    for (name, state), (ours, theirs) in found.items():
         (w, c), (gw, gc) = median(ours), median(theirs)
-        print(f"  qms {name:24} wall {w:5.2f} s cpu {c:5.2f} s | GitPython {gw:5.2f} s cpu {gc:5.2f} s"
+        print(f"  qms {name:24} {state:11} wall {w:5.2f} s cpu {c:5.2f} s | GitPython wall {gw:5.2f} s cpu {gc:5.2f} s"
               f" | GitPython / qms: wall {gw / w:4.1f}x cpu {gc / c:4.1f}x")
 
 

@@ -141,3 +141,62 @@ def test_integration_files_name_the_right_commands() -> None:
         assert "qms check --base" in runs and "--format github" in runs and "qms diff --base" in runs
         main_runs = " ".join(s.get("run", "") for s in main_job["steps"])
         assert "qms site build" in main_runs and "qms reports" in main_runs
+
+
+# -- qms show of one record: the form's confidential fields, remembered or read, always masked -----------------
+SECRETS = ("王小明", "13800000001", "13900000009")
+
+
+def _facts_files(root: Path) -> list[Path]:
+    return sorted((root / ".git/qms-cache").glob("form-facts-*.pickle"))
+
+
+def _now_rows(out: str) -> dict[str, str]:
+    """The "Now" table of a shown record, field → shown value."""
+    now = out.split("## 当前内容")[1].split("## ")[0]
+    cells = [[c.strip() for c in line.strip("|").split("|")] for line in now.splitlines() if line.startswith("| ")]
+    return {row[0]: row[1] for row in cells[2:]}  # after the header and its rule
+
+
+def test_show_masks_confidential_fields_cold_and_warm(git_repo: GitRepo) -> None:
+    """Cold (no cache: the form is imported) and warm (the form's remembered facts) mask the same fields."""
+    import shutil
+
+    git_repo.edit(CMP1, 'customer_phone: "13800000001"', 'customer_phone: "13900000009"')
+    git_repo.commit("更正顾客电话", "李娜", "2026-02-10T14:30:00+08:00")
+    shutil.rmtree(git_repo.root / ".git/qms-cache", ignore_errors=True)
+    rid = f"CMP-{YEAR}-0001"
+    cold = run_qms("show", rid, cwd=git_repo.root)
+    assert cold.returncode == 0, cold.stderr
+    assert _facts_files(git_repo.root), "the cold show remembers the form's facts"
+    warm = run_qms("show", rid, cwd=git_repo.root)
+    assert warm.returncode == 0, warm.stderr
+    for out in (cold.stdout, warm.stdout):
+        assert not [s for s in SECRETS if s in out]
+        now = _now_rows(out)
+        assert now["customer_name"].startswith("(保密") and now["customer_phone"].startswith("(保密")
+        assert now["department"] == "客户服务部"  # not confidential: shown
+        assert "customer_phone: (保密" in out.split("## 修改历史")[1]  # the change of phone, masked in the trail
+    assert warm.stdout == cold.stdout
+    as_json = run_qms("show", rid, "--format", "json", cwd=git_repo.root).stdout
+    assert not [s for s in SECRETS if s in as_json]
+
+
+def test_show_masks_a_field_made_confidential_after_its_form_was_remembered(git_repo: GitRepo) -> None:
+    rid = f"CMP-{YEAR}-0001"
+    assert "报修后两天无人联系" in run_qms("show", rid, cwd=git_repo.root).stdout  # description: not confidential yet
+    form = git_repo.root / "schemas/complaint.py"
+    text = form.read_text(encoding="utf-8")
+    form.write_text(text.replace('confidential=("customer_name", "customer_phone")',
+                                 'confidential=("customer_name", "customer_phone", "description")'), encoding="utf-8")
+    out = run_qms("show", rid, cwd=git_repo.root).stdout  # the form changed (not even committed): its facts are read again
+    assert "报修后两天无人联系" not in out and _now_rows(out)["description"].startswith("(保密")
+
+
+def test_show_of_a_record_no_form_describes_shows_no_value(git_repo: GitRepo) -> None:
+    write(git_repo.root / "records/mystery/M-1.yaml", "id: M-1\nsecret: 绝密内容\n")
+    git_repo.commit("未知类别的记录", "李娜", "2026-02-10T14:30:00+08:00")
+    for _ in ("cold", "warm"):  # the answer "no form" is remembered too, and means the same
+        result = run_qms("show", "M-1", cwd=git_repo.root)
+        assert result.returncode == 0, result.stderr
+        assert "绝密内容" not in result.stdout and _now_rows(result.stdout)["secret"].startswith("(保密")

@@ -174,6 +174,44 @@ def test_show_finds_ids_whatever_their_case_and_suggests_near_ones(git_repo: Git
     assert history.returncode == 2 and f"qms show NCR-{YEAR}-0001" in history.stderr
 
 
+def _imports_pydantic(root: Path, *words: str) -> tuple[int, bool]:
+    """(exit code, whether pydantic was imported) of one ``qms`` command run in a fresh interpreter."""
+    import sys
+
+    code = ("import sys; from qmskit.cli import main; rc = main(sys.argv[1:]); "
+            "print('PYDANTIC' if 'pydantic' in sys.modules else 'NONE', rc)")
+    result = subprocess.run([sys.executable, "-c", code, *words], cwd=root, capture_output=True, text=True,
+                            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    found, rc = result.stdout.splitlines()[-1].split()
+    return int(rc), found == "PYDANTIC"
+
+
+def test_show_and_history_of_one_item_import_no_model_once_its_form_is_remembered(git_repo: GitRepo) -> None:
+    import shutil
+
+    root = git_repo.root
+    shutil.rmtree(root / ".git/qms-cache", ignore_errors=True)
+    rid = f"ncr-{YEAR}-0001"  # any case
+    assert _imports_pydantic(root, "show", rid) == (0, True)  # cold: the record's form must be read to mask
+    assert _imports_pydantic(root, "show", rid) == (0, False)  # warm: its remembered titles and confidential fields
+    assert _imports_pydantic(root, "history", "qp-02") == (0, False)  # a document's revisions need no form at all
+    assert _imports_pydantic(root, "show", "qp-02")[0] == 0  # a document's control block still uses its model
+
+
+def test_history_finds_a_document_whose_id_line_is_not_plain_text(git_repo: GitRepo) -> None:
+    """The id line read as text is only a guess: a folded id is found by parsing the front matter."""
+    root = git_repo.root
+    page = root / "manual/QP-02-nonconformity.md"
+    text = page.read_text(encoding="utf-8")
+    assert "\nid: QP-02\n" in text
+    (root / "manual/QP-77-folded.md").write_text(text.replace("\nid: QP-02\n", "\nid: >-\n  QP-77\n"), encoding="utf-8")
+    git_repo.commit("QP-77", "李娜", "2026-02-10T14:30:00+08:00")
+    result = piped("history", "qp-77", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert "# QP-77 " in result.stdout and "manual/QP-77-folded.md" in result.stdout and "李娜" in result.stdout
+    assert "manual/QP-02-nonconformity.md" in piped("history", "QP-02", cwd=root).stdout
+
+
 def test_show_on_a_document_shows_its_control_block(git_repo: GitRepo) -> None:
     root = git_repo.root
     text = (root / "manual/QP-02-nonconformity.md").read_text(encoding="utf-8")

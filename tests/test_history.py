@@ -5,10 +5,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, GitRepo, write
+from conftest import QMS, TODAY, GitRepo, run_qms, write
 
 from qmskit.git import Git, GitError
-from qmskit.history import MISSING, FieldChange, HistoryIndex, apply_changes, diff_fields
+from qmskit.history import MISSING, FieldChange, HistoryIndex, apply_changes, checked_commit, diff_fields
 
 YEAR = TODAY.year
 NCR2 = f"records/nonconformity/NCR-{YEAR}-0002.yaml"
@@ -161,3 +161,80 @@ def test_an_unreadable_version_reads_the_same_in_history_and_in_summaries(git_re
     from qmskit import messages
 
     assert format_value(yamlio.UNREADABLE) == messages.text("trail.not_yaml")  # the catalogue's words, in either language
+
+
+# -- one question, one path-limited pass -------------------------------------------------------------------------
+
+def _counting_git_processes(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    calls: list[list[str]] = []
+    real_popen = subprocess.Popen
+
+    class CountingPopen(real_popen):  # type: ignore[misc,valid-type]
+        def __init__(self, args, *a, **k):  # type: ignore[no-untyped-def]
+            calls.append(list(args))
+            super().__init__(args, *a, **k)
+
+    monkeypatch.setattr(subprocess, "Popen", CountingPopen)
+    return calls
+
+
+def test_checked_commit_answers_root_shallow_and_head_in_one_git_call(git_repo: GitRepo,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    build_history(git_repo)
+    head = git_repo.git("rev-parse", "HEAD").strip()
+    expected = git_log_follow(git_repo.root, NCR2)
+    calls = _counting_git_processes(monkeypatch)
+    with Git(git_repo.root) as g:
+        assert checked_commit(g) == head
+        assert len(calls) == 1, calls
+        index = HistoryIndex(g, paths=(NCR2,), resolved=head)
+        assert index.commits_touching(NCR2) == expected
+    assert len(calls) == 2 and "log" in calls[1], calls  # then the one path-limited log
+
+
+def test_checked_commit_refuses_what_the_long_way_refuses(git_repo: GitRepo, tmp_path: Path) -> None:
+    build_history(git_repo)
+    clone = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{git_repo.root}", str(clone)], check=True)
+    with pytest.raises(GitError, match="git fetch --unshallow"), Git(clone) as g:
+        checked_commit(g)
+    with pytest.raises(GitError, match="records/"), Git(git_repo.root / "records") as g:
+        checked_commit(g)  # the QMS must be at the top of its git repository
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    GitRepo(empty)
+    with Git(empty) as g:
+        assert checked_commit(g) is None  # no commit yet: no history, and no error
+
+
+def _graph_files(root: Path) -> list[str]:
+    info = root / ".git/objects/info"
+    return sorted(p.relative_to(info).as_posix() for p in info.rglob("*graph*")) if info.is_dir() else []
+
+
+def test_show_keeps_a_commit_graph_with_changed_path_filters(git_repo: GitRepo) -> None:
+    import os
+
+    build_history(git_repo)
+    root = git_repo.root
+    rid = f"NCR-{YEAR}-0002"
+    off = subprocess.run([QMS, "show", rid], cwd=root, capture_output=True, text=True,
+                         env={**os.environ, "QMS_CACHE": "0"})
+    assert off.returncode == 0 and "赵强" in off.stdout
+    assert _graph_files(root) == [] and not (root / ".git/qms-cache").exists()  # QMS_CACHE=0: nothing written into .git
+    first = run_qms("show", rid, cwd=root)
+    assert first.stdout == off.stdout  # the same answer
+    assert _graph_files(root) == ["commit-graph"]
+    assert b"BIDX" in (root / ".git/objects/info/commit-graph").read_bytes()[:200]  # the changed-path (Bloom) filters
+    subprocess.run(["git", "commit-graph", "verify"], cwd=root, check=True, capture_output=True)
+    head = git_repo.git("rev-parse", "HEAD").strip()
+    assert (root / ".git/qms-cache/commit-graph-head").read_text().strip() == head
+    git_repo.edit(NCR2, "status: action", "status: verification")
+    new_head = git_repo.commit("NCR 验证", "王芳", "2026-06-01T08:00:00+08:00")
+    again = run_qms("show", rid, cwd=root)
+    assert "NCR 验证" in again.stdout and again.stdout.count("| ") > first.stdout.count("| ")
+    assert "commit-graphs/commit-graph-chain" in _graph_files(root)  # extended by a layer for the new commit only
+    assert (root / ".git/qms-cache/commit-graph-head").read_text().strip() == new_head
+    subprocess.run(["git", "commit-graph", "verify"], cwd=root, check=True, capture_output=True)
+    assert git_log_follow(root, NCR2)[0] == new_head
+

@@ -17,16 +17,36 @@ fill with hooks that run on every commit.
 """
 from __future__ import annotations
 
-import hashlib
 import os
-import pickle
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from hashlib import _Hash
+
+# pickle and tempfile are imported where a cache is read or written, not here: ``qms history`` asks this
+# module only where git's folder is, and should not pay for them
 
 FOLDER = "qms-cache"
 FORMAT = 1  # bump when the shape of stored entries changes
+
+
+def sha256(data: bytes = b"") -> _Hash:
+    """hashlib's sha256 (the same digests), without hashlib's import of OpenSSL when CPython's own is there.
+
+    Loading OpenSSL costs a few milliseconds, a good part of what a
+    single-record ``qms show`` is allowed; CPython builds its own SHA-256
+    (``_sha256``, ``_sha2`` from 3.12) for exactly this.
+    """
+    try:
+        from _sha256 import sha256 as own  # type: ignore[import-not-found]
+    except ImportError:
+        try:
+            from _sha2 import sha256 as own  # type: ignore[import-not-found]
+        except ImportError:
+            from hashlib import sha256 as own
+    return own(data)  # type: ignore[no-any-return]
 
 
 def _git(root: Path, *args: str) -> bytes | None:
@@ -51,7 +71,7 @@ def _git_dir(root: Path) -> Path | None:
 def engine_digest() -> str:
     """A digest of qmskit's own Python source: a new engine (even an uncommitted edit) never reads old results."""
     package = Path(__file__).parent
-    digest = hashlib.sha256(str(FORMAT).encode())
+    digest = sha256(str(FORMAT).encode())
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode())
         digest.update(path.read_bytes())
@@ -60,7 +80,7 @@ def engine_digest() -> str:
 
 def folder_digest(folder: Path, pattern: str = "*.py") -> str:
     """A digest of the files in ``folder`` matching ``pattern`` (the form modules), names and contents."""
-    digest = hashlib.sha256()
+    digest = sha256()
     for path in sorted(folder.glob(pattern)) if folder.is_dir() else []:
         digest.update(path.name.encode("utf-8", "surrogateescape") + (b"\1link" if path.is_symlink() else b"\0"))
         try:
@@ -72,7 +92,7 @@ def folder_digest(folder: Path, pattern: str = "*.py") -> str:
 
 def digest_of(*parts: Any) -> str:
     """A stable digest of plain values (strings, numbers, sorted collections)."""
-    digest = hashlib.sha256()
+    digest = sha256()
     for part in parts:
         digest.update(repr(part).encode("utf-8", "surrogateescape") + b"\0")
     return digest.hexdigest()
@@ -117,7 +137,7 @@ class ResultCache:
         if git_dir is None:
             return
         # one file per QMS folder: two QMS in one git repository do not share (or spoil) each other's results
-        where = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:12]
+        where = sha256(str(root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:12]
         self.path = git_dir / FOLDER / f"{namespace}-{where}.pickle"
         self.digest = rules_digest
         self.entries = self._load()
@@ -127,6 +147,8 @@ class ResultCache:
         return self.path is not None
 
     def _load(self) -> dict[str, Any]:
+        import pickle
+
         assert self.path is not None
         try:
             with open(self.path, "rb") as handle:
@@ -162,6 +184,9 @@ class ResultCache:
         """Write atomically (a rename); a cache that cannot be written is simply not kept."""
         if self.path is None or not self._dirty:
             return
+        import pickle
+        import tempfile
+
         try:
             self.path.parent.mkdir(exist_ok=True)
             with tempfile.NamedTemporaryFile("wb", dir=self.path.parent, delete=False, suffix=".tmp") as handle:
@@ -171,4 +196,4 @@ class ResultCache:
             return
 
 
-__all__ = ["ResultCache", "clean_blob_ids", "digest_of", "engine_digest", "folder_digest"]
+__all__ = ["ResultCache", "clean_blob_ids", "digest_of", "engine_digest", "folder_digest", "sha256"]

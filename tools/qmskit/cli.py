@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .repository import Repository
 
 # every sentence the command writes comes from the message catalogue, in the repository's language
-from .messages import set_language
+from .messages import configured_language, set_language
 
 
 def _date(value: str) -> dt.date:
@@ -603,16 +603,31 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from .lookup import qms_root, quick_record
+
+    root = qms_root(args.root)
+    found = quick_record(root, args.id)
+    if found is not None:  # a record: its form's facts, one path-limited git log, no model built (records are never renamed)
+        from .git import Git
+        from .history import HistoryIndex, checked_commit, keep_commit_graph
+        from .trail import form_facts, read_limits, record_trail_report
+
+        set_language(configured_language(root, search_up=False))
+        _detail(args, text("cli.verbose_repository", root=root))
+        with Git(root) as git:
+            resolved = checked_commit(git)  # at the top of a whole history, and HEAD: one git call
+            facts = form_facts(root, found.path.split("/")[1])
+            index = HistoryIndex(git, paths=(found.path,), resolved=resolved)
+            _emit(args, record_trail_report(root, found.path, found.id, facts, index, read_limits(root), args.reveal))
+            keep_commit_graph(git, resolved)  # the next path-limited log skips unchanged commits
+        return 0
     from .history import HistoryIndex
     from .lookup import document_report, find
-    from .trail import record_report
 
     with _repo_and_git(args) as (repo, git):
-        found = find(repo, args.id)
-        if found.what == "document":  # documents may be renamed: manual/'s log with renames followed (small)
-            _emit(args, document_report(repo, HistoryIndex(git, paths=("manual",)), found))
-        else:  # one path-limited git log for one record, not the whole history (records are never renamed)
-            _emit(args, record_report(repo, HistoryIndex(git, paths=(found.path,)), found.id, reveal=args.reveal))
+        found = find(repo, args.id)  # a document (shown with its control block), or no such id: the near misses
+        # documents may be renamed: manual/'s log with renames followed (small)
+        _emit(args, document_report(repo, HistoryIndex(git, paths=("manual",)), found))
     return 0
 
 
@@ -639,14 +654,24 @@ def cmd_log(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from .history import HistoryIndex
-    from .lookup import find
-    from .trail import document_history_report
+    from .git import Git
+    from .history import HistoryIndex, checked_commit, keep_commit_graph
+    from .lookup import find, qms_root, quick_document
+    from .trail import read_limits, revision_history_report
 
-    with _repo_and_git(args) as (repo, git):
-        found = find(repo, args.doc_id, want="document")
+    root = qms_root(args.root)
+    found = quick_document(root, args.doc_id, read_limits(root).max_file_bytes)
+    if found is None:  # not a document's id: the full lookup says what it is, or what was meant
+        with _repo_and_git(args) as (repo, _):
+            found = find(repo, args.doc_id, want="document")
+    set_language(configured_language(root, search_up=False))
+    _detail(args, text("cli.verbose_repository", root=root))
+    with Git(root) as git:
+        resolved = checked_commit(git)  # at the top of a whole history, and HEAD: one git call
         # documents may be renamed, so the log covers manual/ (small) with renames followed, not records/
-        _emit(args, document_history_report(repo, HistoryIndex(git, paths=("manual",)), found.id))
+        index = HistoryIndex(git, paths=("manual",), resolved=resolved)
+        _emit(args, revision_history_report(found.path, found.id, index))
+        keep_commit_graph(git, resolved)  # the next path-limited log skips unchanged commits
     return 0
 
 

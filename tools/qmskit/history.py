@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import yamlio
-from .git import Commit, Git, RawChange
+from .git import Commit, Git, GitError, RawChange
 
 TRACKED = ("manual", "records")
 
@@ -100,17 +100,84 @@ def apply_changes(data: Any, changes: list[FieldChange]) -> Any:
     return result
 
 
+UNCHECKED: Any = object()  # HistoryIndex: the revision is still to be checked and resolved
+
+
+def checked_commit(git: Git, revision: str = "HEAD") -> str | None:
+    """``revision``'s commit (None before the first commit), once git says the QMS is at the top of a whole history.
+
+    One ``git rev-parse`` answers all three questions a history must ask
+    first (at the top of the repository? a shallow clone? which commit?):
+    a single-record question should not pay for three processes. Anything
+    but the plain answer is asked again the long way, which says what is
+    wrong in the usual words.
+    """
+    answer = git.run("rev-parse", "--is-inside-work-tree", "--is-shallow-repository", "--show-prefix",
+                     "--verify", "--quiet", f"{revision}^{{commit}}", check=False).decode("utf-8", "replace")
+    lines = answer.split("\n")
+    if lines[:3] == ["true", "false", ""]:
+        sha = lines[3].strip() if len(lines) > 3 else ""
+        if len(sha) in (40, 64) and all(c in "0123456789abcdef" for c in sha):
+            return sha
+    git.require_root()
+    git.require_full_history()
+    return git.try_rev(revision)
+
+
+def keep_commit_graph(git: Git, commit: str | None) -> None:
+    """Keep git's commit graph, with changed-path Bloom filters, up to ``commit`` (HEAD).
+
+    A path-limited ``git log`` must otherwise open every commit's tree to see
+    whether the path changed; with the filters git skips almost all of them
+    (on 2,951 commits a record's log costs about a sixth). The graph is
+    git's own file (``objects/info/commit-graph*``): git reads it whenever it
+    is there, keeps or rewrites it in ``gc``, and it is safe to delete. It is
+    written whole once, then extended (``--split``: only the new commits) when HEAD
+    has moved since; ``.git/qms-cache/commit-graph-head`` remembers the HEAD
+    it covers. Nothing is written with ``QMS_CACHE=0``, which promises no
+    writes into ``.git``; a graph that cannot be written is simply not there.
+    """
+    import os
+
+    from .cache import FOLDER, _git_dir
+
+    if commit is None or os.environ.get("QMS_CACHE", "1") == "0":
+        return
+    folder = _git_dir(git.root)
+    if folder is None:
+        return
+    marker = folder / FOLDER / "commit-graph-head"
+    try:
+        covered: str | None = marker.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        covered = None
+    if covered == commit:
+        return
+    # the first time the whole graph (a graph gc wrote may lack the filters), then a layer for the new commits
+    extend = ["--split"] if covered else []
+    try:
+        git.run("commit-graph", "write", "--reachable", "--changed-paths", *extend, "--no-progress")
+        marker.parent.mkdir(exist_ok=True)
+        marker.write_text(commit + "\n", encoding="ascii")
+    except (GitError, OSError):
+        return
+
+
 class HistoryIndex:
     """Every file's history under ``manual/`` and ``records/``, from one ``git log`` pass."""
 
-    def __init__(self, git: Git, revision: str = "HEAD", paths: tuple[str, ...] = TRACKED) -> None:
-        git.require_full_history()
+    def __init__(self, git: Git, revision: str = "HEAD", paths: tuple[str, ...] = TRACKED, *,
+                 resolved: str | None | object = UNCHECKED) -> None:
+        """``resolved``: ``revision``'s commit as :func:`checked_commit` found it (None: no commits yet)."""
+        if resolved is UNCHECKED:
+            git.require_full_history()
+            resolved = git.try_rev(revision)
         self.git = git
         self.commits: list[Commit] = []
         self.by_path: dict[str, list[Version]] = {}
-        if git.try_rev(revision) is None:
+        if not isinstance(resolved, str):
             return  # a repository with no commits yet has no history
-        for index, (commit, changes) in enumerate(git.log(*paths, revision=revision)):
+        for index, (commit, changes) in enumerate(git.log(*paths, revision=resolved)):
             self.commits.append(commit)
             for change in changes:
                 self.by_path.setdefault(change.path, []).append(Version(commit, index, change))
@@ -201,6 +268,7 @@ def version_at_revision(git: Git, revision: str, path: str) -> Any:
 
 
 __all__ = [
-    "MISSING", "FieldChange", "HistoryIndex", "TrailEntry", "Version", "apply_changes", "changes_in_range", "diff_fields",
+    "MISSING", "FieldChange", "HistoryIndex", "checked_commit", "keep_commit_graph",
+    "TrailEntry", "Version", "apply_changes", "changes_in_range", "diff_fields",
     "version_at_revision",
 ]

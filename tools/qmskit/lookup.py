@@ -7,7 +7,10 @@ pointed to the command that shows it.
 """
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from .issues import QmsError
@@ -37,6 +40,116 @@ def record_ids(repo: Repository) -> dict[str, str]:
 def document_ids(repo: Repository) -> dict[str, str]:
     """Document number → path, for every manual page whose front matter can be read."""
     return {df.doc.id: df.path for df in repo.load_documents() if df.doc is not None}
+
+
+def qms_root(given: Path | None, start: Path | None = None) -> Path:
+    """The QMS folder: ``given`` (``--root``) if it holds qms.yml, else the nearest folder up from ``start`` that does.
+
+    The same answer as :func:`qmskit.repository.find_root`, without importing
+    the models: ``qms show`` of one record should not pay for pydantic.
+    """
+    if given is not None:
+        root = given.resolve()
+        if not (root / "qms.yml").is_file():
+            raise QmsError(text("cli.no_config_at_root", root=given))
+        return root
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "qms.yml").is_file():
+            return folder
+    raise QmsError(text("repo.no_root", config="qms.yml", start=here))
+
+
+def _visible_folders(folder: str) -> list[os.DirEntry[str]]:
+    """The real (not linked), not hidden sub-folders of ``folder``, sorted; none when it is missing or a link."""
+    if os.path.islink(folder) or not os.path.isdir(folder):
+        return []
+    with os.scandir(folder) as entries:
+        found = [e for e in entries if e.is_dir(follow_symlinks=False) and not e.name.startswith(".")]
+    return sorted(found, key=lambda e: e.name)
+
+
+def quick_record(root: Path, word: str) -> Found | None:
+    """The record ``word`` names (any case), from a listing of ``records/*/`` alone; None when none is.
+
+    No form and no document is read, so ``qms show`` of a record costs what
+    the record costs. Only regular ``.yaml`` files in real, visible kind
+    folders count (what :func:`qmskit.trail.find_record` would open); when
+    two kinds hold the same id, the first kind in name order is the one.
+    """
+    kinds = _visible_folders(os.path.join(root, "records"))
+    plain = not ("/" in word or "\0" in word or word.startswith("."))
+    for kind in kinds if plain else ():  # the id as spelt: a stat per kind, no listing (exact wins, as in find_ignoring_case)
+        path = os.path.join(kind.path, word + ".yaml")
+        if os.path.isfile(path) and not os.path.islink(path):
+            return Found("record", word, f"records/{kind.name}/{word}.yaml")
+    paths: dict[str, str] = {}
+    for kind in kinds:
+        with os.scandir(kind.path) as entries:
+            for entry in entries:
+                name = entry.name
+                if name.endswith(".yaml") and not name.startswith(".") and entry.is_file(follow_symlinks=False):
+                    paths.setdefault(name[:-5], f"records/{kind.name}/{name}")
+    rid = find_ignoring_case(word, paths)
+    return None if rid is None else Found("record", rid, paths[rid])
+
+
+_ID_LINE = re.compile(rb"^id:[ \t]*[\"']?([^\s\"'#]+)", re.M)
+
+
+def _front_id(raw: bytes) -> str | None:
+    """The ``id`` of a page's front matter, parsed as every reader parses it."""
+    from . import yamlio
+
+    front, _ = yamlio.read_front_matter(raw)
+    doc_id = front.get("id") if front else None
+    return doc_id if isinstance(doc_id, str) and doc_id else None
+
+
+def _id_line(raw: bytes) -> str | None:
+    """The ``id:`` line of a page's front matter, read as text: a guess, confirmed by :func:`_front_id`."""
+    if not raw.startswith(b"---"):
+        return None
+    end = raw.find(b"\n---", 3)
+    found = _ID_LINE.search(raw, 0, end if end > 0 else len(raw))
+    return found.group(1).decode("utf-8", "replace") if found else None
+
+
+def quick_document(root: Path, word: str, max_bytes: int) -> Found | None:
+    """The document ``word`` names (any case), from ``manual/``'s front matter alone; None when none is.
+
+    No model is built, so a document's history does not import pydantic.
+    Each page's ``id:`` line is read as text, and only the page it points to
+    is parsed to confirm it; when that does not agree, every front matter is
+    parsed. A page whose front matter cannot be read has no id here, as it
+    has none for :func:`find`.
+    """
+    manual = os.path.join(root, "manual")
+    if os.path.islink(manual):
+        return None
+    pages: list[str] = []
+    for folder, folders, files in os.walk(manual):  # os.walk does not descend into a linked folder
+        folders[:] = [f for f in folders if not f.startswith(".")]
+        pages.extend(os.path.join(folder, f) for f in files if f.endswith(".md") and not f.startswith("."))
+    raws: dict[str, bytes] = {}
+    for page in sorted(pages):  # the order of Repository.document_paths: the first of two equal ids wins there too
+        try:
+            if os.path.isfile(page) and not os.path.islink(page) and os.path.getsize(page) <= max_bytes:
+                with open(page, "rb") as handle:
+                    raws[Path(page).relative_to(root).as_posix()] = handle.read()
+        except OSError:
+            continue
+    guessed: dict[str, str] = {}
+    for path, raw in raws.items():
+        guessed.setdefault(_id_line(raw) or "", path)
+    did = find_ignoring_case(word, [g for g in guessed if g])
+    if did is not None and _front_id(raws[guessed[did]]) == did:
+        return Found("document", did, guessed[did])
+    ids: dict[str, str] = {}
+    for path, raw in raws.items():
+        ids.setdefault(_front_id(raw) or "", path)
+    did = find_ignoring_case(word, [i for i in ids if i])
+    return None if did is None else Found("document", did, ids[did])
 
 
 def find(repo: Repository, word: str, want: Literal["any", "document"] = "any") -> Found:

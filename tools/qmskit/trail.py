@@ -21,10 +21,10 @@ from .issues import QmsError
 from .masking import mask
 from .render.markdown import inert_for_comments
 from .report import CONFIDENTIAL, Paragraph, Report, Table
-from .repository import Repository
 
-if TYPE_CHECKING:  # a form is imported only when a record is shown (qms history of a document needs none)
+if TYPE_CHECKING:  # the models (pydantic) are imported only when an answer needs them, not to show one record
     from .registry import Kind
+    from .repository import Repository
 
 Confidential = tuple[str, ...] | None  # a form's confidential fields; None: no form says, so nothing is shown
 
@@ -103,19 +103,95 @@ def _day(iso: str) -> str:
     return iso[:16].replace("T", " ")
 
 
+@dataclass(frozen=True)
+class FormFacts:
+    """What showing a record needs of its form: titles, code, and the fields to mask (no model, no pydantic)."""
+
+    code: str
+    title_zh: str
+    title_en: str
+    confidential: tuple[str, ...]
+
+    @classmethod
+    def of(cls, kind: Kind) -> FormFacts:
+        spec = kind.spec
+        return cls(spec.code, spec.title_zh, spec.title_en, tuple(spec.confidential))
+
+
+@dataclass(frozen=True)
+class Limits:
+    """qms.yml's limits on reading a file, as :class:`~qmskit.repository.Config` has them."""
+
+    max_file_bytes: int = yamlio.DEFAULT_MAX_BYTES
+    max_depth: int = yamlio.DEFAULT_MAX_DEPTH
+
+
+FACTS_FORMAT = 1  # bump when the shape of a remembered FormFacts changes
+
+
+def form_facts(root: Path, kind_name: str) -> FormFacts | None:
+    """The facts of the form of ``kind_name``; None when no accepted form defines that kind (then nothing is shown).
+
+    Remembered in ``.git/qms-cache`` under a digest of the engine's source
+    and of every form module's bytes, so a repeated ``qms show`` imports
+    neither pydantic nor any form. A miss (the first show, or any form module
+    or the engine changed) asks the engine's registry, exactly as a show
+    without the cache would, and remembers its answer; with ``QMS_CACHE=0``
+    it always asks. The fields to mask are never guessed.
+    """
+    from .cache import ResultCache, digest_of, engine_digest, folder_digest
+
+    schemas = root / "schemas"
+    cache = ResultCache(root, "form-facts", digest_of(FACTS_FORMAT, engine_digest(), folder_digest(schemas),
+                                                      os.path.islink(schemas)))
+    stored = cache.get(kind_name)
+    if stored is False:
+        return None
+    if isinstance(stored, tuple) and len(stored) == 4 and isinstance(stored[3], tuple):
+        return FormFacts(*stored)
+    from .repository import Repository
+
+    kind = Repository(root).kind(kind_name)
+    facts = FormFacts.of(kind) if kind is not None else None
+    cache.put(kind_name, (facts.code, facts.title_zh, facts.title_en, facts.confidential) if facts else False)
+    cache.save()
+    return facts
+
+
+def read_limits(root: Path) -> Limits:
+    """qms.yml's ``max_file_bytes`` and ``max_depth`` without building its model; a value out of range is the default.
+
+    The bounds are :class:`~qmskit.repository.Config`'s; a qms.yml that cannot
+    be read gives the defaults, as it does there.
+    """
+    data = yamlio.try_load(fileio.read_or_none(root / "qms.yml", yamlio.DEFAULT_MAX_BYTES))
+    if not isinstance(data, dict):
+        return Limits()
+    size, depth = data.get("max_file_bytes"), data.get("max_depth")
+    return Limits(size if type(size) is int and size >= 1024 else yamlio.DEFAULT_MAX_BYTES,
+                  depth if type(depth) is int and 2 <= depth <= 200 else yamlio.DEFAULT_MAX_DEPTH)
+
+
 def record_report(repo: Repository, index: HistoryIndex, rid: str, reveal: bool = False) -> Report:
     """``qms show``: the record now, then each commit's changes, newest first."""
     path, kind = find_record(repo, rid)
-    title = f"{rid} — {kind.spec.title_zh} / {kind.spec.title_en}" if kind else rid
-    report = Report(title, subtitle=f"`{path}`", document_id=kind.spec.code if kind else None)
+    limits = Limits(repo.config.max_file_bytes, repo.config.max_depth)
+    return record_trail_report(repo.root, path, rid, FormFacts.of(kind) if kind else None, index, limits, reveal)
+
+
+def record_trail_report(root: Path, path: str, rid: str, form: FormFacts | None, index: HistoryIndex,
+                        limits: Limits = Limits(), reveal: bool = False) -> Report:
+    """A record's report from its form's facts alone; with no form (None) no value but the id is shown."""
+    title = f"{rid} — {form.title_zh} / {form.title_en}" if form else rid
+    report = Report(title, subtitle=f"`{path}`", document_id=form.code if form else None)
     try:
-        current = yamlio.load_file(repo.root / path, max_bytes=repo.config.max_file_bytes,
-                                   max_depth=repo.config.max_depth, root=repo.root).data
+        current = yamlio.load_file(root / path, max_bytes=limits.max_file_bytes, max_depth=limits.max_depth,
+                                   root=root).data
     except yamlio.YamlError as exc:
         current = None
         report.section("当前内容 / Now").blocks.append(Paragraph(messages.text("trail.unreadable", line=exc.line, message=exc.message)))
+    names = form.confidential if form else None
     if isinstance(current, dict):
-        names = tuple(kind.spec.confidential) if kind else None
         shown = current if reveal else {k: v if k == "id" else shown_value((k,), v, names) for k, v in current.items()}
         rows = [[str(name), format_value(value, 120)] for name, value in shown.items()]
         report.section("当前内容 / Now").blocks.append(Table(["字段 / field", "值 / value"], rows))
@@ -123,7 +199,8 @@ def record_report(repo: Repository, index: HistoryIndex, rid: str, reveal: bool 
     rows = []
     for entry in reversed(index.trail(path)):
         commit = entry.version.commit
-        changes = "\n".join(describe(c, kind, reveal) for c in entry.changes) or messages.text("trail.no_field_changed")
+        changes = "\n".join(describe(c, None, reveal, confidential=names) for c in entry.changes) \
+            or messages.text("trail.no_field_changed")
         rows.append([commit.sha[:8], _day(commit.authored), commit.author, commit.subject, changes])
     history.blocks.append(Table(["提交 / commit", "日期 / date", "作者 / author", "说明 / message", "修改 / changes"], rows))
     if not rows:
@@ -168,7 +245,11 @@ def document_revisions(index: HistoryIndex, path: str) -> list[Revision]:
 
 
 def document_history_report(repo: Repository, index: HistoryIndex, doc_id: str) -> Report:
-    path = find_document(repo, doc_id)
+    return revision_history_report(find_document(repo, doc_id), doc_id, index)
+
+
+def revision_history_report(path: str, doc_id: str, index: HistoryIndex) -> Report:
+    """``qms history``: the revisions of the document at ``path``, found with no model built."""
     report = Report(f"{doc_id} 修订历史 / revision history", subtitle=f"`{path}`", document_id=doc_id)
     rows = [[r.revision, r.date, r.author, r.message, r.approved, r.status, r.commit] for r in document_revisions(index, path)]
     report.section("修订记录 / Revisions").blocks.append(Table(
