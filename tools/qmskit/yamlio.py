@@ -32,7 +32,7 @@ from .messages import text
 try:  # libyaml is in PyYAML's wheels; the pure-Python parser is the fallback.
     from yaml._yaml import CParser
 
-    class _BaseLoader(CParser, BaseResolver):  # type: ignore[misc]
+    class _BaseLoader(CParser, BaseResolver):
         """libyaml's scanner, parser and composer with a resolver, and no constructor: :class:`_Builder` builds."""
 
         def __init__(self, stream: str) -> None:
@@ -141,8 +141,8 @@ class _Loader(_BaseLoader):
     # No path resolvers, so nothing to track on the way down or up. libyaml calls both once per node; a
     # no-op Python method costs a frame each time (a tenth of composing), a C builtin that takes the
     # same arguments and keeps nothing does not: slice(node, index) and tuple() are made and dropped.
-    descend_resolver = staticmethod(slice)
-    ascend_resolver = staticmethod(tuple)
+    descend_resolver = staticmethod(slice)  # type: ignore[assignment]
+    ascend_resolver = staticmethod(tuple)  # type: ignore[assignment]
 
 
 _STR = "tag:yaml.org,2002:str"
@@ -266,9 +266,9 @@ class _Builder:
             raise _node_error(node, text("yaml.depth", n=self.max_depth), "yaml-depth")
         cls = node.__class__
         if cls is ScalarNode:
-            return node.value if node.tag == _STR else _scalar(node)
+            return node.value if node.tag == _STR else _scalar(node)  # type: ignore[arg-type]  # the class is tested
         if cls is MappingNode:
-            return self._mapping(node, depth)
+            return self._mapping(node, depth)  # type: ignore[arg-type]  # the class is tested
         if cls is SequenceNode:
             if node.tag != _SEQ:
                 raise _node_error(node, text("yaml.tag", tag=repr(node.tag)), "yaml-tag")
@@ -366,7 +366,7 @@ def _prescan(source: str, max_depth: int) -> None:
     if not (suspicious_anchor or suspicious_depth):
         return
     depth = 0
-    for event in yaml.parse(source, Loader=_Loader):
+    for event in yaml.parse(source, Loader=_Loader):  # type: ignore[arg-type]  # libyaml's parser with our resolver
         if isinstance(event, yaml.AliasEvent):
             raise _event_error(event, text("yaml.alias", name=event.anchor), "yaml-alias")
         anchor = getattr(event, "anchor", None)
@@ -452,7 +452,7 @@ def _colon_in_text(source: str, line: int, column: int) -> bool:
 
 
 def load_file(
-    path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, max_depth: int = DEFAULT_MAX_DEPTH, root: Path | None = None
+    path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES, max_depth: int = DEFAULT_MAX_DEPTH, root: Path | None = None
 ) -> Loaded:
     """Read and parse a file; an unreadable file is a :class:`YamlError` too.
 
