@@ -92,9 +92,17 @@ def build_index(repo: Repository, record_files: Sequence[RecordFile]) -> ManualS
         documents=documents,
         roles={r.name for r in org.roles} if org else set(),
         departments={d.name for d in org.departments} if org else set(),
-        records={rf.id: rf.kind for rf in record_files if rf.path.endswith(".yaml")},
+        records=_record_ids(repo, record_files),
     )
     return ManualSide(index, issues, docs, org)
+
+
+def _record_ids(repo: Repository, record_files: Sequence[RecordFile]) -> dict[str, str]:
+    """Id → kind of every record file; a pull-request check's repository keeps it from its one listing."""
+    ids = getattr(repo, "record_ids", None)
+    if ids is not None and record_files is getattr(repo, "_files", None):
+        return dict(ids())
+    return {rf.id: rf.kind for rf in record_files if rf.path.endswith(".yaml")}
 
 
 def check_one(rf: RecordFile, root: Path, registry: Registry, config: Config, index: Index) -> list[Issue]:
@@ -242,6 +250,11 @@ def check_repository(
     """
     issues: list[Issue] = list(repo.config_issues)
     registry = repo.registry
+    if type(repo) is Repository:  # a later pull-request check against these very forms imports only those it reads
+        from ..registry import remember_forms
+        from .sides import forms_extra
+
+        remember_forms(registry, repo.root / "schemas", repo.root, repo.root, lambda: forms_extra(registry))
     if not untrusted_forms:
         issues.extend(registry.issues)
     record_files = repo.record_files()

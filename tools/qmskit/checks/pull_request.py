@@ -38,7 +38,7 @@ def check_pull_request(
         cs = collect(git, base, head)
         with tempfile.TemporaryDirectory(prefix="qms-pr-") as tmp:
             folder = Path(tmp)
-            rules = load_base_rules(git, cs.merge_base, folder / "base")
+            rules = load_base_rules(git, cs.merge_base, folder / "base", repo.root)
             return _judge(repo, git, cs, rules, folder, as_of, jobs, progress)
     finally:
         git.close()
@@ -49,7 +49,7 @@ def _judge(repo: Repository, git: Git, cs: ChangeSet, rules: BaseRules, folder: 
     files: HeadFiles
     listing: list[str] | None = None
     if cs.head is None:
-        files = HeadFiles(repo.root)
+        files = HeadFiles(repo.root, git)
     else:
         tree = TreeFiles(git, git.rev(cs.head), folder / "head")
         tree.lay_out_rules()
@@ -57,8 +57,7 @@ def _judge(repo: Repository, git: Git, cs: ChangeSet, rules: BaseRules, folder: 
         files = tree
     judged = JudgedRepository(files.root, rules, listing)
     judged.cache_root = repo.root
-    if isinstance(files, TreeFiles):
-        judged.record_source = files
+    judged.record_source = files  # records not laid out, and which records name a text, from git
     sides = Sides(git, files, rules)
     only = affected_records(cs, git, files, sides)
     if isinstance(files, TreeFiles) and listing is not None:  # a tree always has its listing
