@@ -283,16 +283,20 @@ def check_repository(
 def _json_schemas(repo: Repository, registry: Registry) -> list[Issue]:
     """The exported JSON Schemas against the forms; the answer kept while neither they nor the engine change.
 
-    The forms are known by their bytes in a full check, and by the base's
-    blob ids in a pull-request check (its forms are the base's, laid out
-    afresh in a temporary folder each time), so a pull-request check does not
-    build 41 JSON Schemas again to learn what the last one learnt.
+    The forms are known by their bytes: the working tree's in a full check,
+    the base's (laid out afresh in a temporary folder each time) in a
+    pull-request check, so a pull-request check against the forms a full
+    check last saw does not build 41 JSON Schemas (importing every form) to
+    learn what that check learnt.
     """
     from ..cache import ResultCache, digest_of, engine_digest, folder_digest
 
     base_forms: dict[str, str] | None = getattr(repo, "base_schema_files", None)
+    base_dir: Path | None = getattr(repo, "base_forms_dir", None)
     if type(repo) is Repository:
         forms, namespace = folder_digest(repo.root / "schemas"), "json-schemas"
+    elif base_dir is not None:  # the same bytes as the full check's forms give the same answer: it is shared
+        forms, namespace = folder_digest(base_dir), "json-schemas"
     elif base_forms is not None:
         forms, namespace = repr(sorted(base_forms.items())), "json-schemas-base"
     else:

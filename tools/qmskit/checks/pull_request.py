@@ -13,18 +13,20 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-from ..formdata import FormData
 from ..git import Git
 from ..issues import Issue, Severity
 from ..messages import text
 from ..repository import CONFIG_FILE, Repository
-from ..sandbox import Request, run_sandbox
 from . import CheckResult, Progress, build_index, check_repository
 from .changes import ChangeSet, Sides, affected_records, check_changes, collect
 from .cross_records import check_changed_records
 from .rules_changed import forms_changed_findings, rules_changed
 from .sides import BaseRules, HeadFiles, JudgedRepository, TreeFiles, load_base_rules, read_config
+
+if TYPE_CHECKING:
+    from ..formdata import FormData
 
 
 
@@ -83,6 +85,8 @@ def _judge(repo: Repository, git: Git, cs: ChangeSet, rules: BaseRules, folder: 
 def _sandbox(judged: JudgedRepository, cs: ChangeSet, files: HeadFiles, rules: BaseRules,
              folder: Path) -> tuple[list[FormData] | None, list[Issue]]:
     """Lay out the change's schemas/ and the records only its forms can judge, and run them apart."""
+    from ..sandbox import Request, run_sandbox  # only a change to schemas/ gets here
+
     limit = rules.config.max_file_bytes
     schema_paths = _head_schema_paths(files)
     for path in schema_paths:

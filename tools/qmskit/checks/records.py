@@ -132,7 +132,8 @@ def check_record_folders(record_files: list[RecordFile], registry: Registry) -> 
     issues = []
     first: dict[str, str] = {}
     for rf in record_files:
-        odd = listing_issue(rf) or (Issue(rf.path, 1, 1, fileio.NOT_REGULAR, rf.entry) if rf.entry else None)
+        hidden = listing_issue(rf) if "/." in rf.path else None  # a hidden part always follows a "/"
+        odd = hidden or (Issue(rf.path, 1, 1, fileio.NOT_REGULAR, rf.entry) if rf.entry else None)
         if odd is not None:
             issues.append(odd)
             continue

@@ -34,7 +34,8 @@ class BaseRules:
     revision: str
     config: Config
     registry: Registry
-    schema_files: dict[str, str]  # schemas/ path -> blob at the base: the key of the cached drift answer
+    schema_files: dict[str, str]  # schemas/ path -> blob at the base
+    forms_dir: Path | None = None  # the base's form modules laid out: their bytes key the cached drift answer
 
 
 def load_base_rules(git: Git, revision: str, folder: Path, cache_root: Path | None = None) -> BaseRules:
@@ -64,7 +65,7 @@ def load_base_rules(git: Git, revision: str, folder: Path, cache_root: Path | No
     except BaseException as exc:  # noqa: BLE001 - the base's own modules: fail closed, never exit 0
         raise QmsError(text("pr.base_forms_failed", revision=revision[:8], error=type(exc).__name__), exit_code=3) from None
     files = {e.path: e.sha for e in entries if e.path.startswith("schemas/")}
-    return BaseRules(revision, config, registry, files)
+    return BaseRules(revision, config, registry, files, schemas)
 
 
 def forms_extra(registry: Registry) -> dict[str, object]:
@@ -109,7 +110,8 @@ class JudgedRepository(Repository):
         self._files: list[RecordFile] | None = None
         self._ids: dict[str, str] | None = None
         self.record_source: HeadFiles | None = None  # the head: records not laid out, and greps, from git
-        self.base_schema_files = base.schema_files  # the base's forms by blob id: what the drift answer depends on
+        self.base_schema_files = base.schema_files  # the base's forms by blob id
+        self.base_forms_dir = base.forms_dir  # the base's forms laid out: what the drift answer depends on
         self.cache_root = root  # where .git/qms-cache is (the real repository, not a folder laid out)
 
     @property
@@ -251,7 +253,8 @@ class TreeFiles(HeadFiles):
     def __init__(self, git: Git, revision: str, folder: Path) -> None:
         super().__init__(folder, git)
         self.revision = revision
-        self.entries: dict[str, TreeEntry] = {}
+        self.entries: dict[str, TreeEntry] = {}  # every entry but the regular files under records/ (see entry())
+        self._record_blobs: dict[str, str] = {}  # path -> blob of each regular file under records/
         self._records: dict[str, str] = {}  # id -> path of records/<kind>/<id>.yaml
         self._record_paths: list[str] = []  # every regular file under records/
         self._odd: list[str] = []  # paths that are not regular files
@@ -265,29 +268,39 @@ class TreeFiles(HeadFiles):
         that grows with the repository.
         """
         out = git.run("ls-tree", "-r", "-z", "--full-tree", revision, "--", CONFIG_FILE, "manual", "records", "schemas")
-        entries, records, record_paths, odd = self.entries, self._records, self._record_paths, self._odd
+        entries, blobs, records, record_paths, odd = \
+            self.entries, self._record_blobs, self._records, self._record_paths, self._odd
         for item in out.decode("utf-8", "surrogateescape").split("\0"):
             meta, _, path = item.partition("\t")
             parts = meta.split()
             if len(parts) != 3:
                 continue
-            entry = TreeEntry(parts[0], parts[1], parts[2], path)
-            entries[path] = entry
-            if not (parts[1] == "blob" and parts[0] in ("100644", "100755")):
-                odd.append(path)
-            elif path.startswith("records/"):
+            regular = parts[1] == "blob" and parts[0] in ("100644", "100755")
+            if regular and path.startswith("records/"):  # most of the tree: kept as plain strings
+                blobs[path] = parts[2]
                 record_paths.append(path)
                 if path.endswith(".yaml") and path.count("/") == 2:
                     records[path[path.rindex("/") + 1:-5]] = path
+                continue
+            entries[path] = TreeEntry(parts[0], parts[1], parts[2], path)
+            if not regular:
+                odd.append(path)
+
+    def entry(self, path: str) -> TreeEntry | None:
+        """The entry at ``path`` (a record file's made when asked for)."""
+        sha = self._record_blobs.get(path)
+        return TreeEntry("100644", "blob", sha, path) if sha is not None else self.entries.get(path)
 
     def _read_any(self, path: str) -> bytes | None:
-        return read_entry(self.git, self.entries.get(path))
+        return read_entry(self.git, self.entry(path))
 
     def read(self, path: str, max_bytes: int) -> bytes | None:
-        raw = self._blobs[path] if path in self._blobs else read_entry(self.git, self.entries.get(path))
+        raw = self._blobs[path] if path in self._blobs else read_entry(self.git, self.entry(path))
         return raw if raw is not None and len(raw) <= max_bytes else None
 
     def exists(self, path: str) -> bool:
+        if path in self._record_blobs:
+            return True
         entry = self.entries.get(path)
         return entry is not None and entry.regular
 
@@ -312,7 +325,7 @@ class TreeFiles(HeadFiles):
     def lay_out(self, paths: Iterable[str]) -> None:
         """Write the regular files among ``paths`` into the folder, from their blobs."""
         for path in paths:
-            entry = self.entries.get(path)
+            entry = self.entry(path)
             parts = PurePosixPath(path).parts
             if entry is None or not entry.regular or ".." in parts or ".git" in parts or path.startswith("/"):
                 continue
