@@ -188,13 +188,12 @@ class HeadFiles:
         self._prefetched: dict[str, set[str]] = {}  # needle -> folders whose files naming it are among _candidates
         self._candidates: set[str] = set()
         self._blobs: dict[str, bytes | None] = {}
+        self._real_folders: set[str] = set()  # folders found to be real folders, not links (see _read_any)
 
     def read(self, path: str, max_bytes: int) -> bytes | None:
         """A regular file's bytes within ``max_bytes``; None when absent, not regular, too large or behind a link."""
-        try:
-            return fileio.read_regular(self.root / path, max_bytes, root=self.root)
-        except (OSError, fileio.FileRefused):
-            return None
+        raw = self._blobs[path] if path in self._blobs else self._read_any(path, max_bytes)
+        return raw if raw is not None and len(raw) <= max_bytes else None
 
     def grep(self, needle: str, folder: str) -> set[str]:
         """Files under ``folder`` that hold ``needle`` (one ``git grep``, unless prefetched)."""
@@ -227,9 +226,14 @@ class HeadFiles:
             self._blobs[path] = self._read_any(path)
         return self._blobs[path] or b""
 
-    def _read_any(self, path: str) -> bytes | None:
+    def _read_any(self, path: str, max_bytes: int | None = None) -> bytes | None:
+        """The file's bytes; its folders are checked for links once per folder, not once per file."""
+        folder = path.rpartition("/")[0]
         try:
-            return fileio.read_regular(self.root / path, None, root=self.root)
+            if folder not in self._real_folders:
+                fileio.check_parents(self.root, self.root / path)
+                self._real_folders.add(folder)
+            return fileio.read_regular(self.root / path, max_bytes)
         except (OSError, fileio.FileRefused):
             return None
 
@@ -291,7 +295,7 @@ class TreeFiles(HeadFiles):
         sha = self._record_blobs.get(path)
         return TreeEntry("100644", "blob", sha, path) if sha is not None else self.entries.get(path)
 
-    def _read_any(self, path: str) -> bytes | None:
+    def _read_any(self, path: str, max_bytes: int | None = None) -> bytes | None:
         return read_entry(self.git, self.entry(path))
 
     def read(self, path: str, max_bytes: int) -> bytes | None:
