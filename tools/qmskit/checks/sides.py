@@ -256,6 +256,7 @@ class TreeFiles(HeadFiles):
 
     def __init__(self, git: Git, revision: str, folder: Path) -> None:
         super().__init__(folder, git)
+        self.tree_git = git  # the same, never None here
         self.revision = revision
         self.entries: dict[str, TreeEntry] = {}  # every entry but the regular files under records/ (see entry())
         self._record_blobs: dict[str, str] = {}  # path -> blob of each regular file under records/
@@ -296,10 +297,11 @@ class TreeFiles(HeadFiles):
         return TreeEntry("100644", "blob", sha, path) if sha is not None else self.entries.get(path)
 
     def _read_any(self, path: str, max_bytes: int | None = None) -> bytes | None:
-        return read_entry(self.git, self.entry(path))
+        raw = read_entry(self.tree_git, self.entry(path))
+        return raw if raw is None or max_bytes is None or len(raw) <= max_bytes else None
 
     def read(self, path: str, max_bytes: int) -> bytes | None:
-        raw = self._blobs[path] if path in self._blobs else read_entry(self.git, self.entry(path))
+        raw = self._blobs[path] if path in self._blobs else read_entry(self.tree_git, self.entry(path))
         return raw if raw is not None and len(raw) <= max_bytes else None
 
     def exists(self, path: str) -> bool:
@@ -335,7 +337,7 @@ class TreeFiles(HeadFiles):
                 continue
             target = self.root.joinpath(*parts)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(self.git.blob(entry.sha) or b"")
+            target.write_bytes(self.tree_git.blob(entry.sha) or b"")
 
     def lay_out_rules(self) -> None:
         """What every check reads whatever changed: qms.yml, the manual and the exported JSON Schemas."""
