@@ -251,3 +251,46 @@ def test_shallow_clone_refused_by_pr_check(branch: GitRepo, tmp_path: Path) -> N
     subprocess.run(["git", "clone", "-q", "--depth", "1", "--no-single-branch", f"file://{branch.root}", str(clone)], check=True)
     result = run_qms("check", "--base", "origin/main", cwd=clone)
     assert result.returncode == 2 and "fetch-depth: 0" in result.stderr and "Traceback" not in result.stderr
+
+
+FORMS_IMPORTED = """
+import datetime as dt, json, sys
+from pathlib import Path
+from qmskit import Repository
+from qmskit.checks import check_pull_request
+root, as_of, head = Path(sys.argv[1]), dt.date.fromisoformat(sys.argv[2]), (sys.argv[3] or None)
+result = check_pull_request(Repository(root), "main", as_of, head=head, jobs=1)
+forms = sorted(m.split(".", 1)[1].rsplit("_", 1)[0] for m in sys.modules if m.startswith("qms_schemas."))
+print(json.dumps({"forms": forms, "issues": sorted([i.path, i.line, i.rule, i.message] for i in result.issues)}))
+"""
+
+
+def forms_imported(g: GitRepo, head: str | None = None, cache: bool = True) -> tuple[list[str], list[list[object]]]:
+    """The form modules a whole ``check --base main`` process imported, and its issues (a fresh process each)."""
+    import json
+    import os
+    import sys
+
+    import qmskit
+
+    env = {**os.environ, "PYTHONPATH": str(Path(qmskit.__file__).parents[1]), "QMS_CACHE": "1" if cache else "0"}
+    out = subprocess.run([sys.executable, "-c", FORMS_IMPORTED, str(g.root), TODAY.isoformat(), head or ""],
+                         env=env, capture_output=True, text=True, timeout=300, check=True).stdout
+    found = json.loads(out.strip().splitlines()[-1])
+    return found["forms"], found["issues"]
+
+
+@pytest.mark.parametrize("committed", [False, True], ids=["working-tree", "head"])
+def test_a_change_to_one_forms_records_imports_only_the_forms_its_rules_read(branch: GitRepo, committed: bool) -> None:
+    branch.edit(CMP2, "status: received", f"status: replied\nreplied: {TODAY}")
+    if committed:
+        branch.commit("答复投诉")
+    head = "change" if committed else None
+    every, eager_issues = forms_imported(branch, head, cache=False)  # no cache: every form is imported
+    assert "complaint" in every and len(every) == len(list((branch.root / "schemas").glob("[!_]*.py")))
+    forms_imported(branch, head)  # the first run with the cache remembers what the whole load found
+    lazy, lazy_issues = forms_imported(branch, head)
+    assert lazy_issues == eager_issues  # the same verdicts, from the same rules
+    # the complaint's own form: its references are checked against the id index, by name, and the verdicts about
+    # every form (import problems, procedures, JSON Schemas, fields the plans name) come from the remembered load
+    assert lazy == ["complaint"]

@@ -66,7 +66,9 @@ def collect(git: Git, base: str, head: str | None) -> ChangeSet:
     if head is None and any(_bytecode(c) for c in changes):
         # Python's bytecode left untracked beside the form modules (schemas/__pycache__, written when a form is
         # imported where .gitignore does not name it) is not a change to the forms; committed bytecode still is
-        untracked = set(git.untracked())
+        # asked only of the folders that hold such bytecode: a listing of every untracked file costs a stat per file
+        folders = sorted({str(PurePosixPath(c.path).parent) for c in changes if _bytecode(c)})
+        untracked = set(git.untracked(*folders))
         changes = [c for c in changes if not (_bytecode(c) and c.path in untracked)]
     base_new: dict[str, str] = {}
     if any(c.status == "A" and c.path.startswith("records/") for c in changes) and base_tip != merge_base:

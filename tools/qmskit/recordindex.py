@@ -33,6 +33,8 @@ class RecordSource(Protocol):
 
     def grep(self, needle: str, folder: str) -> set[str]: ...
 
+    def prefetch(self, needles: Iterable[str], folders: Iterable[str] = ...) -> None: ...
+
     def read(self, path: str, max_bytes: int) -> bytes | None: ...
 
 
@@ -180,14 +182,15 @@ class RecordIndex:
         self.facts[rid] = fact
         return fact
 
-    def of_kind(self, name: str, containing: str | None = None) -> list[Fact]:
+    def of_kind(self, name: str, containing: str | tuple[str, ...] | None = None) -> list[Fact]:
         """Every valid record of a kind, by id.
 
         ``containing`` is a promise by the caller that it only wants records
-        whose file holds that text (an id they name): a lazy index then reads
-        only those files, so a pull-request check looking for the complaints
-        that name one NCR does not parse every complaint. Others already read
-        may be returned too; the caller still compares the field itself.
+        whose file holds that text (an id they name), or every one of those
+        texts (the words of a requirement): a lazy index then reads only those
+        files, so a pull-request check looking for the complaints that name
+        one NCR does not parse every complaint. Others already read may be
+        returned too; the caller still compares the field itself.
         """
         if not self.complete and name not in self._kinds_read:
             if containing is None:
@@ -220,7 +223,7 @@ class RecordIndex:
         return [f for kind in self.kinds_for(base) for f in self.of_kind(kind.name)]
 
     def kinds_for(self, target: type[RecordBase] | str | None) -> list[Kind]:
-        return [k for k in self.registry.kinds.values() if k.is_a(target)]
+        return self.registry.kinds_for(target)  # a LazyRegistry imports only the forms that answer
 
     def path_of(self, rid: str) -> str:
         fact = self.facts.get(rid)
@@ -252,19 +255,28 @@ class RecordIndex:
             self._positions[rid] = self._read(rid)
         return self._positions[rid]
 
-    def prefetch(self, needles: Iterable[str]) -> None:
-        """Tell the source which texts :meth:`of_kind` will be asked to contain, so it can look once for all."""
-        prefetch = getattr(self.source, "prefetch", None)
-        if prefetch is not None:
-            prefetch(needles)
+    def prefetch(self, needles: Iterable[str], folders: Iterable[str] = ("records",)) -> None:
+        """Tell the source which texts :meth:`of_kind` will be asked to contain, and where, so it looks once for all."""
+        if self.source is not None:
+            self.source.prefetch(needles, folders)
 
-    def _containing(self, name: str, needle: str) -> list[str]:
-        """Ids of the records of kind ``name`` whose file holds ``needle``.
+    def _containing(self, name: str, needles: str | tuple[str, ...]) -> list[str]:
+        """Ids of the records of kind ``name`` whose file holds ``needles`` (each of them, for a tuple).
 
-        In a git working tree one ``git grep`` answers (flat as the
-        repository grows); elsewhere (a revision laid out in part) each file
-        of the kind is read.
+        ``git grep`` finds the files holding the first (one pass, flat as the
+        repository grows, or none when the source looked for it already);
+        the others are looked for in those files' bytes, so only the records
+        that may match are parsed.
         """
+        if isinstance(needles, str):
+            return self._holding(name, needles)
+        if not needles:
+            return []
+        found = self._holding(name, needles[0])
+        rest = [n.encode("utf-8", "surrogateescape") for n in needles[1:]]
+        return [rid for rid in found if not rest or all(n in self._raw(rid) for n in rest)]
+
+    def _holding(self, name: str, needle: str) -> list[str]:
         if self.source is not None:
             found = self.source.grep(needle, f"records/{name}")
             ids = {p.rsplit("/", 1)[-1].removesuffix(".yaml") for p in found if p.endswith(".yaml")}

@@ -18,7 +18,8 @@ import zlib
 import typing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -56,15 +57,28 @@ class Kind:
 
 @dataclass
 class Registry:
-    kinds: dict[str, Kind]
+    kinds: Mapping[str, Kind]
     issues: list[Issue]
 
     def extending(self, base: type[RecordBase]) -> list[Kind]:
         """The organization's forms built on ``base``, for reports."""
         return [k for k in self.kinds.values() if issubclass(k.model, base)]
 
+    def kinds_for(self, target: str | type | None) -> list[Kind]:
+        """The forms a reference to ``target`` (kind name or base form) accepts, in load order."""
+        return [k for k in self.kinds.values() if k.is_a(target)]
+
     def get(self, name: str) -> Kind | None:
         return self.kinds.get(name)
+
+    def fields_of(self, name: str) -> frozenset[str] | None:
+        """The top-level field names of a form; None when there is no such form."""
+        kind = self.kinds.get(name)
+        return frozenset(kind.model.model_fields) if kind is not None else None
+
+    def procedures(self) -> list[tuple[str, str, str]]:
+        """(kind, module path, procedure its spec names) of every form."""
+        return [(k.name, k.module_path, k.spec.procedure) for k in self.kinds.values()]
 
 
 def _unwrap(annotation: Any) -> Iterator[tuple[RefPath, Ref]]:
@@ -375,6 +389,173 @@ def load_kind(schemas_dir: Path, root: Path, name: str) -> Kind | None | object:
         if isinstance(spec, FormSpec) and spec.kind == name:
             return Kind(name, model, rel, IdPattern(spec.id_pattern), tuple(reference_paths(model)))
     return UNKNOWN
+
+
+# -- forms loaded one kind at a time --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FormFacts:
+    """What a whole load of some form modules found, kept under a digest of their bytes and of the engine.
+
+    A pull-request check reads a few records; with these facts it imports
+    only the modules of the forms those records and their rules touch,
+    while the verdicts about every form (the load's issues, each form's
+    procedure, what each is built on) are the whole load's, unchanged.
+    ``extra`` holds what the checks derive from every form (the fields the
+    rules across records keep of each kind).
+    """
+
+    modules: dict[str, str]  # kind -> module path, in load order
+    lineage: dict[str, tuple[tuple[str, str, str], ...]]  # kind -> (module, qualname, name) of each class of its MRO
+    procedures: dict[str, str]  # kind -> the procedure its spec names
+    fields: dict[str, frozenset[str]]  # kind -> its top-level field names
+    issues: tuple[Issue, ...]
+    extra: dict[str, Any]
+
+
+def form_facts(registry: Registry, extra: dict[str, Any]) -> FormFacts:
+    kinds = registry.kinds
+    return FormFacts(
+        {name: kind.module_path for name, kind in kinds.items()},
+        {name: tuple((c.__module__, c.__qualname__, c.__name__) for c in kind.model.__mro__) for name, kind in kinds.items()},
+        {name: kind.spec.procedure for name, kind in kinds.items()},
+        {name: frozenset(kind.model.model_fields) for name, kind in kinds.items()},
+        tuple(registry.issues), dict(extra),
+    )
+
+
+def _facts_cache(schemas_dir: Path, root: Path, cache_root: Path):  # type: ignore[no-untyped-def]
+    from .cache import ResultCache, digest_of, engine_digest, folder_digest
+
+    key = digest_of(engine_digest(), folder_digest(schemas_dir), os.path.islink(schemas_dir),
+                    schemas_dir.relative_to(root).as_posix(), messages.language())
+    return ResultCache(cache_root, "forms", key)
+
+
+def remember_forms(registry: Registry, schemas_dir: Path, root: Path, cache_root: Path,
+                   extra: Callable[[], dict[str, Any]]) -> None:
+    """Keep what a whole load of ``schemas_dir`` found, for :func:`lazy_registry` (a no-op with the cache off)."""
+    if isinstance(registry, LazyRegistry) or os.environ.get("QMS_CACHE", "1") == "0":
+        return
+    cache = _facts_cache(schemas_dir, root, cache_root)
+    if not cache.enabled:
+        return
+    facts = form_facts(registry, extra())
+    if cache.get("facts") != facts:
+        cache.put("facts", facts)
+        cache.save()
+
+
+def lazy_registry(schemas_dir: Path, root: Path, cache_root: Path) -> LazyRegistry | None:
+    """The forms of ``schemas_dir`` loaded one module at a time, when a whole load of these very bytes is remembered."""
+    cache = _facts_cache(schemas_dir, root, cache_root)
+    facts = cache.get("facts") if cache.enabled else None
+    return LazyRegistry(schemas_dir, root, facts) if isinstance(facts, FormFacts) else None
+
+
+class _LazyKinds(Mapping[str, Kind]):
+    """The kinds by name: names and membership from the facts, a form imported when it is looked up."""
+
+    def __init__(self, owner: LazyRegistry) -> None:
+        self._owner = owner
+
+    def __getitem__(self, name: str) -> Kind:
+        kind = self._owner._kind(name)
+        if kind is None:
+            raise KeyError(name)
+        return kind
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._owner.facts.modules))
+
+    def __len__(self) -> int:
+        return len(self._owner.facts.modules)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._owner.facts.modules
+
+
+class LazyRegistry(Registry):
+    """A registry that imports a form's module the first time one of its kinds is asked for.
+
+    Whatever needs every form (iterating ``kinds.values()``) still gets every
+    form, imported module by module; questions the facts answer (is there a
+    kind of this name, which kinds are built on ``Complaint``, which
+    procedure governs each form) import nothing. Should a module that
+    loaded before fail now, the whole folder is loaded as usual.
+    """
+
+    def __init__(self, schemas_dir: Path, root: Path, facts: FormFacts) -> None:
+        self.schemas_dir, self.root, self.facts = schemas_dir, root, facts
+        self._loaded: dict[str, Kind] = {}
+        self._imported: set[str] = set()
+        self._whole: Registry | None = None
+        super().__init__(_LazyKinds(self), list(facts.issues))
+
+    def _kind(self, name: str) -> Kind | None:
+        if self._whole is not None:
+            return self._whole.kinds.get(name)
+        rel = self.facts.modules.get(name)
+        if rel is None:
+            return None
+        if rel not in self._imported:
+            self._imported.add(rel)
+            try:
+                module = _import(self.root / rel)
+            except Exception:  # noqa: BLE001 - it loaded last time; the whole load reports why not now
+                return self._load_whole().kinds.get(name)
+            for model in _forms_in(module):
+                spec = model.__dict__["form"]
+                if not isinstance(spec, FormSpec) or self.facts.modules.get(spec.kind) != rel:
+                    continue
+                if spec.kind in self._loaded or self.facts.lineage[spec.kind][0][1] != model.__qualname__:
+                    continue
+                self._loaded[spec.kind] = Kind(spec.kind, model, rel, IdPattern(spec.id_pattern),
+                                               tuple(reference_paths(model)))
+        found = self._loaded.get(name)
+        return found if found is not None else self._load_whole().kinds.get(name)
+
+    def _load_whole(self) -> Registry:
+        if self._whole is None:
+            self._whole = load_registry(self.schemas_dir, self.root)
+            self.kinds, self.issues = self._whole.kinds, self._whole.issues
+        return self._whole
+
+    def _names_built_on(self, target: str | type | None) -> list[str] | None:
+        """Kinds a reference to ``target`` accepts, from the facts; None when only the classes can tell."""
+        lineage = self.facts.lineage
+        if target is None:
+            return list(lineage)
+        if isinstance(target, str):
+            return [n for n, classes in lineage.items() if n == target or any(c[2] == target for c in classes)]
+        if not target.__module__.startswith("qmskit."):
+            return None  # a class of a form module: its module's name depends on where it was loaded from
+        wanted = (target.__module__, target.__qualname__)
+        return [n for n, classes in lineage.items() if any(c[:2] == wanted for c in classes)]
+
+    def kinds_for(self, target: str | type | None) -> list[Kind]:
+        names = self._names_built_on(target) if self._whole is None else None
+        if names is None:
+            return super().kinds_for(target)
+        return [k for k in (self._kind(n) for n in names) if k is not None]
+
+    def extending(self, base: type[RecordBase]) -> list[Kind]:
+        return self.kinds_for(base)
+
+    def procedures(self) -> list[tuple[str, str, str]]:
+        if self._whole is not None:
+            return super().procedures()
+        return [(name, self.facts.modules[name], procedure) for name, procedure in self.facts.procedures.items()]
+
+    def fields_of(self, name: str) -> frozenset[str] | None:
+        if self._whole is not None:
+            return super().fields_of(name)
+        return self.facts.fields.get(name)
+
+    def imported(self) -> set[str]:
+        """The module paths imported so far (for tests and benchmarks: what a check really loaded)."""
+        return set(self._imported)
 
 
 def _forms_in(module: types.ModuleType) -> Iterator[type[RecordBase]]:

@@ -93,9 +93,17 @@ def build_index(repo: Repository, record_files: Sequence[RecordFile]) -> ManualS
         documents=documents,
         roles={r.name for r in org.roles} if org else set(),
         departments={d.name for d in org.departments} if org else set(),
-        records={rf.id: rf.kind for rf in record_files if rf.path.endswith(".yaml")},
+        records=_record_ids(repo, record_files),
     )
     return ManualSide(index, issues, docs, org)
+
+
+def _record_ids(repo: Repository, record_files: Sequence[RecordFile]) -> dict[str, str]:
+    """Id → kind of every record file; a pull-request check's repository keeps it from its one listing."""
+    ids = getattr(repo, "record_ids", None)
+    if ids is not None and record_files is getattr(repo, "_files", None):
+        return dict(ids())
+    return {rf.id: rf.kind for rf in record_files if rf.path.endswith(".yaml")}
 
 
 def check_one(rf: RecordFile, root: Path, registry: Registry, config: Config, index: Index) -> list[Issue]:
@@ -247,6 +255,11 @@ def check_repository(
     """
     issues: list[Issue] = list(repo.config_issues)
     registry = repo.registry
+    if type(repo) is Repository:  # a later pull-request check against these very forms imports only those it reads
+        from ..registry import remember_forms
+        from .sides import forms_extra
+
+        remember_forms(registry, repo.root / "schemas", repo.root, repo.root, lambda: forms_extra(registry))
     if not untrusted_forms:
         issues.extend(registry.issues)
     record_files = repo.record_files()
@@ -275,16 +288,20 @@ def check_repository(
 def _json_schemas(repo: Repository, registry: Registry) -> list[Issue]:
     """The exported JSON Schemas against the forms; the answer kept while neither they nor the engine change.
 
-    The forms are known by their bytes in a full check, and by the base's
-    blob ids in a pull-request check (its forms are the base's, laid out
-    afresh in a temporary folder each time), so a pull-request check does not
-    build 41 JSON Schemas again to learn what the last one learnt.
+    The forms are known by their bytes: the working tree's in a full check,
+    the base's (laid out afresh in a temporary folder each time) in a
+    pull-request check, so a pull-request check against the forms a full
+    check last saw does not build 41 JSON Schemas (importing every form) to
+    learn what that check learnt.
     """
     from ..cache import ResultCache, digest_of, engine_digest, folder_digest
 
     base_forms: dict[str, str] | None = getattr(repo, "base_schema_files", None)
+    base_dir: Path | None = getattr(repo, "base_forms_dir", None)
     if type(repo) is Repository:
         forms, namespace = folder_digest(repo.root / "schemas"), "json-schemas"
+    elif base_dir is not None:  # the same bytes as the full check's forms give the same answer: it is shared
+        forms, namespace = folder_digest(base_dir), "json-schemas"
     elif base_forms is not None:
         forms, namespace = repr(sorted(base_forms.items())), "json-schemas-base"
     else:

@@ -42,7 +42,7 @@ from ..repository import Repository
 from ..validation import load_model
 from .cross_values import check_closure, check_derived
 
-__all__ = ["CrossPlan", "check_changed_records", "check_cross_records", "lazy_index", "plan_for"]
+__all__ = ["CrossPlan", "FormNeeds", "check_changed_records", "form_needs", "check_cross_records", "lazy_index", "plan_for"]
 
 
 @dataclass
@@ -59,7 +59,16 @@ class CrossPlan:
 
 
 def _targets(registry: Registry, target: str | type | None) -> list[Kind]:
-    return [k for k in registry.kinds.values() if k.is_a(target)]
+    return registry.kinds_for(target)
+
+
+@dataclass(frozen=True)
+class FormNeeds:
+    """What the forms' own declarations ask the rules to keep: known once per set of forms (see ``FormFacts``)."""
+
+    needs: dict[str, frozenset[str]]  # kind -> top-level fields
+    recount: bool  # some form re-counts an objective: the objectives' fields are kept too
+    everything: bool  # a rule did not say what it reads: every field of every record is kept
 
 
 def plan_for(repo: Repository) -> CrossPlan:
@@ -71,13 +80,28 @@ def plan_for(repo: Repository) -> CrossPlan:
         loaded, _, _ = load_model(path, OBJECTIVES_FILE, ObjectivesFile, "plan-schema")
         if isinstance(loaded, ObjectivesFile):
             objectives = {o.id: o for o in loaded.objectives}
-    needs: dict[str, set[str] | None] = {}
+    facts = getattr(registry, "facts", None)  # a LazyRegistry: the forms' part is remembered, no form imported
+    forms = facts.extra.get("needs") if facts is not None else None
+    if not isinstance(forms, FormNeeds):
+        forms = form_needs(registry)
+    if forms.everything:
+        return CrossPlan(dict.fromkeys(registry.kinds), objectives)
+    needs: dict[str, set[str]] = {k: set(v) for k, v in forms.needs.items()}
+    if forms.recount:
+        for objective in objectives.values():
+            r = objective.rule
+            needs.setdefault(r.kind, set()).update(top(n) for n in (r.date_field, r.field, r.split_by or "", *r.where) if n)
+    return CrossPlan({k: frozenset(v) for k, v in needs.items()}, objectives)
+
+
+def form_needs(registry: Registry) -> FormNeeds:
+    """The fields each kind's records must keep for the rules across records, from every form's declarations."""
+    needs: dict[str, set[str]] = {}
     full = False
+    recount = False
 
     def add(kind: str, *names: str) -> None:
-        if needs.get(kind, set()) is None:
-            return
-        needs.setdefault(kind, set()).update(top(n) for n in names if n)  # type: ignore[union-attr]
+        needs.setdefault(kind, set()).update(top(n) for n in names if n)
 
     for kind in registry.kinds.values():
         for path_, ref in kind.refs:
@@ -99,9 +123,7 @@ def plan_for(repo: Repository) -> CrossPlan:
                     add(target.name, rule.field)
             elif isinstance(rule, Recount):
                 add(kind.name, rule.objective, rule.period, rule.department or "", rule.as_of or "")
-                for objective in objectives.values():
-                    r = objective.rule
-                    add(r.kind, r.date_field, r.field, r.split_by or "", *r.where)
+                recount = True  # the objectives' fields are added by plan_for (they are the head's, not the forms')
             elif isinstance(rule, Computed):
                 needed = rule.needed()
                 if needed is None:
@@ -121,10 +143,8 @@ def plan_for(repo: Repository) -> CrossPlan:
                 base, _, name = cited_by.partition(".")
                 for target in _targets(registry, base):
                     add(target.name, name)
-    if full:  # a rule that did not say what it reads gets every field of every record
-        needs = dict.fromkeys(registry.kinds)
-    frozen = {k: (frozenset(v) if v is not None else None) for k, v in needs.items()}
-    return CrossPlan(frozen, objectives)
+    # full: a rule that did not say what it reads gets every field of every record
+    return FormNeeds({k: frozenset(v) for k, v in needs.items()}, recount, full)
 
 
 def _sum_targets(kind: Kind, field_path: str, rule: SumOf, registry: Registry) -> list[Kind]:
@@ -207,10 +227,12 @@ def check_changed_records(repo: Repository, as_of: dt.date, paths: Iterable[str]
         return []
     organization = repo.load_organization()[0]
     plan = plan_for(repo)
-    files = {rf.id: rf.kind for rf in repo.record_files() if rf.path.endswith(".yaml")}
+    ids = getattr(repo, "record_ids", None)  # a pull-request check's repository keeps them from its one listing
+    files = ids() if ids is not None else {rf.id: rf.kind for rf in repo.record_files() if rf.path.endswith(".yaml")}
     index = lazy_index(repo, plan, files)
     subjects = [p.rsplit("/", 1)[1][:-5] for p in closing]
-    index.prefetch(_needles(index, registry, subjects))
+    needles, folders = _needles(index, registry, subjects)
+    index.prefetch(needles, folders)
     run = Pass(index, plan, as_of, set(subjects), Severity.ERROR,
                {r.name: r.department for r in organization.roles} if organization else {})
     for rid in sorted(run.subjects):
@@ -221,17 +243,28 @@ def check_changed_records(repo: Repository, as_of: dt.date, paths: Iterable[str]
     return run.issues
 
 
-def _needles(index: RecordIndex, registry: Registry, subjects: list[str]) -> set[str]:
-    """What the closure rules will look for in other records' files: the subjects' ids and requirements' first words."""
+def _needles(index: RecordIndex, registry: Registry, subjects: list[str]) -> tuple[set[str], set[str]]:
+    """What the closure rules will look for in other records' files, and in which folders.
+
+    The subjects' ids (in the folders of the kinds that may cite them) and
+    their requirements' first words (in their own kind's folder): one
+    ``git grep`` over those folders alone answers every question the pass asks.
+    """
     needles = set(subjects)
+    folders: set[str] = set()
     for rid in subjects:
         fact = index.get(rid)
         kind = registry.get(fact.kind) if fact is not None else None
         closure = kind.spec.closure if kind is not None else None
-        if fact is not None and closure is not None and closure.same and (same := fact.get(closure.same)) is not None:
+        if fact is None or kind is None or closure is None:
+            continue
+        for cited_by in closure.cited_by:
+            folders.update(f"records/{k.name}" for k in registry.kinds_for(cited_by.partition(".")[0]))
+        if closure.same and (same := fact.get(closure.same)) is not None:
             words = str(same).split()
             needles.add(words[0] if words else str(same))
-    return needles
+            folders.add(f"records/{kind.name}")
+    return needles, folders
 
 
 # -- date-order ------------------------------------------------------------------------------------

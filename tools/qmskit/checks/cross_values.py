@@ -274,7 +274,8 @@ def _same_group(run: Pass, kind: Kind, closure: Closure, same: str) -> list[Fact
     """Records of the kind that may name the same value: all of them, read once; lazily, those whose file holds it."""
     assert closure.same
     if not run.index.complete:
-        return run.index.of_kind(kind.name, containing=same.split()[0] if same.split() else same)
+        # every word of the requirement is in the file of a record that names it (as the first word was before)
+        return run.index.of_kind(kind.name, containing=tuple(same.split()) or (same,))
     key = ("same", kind.name)
     if key not in run.cache:
         groups: dict[str, list[Fact]] = {}

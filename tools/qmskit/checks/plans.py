@@ -62,12 +62,12 @@ def _duplicates(rel: str, loaded: yamlio.Loaded, key: str, ids: list[str]) -> It
 
 
 def _fields(registry: Registry, kind: str, names: Iterable[str]) -> Iterator[str]:
-    found = registry.get(kind)
-    if found is None:
+    fields = registry.fields_of(kind)  # names only: no form is imported to answer (see LazyRegistry)
+    if fields is None:
         yield text("plan.no_kind", kind=repr(kind))
         return
     for name in names:
-        if name not in found.model.model_fields:
+        if name not in fields:
             yield text("plan.no_field", kind=kind, name=repr(name))
 
 

@@ -13,18 +13,20 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
-from ..formdata import FormData
 from ..git import Git
 from ..issues import Issue, Severity
 from ..messages import text
 from ..repository import CONFIG_FILE, Repository
-from ..sandbox import Request, run_sandbox
 from . import CheckResult, Progress, build_index, check_repository
 from .changes import ChangeSet, Sides, affected_records, check_changes, collect
 from .cross_records import check_changed_records
 from .rules_changed import forms_changed_findings, rules_changed
 from .sides import BaseRules, HeadFiles, JudgedRepository, TreeFiles, load_base_rules, read_config
+
+if TYPE_CHECKING:
+    from ..formdata import FormData
 
 
 
@@ -38,7 +40,7 @@ def check_pull_request(
         cs = collect(git, base, head)
         with tempfile.TemporaryDirectory(prefix="qms-pr-") as tmp:
             folder = Path(tmp)
-            rules = load_base_rules(git, cs.merge_base, folder / "base")
+            rules = load_base_rules(git, cs.merge_base, folder / "base", repo.root)
             return _judge(repo, git, cs, rules, folder, as_of, jobs, progress)
     finally:
         git.close()
@@ -49,7 +51,7 @@ def _judge(repo: Repository, git: Git, cs: ChangeSet, rules: BaseRules, folder: 
     files: HeadFiles
     listing: list[str] | None = None
     if cs.head is None:
-        files = HeadFiles(repo.root)
+        files = HeadFiles(repo.root, git)
     else:
         tree = TreeFiles(git, git.rev(cs.head), folder / "head")
         tree.lay_out_rules()
@@ -57,8 +59,7 @@ def _judge(repo: Repository, git: Git, cs: ChangeSet, rules: BaseRules, folder: 
         files = tree
     judged = JudgedRepository(files.root, rules, listing)
     judged.cache_root = repo.root
-    if isinstance(files, TreeFiles):
-        judged.record_source = files
+    judged.record_source = files  # records not laid out, and which records name a text, from git
     sides = Sides(git, files, rules)
     only = affected_records(cs, git, files, sides)
     if isinstance(files, TreeFiles) and listing is not None:  # a tree always has its listing
@@ -84,6 +85,8 @@ def _judge(repo: Repository, git: Git, cs: ChangeSet, rules: BaseRules, folder: 
 def _sandbox(judged: JudgedRepository, cs: ChangeSet, files: HeadFiles, rules: BaseRules,
              folder: Path) -> tuple[list[FormData] | None, list[Issue]]:
     """Lay out the change's schemas/ and the records only its forms can judge, and run them apart."""
+    from ..sandbox import Request, run_sandbox  # only a change to schemas/ gets here
+
     limit = rules.config.max_file_bytes
     schema_paths = _head_schema_paths(files)
     for path in schema_paths:

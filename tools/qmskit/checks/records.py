@@ -152,7 +152,8 @@ def check_record_folders(record_files: list[RecordFile], registry: Registry) -> 
     issues = []
     first: dict[str, str] = {}
     for rf in record_files:
-        odd = listing_issue(rf) or (Issue(rf.path, 1, 1, fileio.NOT_REGULAR, rf.entry) if rf.entry else None)
+        hidden = listing_issue(rf) if "/." in rf.path else None  # a hidden part always follows a "/"
+        odd = hidden or (Issue(rf.path, 1, 1, fileio.NOT_REGULAR, rf.entry) if rf.entry else None)
         if odd is not None:
             issues.append(odd)
             continue
@@ -160,7 +161,7 @@ def check_record_folders(record_files: list[RecordFile], registry: Registry) -> 
     known = ", ".join(sorted(registry.kinds)) or "none defined"
     broken = any(i.rule == "schema-import" for i in registry.issues)
     for kind, path in first.items():
-        if registry.get(kind) is not None:
+        if kind in registry.kinds:  # a name only: no form is imported to answer
             continue
         where = f"records/{kind}/" if kind else "records/"
         why = text("record.kind_broken") if broken and kind else ""

@@ -21,7 +21,7 @@ from .. import fileio, yamlio
 from ..git import Git, TreeEntry
 from ..issues import Issue, QmsError
 from ..messages import text
-from ..registry import Kind, Registry, load_registry
+from ..registry import Kind, LazyRegistry, Registry, lazy_registry, load_registry, remember_forms
 from ..repository import CONFIG_FILE, Config, RecordFile, Repository
 
 RULE_FOLDERS = ("manual/", "records/", "schemas/")
@@ -34,11 +34,20 @@ class BaseRules:
     revision: str
     config: Config
     registry: Registry
-    schema_files: dict[str, str]  # schemas/ path -> blob at the base: the key of the cached drift answer
+    schema_files: dict[str, str]  # schemas/ path -> blob at the base
+    forms_dir: Path | None = None  # the base's form modules laid out: their bytes key the cached drift answer
 
 
-def load_base_rules(git: Git, revision: str, folder: Path) -> BaseRules:
-    """The base's ``qms.yml`` and forms, read from git into ``folder`` (which must be empty)."""
+def load_base_rules(git: Git, revision: str, folder: Path, cache_root: Path | None = None) -> BaseRules:
+    """The base's ``qms.yml`` and forms, read from git into ``folder`` (which must be empty).
+
+    With ``cache_root``, when a whole load of these very form modules is
+    remembered there (the last full check of the same forms, or an earlier
+    pull-request check against this base), the forms are imported one
+    module at a time as the check asks for them (``LazyRegistry``);
+    otherwise every module is imported, and what that load found is kept
+    for next time.
+    """
     entries = git.tree_entries(revision, "schemas", CONFIG_FILE)
     by_path = {e.path: e for e in entries}
     config = parse_config(read_entry(git, by_path.get(CONFIG_FILE)))
@@ -49,11 +58,21 @@ def load_base_rules(git: Git, revision: str, folder: Path) -> BaseRules:
         if entry.regular and len(rel.parts) == 2 and rel.suffix == ".py":
             (schemas / rel.name).write_bytes(git.blob(entry.sha) or b"")
     try:
-        registry = load_registry(schemas, folder)
+        registry = (lazy_registry(schemas, folder, cache_root) if cache_root is not None else None) \
+            or load_registry(schemas, folder)
+        if cache_root is not None and not isinstance(registry, LazyRegistry):
+            remember_forms(registry, schemas, folder, cache_root, lambda: forms_extra(registry))
     except BaseException as exc:  # noqa: BLE001 - the base's own modules: fail closed, never exit 0
         raise QmsError(text("pr.base_forms_failed", revision=revision[:8], error=type(exc).__name__), exit_code=3) from None
     files = {e.path: e.sha for e in entries if e.path.startswith("schemas/")}
-    return BaseRules(revision, config, registry, files)
+    return BaseRules(revision, config, registry, files, schemas)
+
+
+def forms_extra(registry: Registry) -> dict[str, object]:
+    """What the checks derive from every form, kept beside a whole load's facts (see ``FormFacts``)."""
+    from .cross_records import form_needs
+
+    return {"needs": form_needs(registry)}
 
 
 def read_entry(git: Git, entry: TreeEntry | None) -> bytes | None:
@@ -89,8 +108,10 @@ class JudgedRepository(Repository):
         self._base_registry = base.registry
         self._listing = listing
         self._files: list[RecordFile] | None = None
-        self.record_source: TreeFiles | None = None  # a revision: records not laid out are read from git
-        self.base_schema_files = base.schema_files  # the base's forms by blob id: what the drift answer depends on
+        self._ids: dict[str, str] | None = None
+        self.record_source: HeadFiles | None = None  # the head: records not laid out, and greps, from git
+        self.base_schema_files = base.schema_files  # the base's forms by blob id
+        self.base_forms_dir = base.forms_dir  # the base's forms laid out: what the drift answer depends on
         self.cache_root = root  # where .git/qms-cache is (the real repository, not a folder laid out)
 
     @property
@@ -102,10 +123,19 @@ class JudgedRepository(Repository):
         return self._base_registry.get(name)
 
     def record_files(self) -> list[RecordFile]:
-        """The head's record files, listed once per check (the rules and the closure pass both ask)."""
+        """The head's record files, listed once per check; a later caller gets fresh copies (checking fills them in)."""
         if self._files is None:
             self._files = self._list_records()
+            return self._files  # only their path, kind, id and entry are ever copied, which checking leaves alone
         return [RecordFile(rf.path, rf.kind, rf.id, entry=rf.entry) for rf in self._files]
+
+    def record_ids(self) -> dict[str, str]:
+        """Id → kind of every record file, from the same listing (what ``build_index`` and the closure pass index)."""
+        if self._ids is None:
+            if self._files is None:
+                self._files = self._list_records()
+            self._ids = {rf.id: rf.kind for rf in self._files if rf.path.endswith(".yaml")}
+        return self._ids
 
     def _list_records(self) -> list[RecordFile]:
         if self._listing is None:
@@ -132,8 +162,8 @@ class JudgedRepository(Repository):
             return None
         found = []
         for path, mode in listed:
-            if not os.path.lexists(os.path.join(self.root, path)):
-                continue  # deleted in the working tree (staged or not)
+            if mode is None and not os.path.lexists(os.path.join(self.root, path)):
+                continue  # deleted in the working tree (staged or not): git lists it as changed, without a mode
             folder, _, name = path[len("records/"):].rpartition("/")
             stem = name.rsplit(".", 1)[0] if "." in name[1:] else name
             odd = None if mode in ("100644", "100755") else fileio.entry_problem(os.path.join(self.root, path))
@@ -142,15 +172,68 @@ class JudgedRepository(Repository):
 
 
 class HeadFiles:
-    """The head as the change rules read it: the working tree."""
+    """The head as the change rules read it: the working tree.
 
-    def __init__(self, root: Path) -> None:
+    With ``git``, it also answers which records hold a text (``grep``),
+    from one ``git grep`` for all the texts a check will ask about
+    (``prefetch``), so ten changed records asking for their referrers cost
+    one pass over the folders concerned, not ten.
+    """
+
+    revision: str | None = None  # None: the working tree
+
+    def __init__(self, root: Path, git: Git | None = None) -> None:
         self.root = root
+        self.git = git
+        self._prefetched: dict[str, set[str]] = {}  # needle -> folders whose files naming it are among _candidates
+        self._candidates: set[str] = set()
+        self._blobs: dict[str, bytes | None] = {}
+        self._real_folders: set[str] = set()  # folders found to be real folders, not links (see _read_any)
 
     def read(self, path: str, max_bytes: int) -> bytes | None:
         """A regular file's bytes within ``max_bytes``; None when absent, not regular, too large or behind a link."""
+        raw = self._blobs[path] if path in self._blobs else self._read_any(path, max_bytes)
+        return raw if raw is not None and len(raw) <= max_bytes else None
+
+    def grep(self, needle: str, folder: str) -> set[str]:
+        """Files under ``folder`` that hold ``needle`` (one ``git grep``, unless prefetched)."""
+        under = folder.rstrip("/") + "/"
+        covered = self._prefetched.get(needle, ())
+        if not any(under.startswith(f + "/") for f in covered):
+            if self.git is None:
+                raise RuntimeError("HeadFiles.grep needs git")  # pragma: no cover - the check always gives it
+            return self.git.grep_files([needle], folder, revision=self.revision)
+        raw = needle.encode("utf-8", "surrogateescape")
+        return {p for p in self._candidates if p.startswith(under) and raw in self._raw(p)}
+
+    def prefetch(self, needles: Iterable[str], folders: Iterable[str] = ("records",)) -> None:
+        """Answer later :meth:`grep` calls for ``needles`` in ``folders`` from one ``git grep`` instead of one each.
+
+        A grep at a revision inflates every blob of the folders it is given,
+        so it is given only the folders the rules will ask about; a later
+        question reads only the files that named some needle.
+        """
+        wanted = sorted({n for n in needles if n})
+        where = sorted({f.rstrip("/") for f in folders})
+        if wanted and where and self.git is not None:
+            self._candidates |= self.git.grep_files(wanted, *where, revision=self.revision)
+            for needle in wanted:
+                self._prefetched.setdefault(needle, set()).update(where)
+
+    def _raw(self, path: str) -> bytes:
+        """A candidate's bytes, read once (a grep's answer and the parse that follows share them)."""
+        if path not in self._blobs:
+            self._blobs[path] = self._read_any(path)
+        return self._blobs[path] or b""
+
+    def _read_any(self, path: str, max_bytes: int | None = None) -> bytes | None:
+        """The file's bytes; its folders are checked for links once per folder, not once per file."""
+        folder = path.rpartition("/")[0]
         try:
-            return fileio.read_regular(self.root / path, max_bytes, root=self.root)
+            if folder not in self._real_folders:
+                fileio.check_parents(self.root, self.root / path)
+                self._real_folders.add(folder)
+            return fileio.read_regular(self.root / path, max_bytes)
         except (OSError, fileio.FileRefused):
             return None
 
@@ -172,48 +255,58 @@ class TreeFiles(HeadFiles):
     """A committed revision: entries listed once, files read from blobs only when needed."""
 
     def __init__(self, git: Git, revision: str, folder: Path) -> None:
-        super().__init__(folder)
-        self.git = git
+        super().__init__(folder, git)
+        self.tree_git = git  # the same, never None here
         self.revision = revision
-        self._prefetched: set[str] = set()  # needles whose files are among _candidates (see prefetch)
-        self._candidates: set[str] = set()
-        self._blobs: dict[str, bytes] = {}
-        self.entries = {e.path: e for e in git.tree_entries(revision, CONFIG_FILE, "manual", "records", "schemas")}
-        # string slicing, not PurePosixPath: this runs over every entry (20k+ at scale)
-        self._records = {p[p.rindex("/") + 1:-5]: p for p, e in self.entries.items()
-                         if p.startswith("records/") and p.endswith(".yaml") and p.count("/") == 2 and e.regular}
+        self.entries: dict[str, TreeEntry] = {}  # every entry but the regular files under records/ (see entry())
+        self._record_blobs: dict[str, str] = {}  # path -> blob of each regular file under records/
+        self._records: dict[str, str] = {}  # id -> path of records/<kind>/<id>.yaml
+        self._record_paths: list[str] = []  # every regular file under records/
+        self._odd: list[str] = []  # paths that are not regular files
+        self._list(git, revision)
 
-    def grep(self, needle: str, folder: str) -> set[str]:
-        """Files under ``folder`` at this revision that hold ``needle`` (one ``git grep``, unless prefetched)."""
-        if needle not in self._prefetched:
-            return self.git.grep_files([needle], folder, revision=self.revision)
-        raw = needle.encode("utf-8", "surrogateescape")
-        under = folder.rstrip("/") + "/"
-        return {p for p in self._candidates if p.startswith(under) and raw in self._blob(p)}
+    def _list(self, git: Git, revision: str) -> None:
+        """One ``git ls-tree`` and one pass over it, giving what every later question needs.
 
-    def prefetch(self, needles: Iterable[str], folder: str = "records") -> None:
-        """Answer later :meth:`grep` calls for ``needles`` from one ``git grep`` instead of one each.
-
-        A grep at a revision inflates every blob of the folder, so ten
-        changed records asking for their referrers one by one cost ten
-        passes; here one pass lists the files naming any needle, and a later
-        question reads only those of them in the folder it asks about.
+        Decoded once and split as text, with plain string tests: at 100k
+        records this listing is the only work of a small change's check
+        that grows with the repository.
         """
-        wanted = sorted({n for n in needles if n and n not in self._prefetched})
-        if wanted:
-            self._candidates |= self.git.grep_files(wanted, folder, revision=self.revision)
-            self._prefetched.update(wanted)
+        out = git.run("ls-tree", "-r", "-z", "--full-tree", revision, "--", CONFIG_FILE, "manual", "records", "schemas")
+        entries, blobs, records, record_paths, odd = \
+            self.entries, self._record_blobs, self._records, self._record_paths, self._odd
+        for item in out.decode("utf-8", "surrogateescape").split("\0"):
+            meta, _, path = item.partition("\t")
+            parts = meta.split()
+            if len(parts) != 3:
+                continue
+            regular = parts[1] == "blob" and parts[0] in ("100644", "100755")
+            if regular and path.startswith("records/"):  # most of the tree: kept as plain strings
+                blobs[path] = parts[2]
+                record_paths.append(path)
+                if path.endswith(".yaml") and path.count("/") == 2:
+                    records[path[path.rindex("/") + 1:-5]] = path
+                continue
+            entries[path] = TreeEntry(parts[0], parts[1], parts[2], path)
+            if not regular:
+                odd.append(path)
 
-    def _blob(self, path: str) -> bytes:
-        if path not in self._blobs:
-            self._blobs[path] = read_entry(self.git, self.entries.get(path)) or b""
-        return self._blobs[path]
+    def entry(self, path: str) -> TreeEntry | None:
+        """The entry at ``path`` (a record file's made when asked for)."""
+        sha = self._record_blobs.get(path)
+        return TreeEntry("100644", "blob", sha, path) if sha is not None else self.entries.get(path)
+
+    def _read_any(self, path: str, max_bytes: int | None = None) -> bytes | None:
+        raw = read_entry(self.tree_git, self.entry(path))
+        return raw if raw is None or max_bytes is None or len(raw) <= max_bytes else None
 
     def read(self, path: str, max_bytes: int) -> bytes | None:
-        raw = read_entry(self.git, self.entries.get(path))
+        raw = self._blobs[path] if path in self._blobs else read_entry(self.tree_git, self.entry(path))
         return raw if raw is not None and len(raw) <= max_bytes else None
 
     def exists(self, path: str) -> bool:
+        if path in self._record_blobs:
+            return True
         entry = self.entries.get(path)
         return entry is not None and entry.regular
 
@@ -221,12 +314,13 @@ class TreeFiles(HeadFiles):
         return self._records.get(rid)
 
     def record_paths(self) -> list[str]:
-        return [p for p, e in self.entries.items() if p.startswith("records/") and e.regular]
+        return list(self._record_paths)
 
     def problems(self) -> list[Issue]:
         """A symlink or submodule in the revision's manual/, records/ or schemas/: reported, never followed."""
         issues = []
-        for path, entry in sorted(self.entries.items()):
+        for path in sorted(self._odd):
+            entry = self.entries[path]
             if entry.regular or not (path.startswith(RULE_FOLDERS) or path in (CONFIG_FILE, "manual", "records", "schemas")):
                 continue
             what = "a symbolic link" if entry.mode == "120000" else (
@@ -237,13 +331,13 @@ class TreeFiles(HeadFiles):
     def lay_out(self, paths: Iterable[str]) -> None:
         """Write the regular files among ``paths`` into the folder, from their blobs."""
         for path in paths:
-            entry = self.entries.get(path)
+            entry = self.entry(path)
             parts = PurePosixPath(path).parts
             if entry is None or not entry.regular or ".." in parts or ".git" in parts or path.startswith("/"):
                 continue
             target = self.root.joinpath(*parts)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(self.git.blob(entry.sha) or b"")
+            target.write_bytes(self.tree_git.blob(entry.sha) or b"")
 
     def lay_out_rules(self) -> None:
         """What every check reads whatever changed: qms.yml, the manual and the exported JSON Schemas."""
