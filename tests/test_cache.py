@@ -183,3 +183,60 @@ def test_a_changed_form_module_or_no_cache_loads_every_form(git_repo: GitRepo, i
     monkeypatch.setenv("QMS_CACHE", "0")
     assert Repository(root).kind("nonconformity") is not None
     assert len(imported) > 3
+
+
+@pytest.fixture
+def crossed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many times the rules across records actually ran (not taken from the cache)."""
+    runs: list[int] = []
+    real = checks.check_cross_records
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        runs.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(checks, "check_cross_records", spy)
+    return runs
+
+
+def test_a_warm_check_imports_no_form_and_runs_no_rule_across_records_again(
+        git_repo: GitRepo, imported: list[str], crossed: list[int]) -> None:
+    root = git_repo.root
+    cold = check(root)
+    assert len(imported) > 3 and crossed == [1]
+    imported.clear()
+    crossed.clear()
+    warm = check(root)
+    assert warm == cold and imported == [] and crossed == []
+
+
+def test_the_rules_across_records_run_again_for_another_day_an_edit_or_a_new_organization(
+        git_repo: GitRepo, crossed: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    root = git_repo.root
+    next_year = TODAY.replace(year=YEAR + 1)
+
+    def at(day):  # type: ignore[no-untyped-def]
+        return check_repository(Repository(root), day, jobs=1).issues
+
+    at(TODAY)
+    crossed.clear()
+    later = at(next_year)
+    assert crossed == [1]  # another day: the rules run again
+    assert at(next_year) == later and crossed == [1]  # the same day again: the kept answer
+    path = root / NCR2
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # uncommitted: never from the cache
+    crossed.clear()
+    at(TODAY)
+    at(TODAY)
+    assert crossed == [1, 1]
+    git_repo.commit("the edit, committed")
+    org = root / "manual/organization.yml"
+    at(TODAY)
+    crossed.clear()
+    org.write_text(org.read_text(encoding="utf-8").replace("    en: Quality department", "    en: Quality office", 1),
+                   encoding="utf-8")
+    assert "Quality office" in org.read_text(encoding="utf-8")
+    warm = at(TODAY)
+    assert crossed == [1]  # another organization: the rules run again
+    monkeypatch.setenv("QMS_CACHE", "0")
+    assert at(TODAY) == warm

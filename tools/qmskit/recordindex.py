@@ -148,6 +148,7 @@ class RecordIndex:
     needs: Mapping[str, frozenset[str] | None]  # kind -> top-level fields kept (None: all)
     facts: dict[str, Fact | None] = field(default_factory=dict)  # None: read, and not valid
     complete: bool = False
+    origin: str | None = None  # a digest of the rules and of every record's blob the facts came from, when all are clean
     max_bytes: int = yamlio.DEFAULT_MAX_BYTES
     max_depth: int = yamlio.DEFAULT_MAX_DEPTH
     _kinds_read: set[str] = field(default_factory=set)

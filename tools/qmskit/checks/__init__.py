@@ -184,6 +184,10 @@ def _check_records(
     if cache is not None:
         cache.keep_only(f"{path}\0{blob}" for path, blob in blobs.items())
         cache.save()
+        if all(rf.path in blobs for rf in record_files):  # every fact is of a committed record, under these rules
+            from ..cache import digest_of
+
+            facts.origin = digest_of(cache.digest, sorted(blobs.items()))
     return issues
 
 
@@ -254,6 +258,8 @@ def check_repository(
     are left to the sandbox, which loads the change's forms.
     """
     issues: list[Issue] = list(repo.config_issues)
+    if type(repo) is Repository and "registry" not in repo.__dict__:
+        _remembered_forms(repo)
     registry = repo.registry
     if type(repo) is Repository:  # a later pull-request check against these very forms imports only those it reads
         from ..registry import remember_forms
@@ -280,9 +286,26 @@ def check_repository(
     facts = lazy_index(repo, plan, index.records, complete=only is None)
     use_cache = only is None and not untrusted_forms and type(repo) is Repository
     issues.extend(_check_records(repo, to_check, index, facts, jobs or os.cpu_count() or 1, progress, use_cache))
-    issues.extend(_cross(facts, plan, to_check, as_of, loaded.organization))
+    issues.extend(_cross(facts, plan, to_check, as_of, loaded.organization, repo.root))
     issues = sorted(set(issues))
     return CheckResult(issues, len(to_check), sum(1 for d in docs if d.doc), len(registry.kinds))
+
+
+def _remembered_forms(repo: Repository) -> None:
+    """Import a form only when one of its records must be checked, if a whole load of these very forms is remembered.
+
+    A re-check after a small edit (or none) takes nearly every record's
+    result from the cache, so importing 41 form modules would be most of its
+    cost; the verdicts about every form (the load's issues, procedures,
+    fields) are the remembered load's, kept under the forms' bytes and the
+    engine (see ``registry.FormFacts``). Without that memory, or with the
+    cache off, the repository loads every form as before.
+    """
+    from ..registry import lazy_registry
+
+    lazy = lazy_registry(repo.root / "schemas", repo.root, repo.root)
+    if lazy is not None:
+        repo.__dict__["registry"] = lazy  # Repository.registry is a cached_property: this is its value now
 
 
 def _json_schemas(repo: Repository, registry: Registry) -> list[Issue]:
@@ -318,18 +341,35 @@ def _json_schemas(repo: Repository, registry: Registry) -> list[Issue]:
 
 
 def _cross(
-    facts: RecordIndex, plan: CrossPlan, checked: list[RecordFile], as_of: dt.date, organization: Organization | None
+    facts: RecordIndex, plan: CrossPlan, checked: list[RecordFile], as_of: dt.date, organization: Organization | None,
+    root: Path,
 ) -> list[Issue]:
     """The rules across records, on the records this check validated.
 
     Closure contradictions are warnings in a full check (they are history);
     a pull-request check (``facts`` not complete) leaves them to
     :func:`check_changed_records`, which reports those the change creates as errors.
+
+    When every fact came from a committed record (``facts.origin``), the
+    answer is kept under that digest, the day and the organization: a
+    re-check with nothing changed does not run the rules over every record again.
     """
     if not plan.any_rule:
         return []
     subjects = [rf.id for rf in checked if rf.path.endswith(".yaml")]
-    return check_cross_records(facts, plan, subjects, as_of, organization, closure=facts.complete)
+    if facts.origin is None:
+        return check_cross_records(facts, plan, subjects, as_of, organization, closure=facts.complete)
+    from ..cache import ResultCache, digest_of
+
+    key = digest_of(facts.origin, as_of.isoformat(), organization.model_dump_json() if organization else None,
+                    facts.complete, subjects)
+    cache = ResultCache(root, "cross-records", key)
+    found = cache.get("issues")
+    if found is None:
+        found = check_cross_records(facts, plan, subjects, as_of, organization, closure=facts.complete)
+        cache.put("issues", found)
+        cache.save()
+    return list(found)
 
 
 def check_pull_request(
