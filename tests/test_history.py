@@ -89,17 +89,7 @@ def test_changes_between_revisions_and_version_at_a_revision(git_repo: GitRepo) 
 
 def test_one_log_pass_and_one_cat_file_process(git_repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
     build_history(git_repo)
-    calls: list[list[str]] = []
-    real_popen = subprocess.Popen
-
-    class CountingPopen(real_popen):  # type: ignore[misc,valid-type]
-        """subprocess.run starts its process through Popen too, so every git process is counted once."""
-
-        def __init__(self, args, *a, **k):  # type: ignore[no-untyped-def]
-            calls.append(list(args))
-            super().__init__(args, *a, **k)
-
-    monkeypatch.setattr(subprocess, "Popen", CountingPopen)
+    calls = _counting_git_processes(monkeypatch)
     index = HistoryIndex.build(git_repo.root)
     for path in list(index.by_path):
         index.trail(path)
@@ -170,6 +160,8 @@ def _counting_git_processes(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     real_popen = subprocess.Popen
 
     class CountingPopen(real_popen):  # type: ignore[misc,valid-type]
+        """subprocess.run starts its process through Popen too, so every git process is counted once."""
+
         def __init__(self, args, *a, **k):  # type: ignore[no-untyped-def]
             calls.append(list(args))
             super().__init__(args, *a, **k)
