@@ -610,13 +610,13 @@ def cmd_show(args: argparse.Namespace) -> int:
     if found is not None:  # a record: its form's facts, one path-limited git log, no model built (records are never renamed)
         from .git import Git
         from .history import HistoryIndex, checked_commit, keep_commit_graph
-        from .trail import form_facts, read_limits, record_trail_report
+        from .trail import read_limits, record_trail_report, shown_form
 
         set_language(configured_language(root, search_up=False))
         _detail(args, text("cli.verbose_repository", root=root))
         with Git(root) as git:
             resolved = checked_commit(git)  # at the top of a whole history, and HEAD: one git call
-            facts = form_facts(root, found.path.split("/")[1])
+            facts = shown_form(root, found.path.split("/")[1])
             index = HistoryIndex(git, paths=(found.path,), resolved=resolved)
             _emit(args, record_trail_report(root, found.path, found.id, facts, index, read_limits(root), args.reveal))
             keep_commit_graph(git, resolved)  # the next path-limited log skips unchanged commits

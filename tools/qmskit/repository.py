@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from . import fileio, yamlio
 from .documents import CLASS_ID, DEFAULT_CLASSES, Document, Organization
-from .issues import Issue, QmsError
+from .issues import Issue
 from .messages import configured_language, set_language, text
 from .validation import issues_from_validation, load_model
 from . import messages
@@ -125,11 +125,9 @@ def _walk_records(folder: str, rel_dir: str, found: list[RecordFile]) -> None:
 
 def find_root(start: Path) -> Path:
     """The nearest folder at or above ``start`` that holds ``qms.yml``."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        if (folder / CONFIG_FILE).is_file():
-            return folder
-    raise QmsError(text("repo.no_root", config=CONFIG_FILE, start=start))
+    from .lookup import qms_root
+
+    return qms_root(None, start)
 
 
 class Repository:

@@ -104,8 +104,11 @@ def _day(iso: str) -> str:
 
 
 @dataclass(frozen=True)
-class FormFacts:
-    """What showing a record needs of its form: titles, code, and the fields to mask (no model, no pydantic)."""
+class ShownForm:
+    """What showing a record needs of its form: titles, code, and the fields to mask (no model, no pydantic).
+
+    Not :class:`qmskit.registry.FormFacts`, which a check keeps of a whole load of the forms.
+    """
 
     code: str
     title_zh: str
@@ -113,7 +116,7 @@ class FormFacts:
     confidential: tuple[str, ...]
 
     @classmethod
-    def of(cls, kind: Kind) -> FormFacts:
+    def of(cls, kind: Kind) -> ShownForm:
         spec = kind.spec
         return cls(spec.code, spec.title_zh, spec.title_en, tuple(spec.confidential))
 
@@ -126,10 +129,10 @@ class Limits:
     max_depth: int = yamlio.DEFAULT_MAX_DEPTH
 
 
-FACTS_FORMAT = 1  # bump when the shape of a remembered FormFacts changes
+SHOWN_FORM_FORMAT = 1  # bump when the shape of a remembered ShownForm changes
 
 
-def form_facts(root: Path, kind_name: str) -> FormFacts | None:
+def shown_form(root: Path, kind_name: str) -> ShownForm | None:
     """The facts of the form of ``kind_name``; None when no accepted form defines that kind (then nothing is shown).
 
     Remembered in ``.git/qms-cache`` under a digest of the engine's source
@@ -142,17 +145,17 @@ def form_facts(root: Path, kind_name: str) -> FormFacts | None:
     from .cache import ResultCache, digest_of, engine_digest, folder_digest
 
     schemas = root / "schemas"
-    cache = ResultCache(root, "form-facts", digest_of(FACTS_FORMAT, engine_digest(), folder_digest(schemas),
+    cache = ResultCache(root, "form-facts", digest_of(SHOWN_FORM_FORMAT, engine_digest(), folder_digest(schemas),
                                                       os.path.islink(schemas)))
     stored = cache.get(kind_name)
     if stored is False:
         return None
     if isinstance(stored, tuple) and len(stored) == 4 and isinstance(stored[3], tuple):
-        return FormFacts(*stored)
+        return ShownForm(*stored)
     from .repository import Repository
 
     kind = Repository(root).kind(kind_name)
-    facts = FormFacts.of(kind) if kind is not None else None
+    facts = ShownForm.of(kind) if kind is not None else None
     cache.put(kind_name, (facts.code, facts.title_zh, facts.title_en, facts.confidential) if facts else False)
     cache.save()
     return facts
@@ -176,10 +179,10 @@ def record_report(repo: Repository, index: HistoryIndex, rid: str, reveal: bool 
     """``qms show``: the record now, then each commit's changes, newest first."""
     path, kind = find_record(repo, rid)
     limits = Limits(repo.config.max_file_bytes, repo.config.max_depth)
-    return record_trail_report(repo.root, path, rid, FormFacts.of(kind) if kind else None, index, limits, reveal)
+    return record_trail_report(repo.root, path, rid, ShownForm.of(kind) if kind else None, index, limits, reveal)
 
 
-def record_trail_report(root: Path, path: str, rid: str, form: FormFacts | None, index: HistoryIndex,
+def record_trail_report(root: Path, path: str, rid: str, form: ShownForm | None, index: HistoryIndex,
                         limits: Limits = Limits(), reveal: bool = False) -> Report:
     """A record's report from its form's facts alone; with no form (None) no value but the id is shown."""
     title = f"{rid} — {form.title_zh} / {form.title_en}" if form else rid
