@@ -563,12 +563,18 @@ def test_a_pull_request_adding_a_recurrence_is_an_error(qms: Path) -> None:
     assert check_pull_request(Repository(qms), "main", AS_OF, jobs=1).ok
 
 
-def test_a_pull_request_closing_an_ncr_finds_the_open_complaint_naming_it(qms: Path) -> None:
+def _ncr_in_verification_named_by_an_open_complaint(qms: Path) -> GitRepo:
+    """NCR-2026-0001 awaiting verification, its action verified, and CMP-2026-0030 still open naming it."""
     g = GitRepo(qms)
     ncr(qms, status="verification", root_cause="表格缺少必填提示。", correction="补齐记录。", actions=["CA-2026-0001"])
     verified_action(qms)
     _many_complaints(qms)
     complaint(qms, "CMP-2026-0030", status="replied", closed=None, feedback=None)
+    return g
+
+
+def test_a_pull_request_closing_an_ncr_finds_the_open_complaint_naming_it(qms: Path) -> None:
+    g = _ncr_in_verification_named_by_an_open_complaint(qms)
     g.commit("记录", "王芳", "2026-04-20T09:00:00+08:00")
     g.git("checkout", "-q", "-b", "close")
     closed_ncr(qms)
@@ -580,11 +586,7 @@ def test_a_pull_request_closing_an_ncr_finds_the_open_complaint_naming_it(qms: P
 
 def test_a_committed_pull_request_judged_as_a_revision_finds_what_unchanged_records_say(qms: Path) -> None:
     # --head: the revision is laid out in part; records the change does not touch are read from git
-    g = GitRepo(qms)
-    ncr(qms, status="verification", root_cause="表格缺少必填提示。", correction="补齐记录。", actions=["CA-2026-0001"])
-    verified_action(qms)
-    _many_complaints(qms)
-    complaint(qms, "CMP-2026-0030", status="replied", closed=None, feedback=None)
+    g = _ncr_in_verification_named_by_an_open_complaint(qms)
     closed_ncr(qms, "NCR-2026-0003", on=D(2026, 4, 1), requirement="QP-05")
     g.commit("记录", "王芳", "2026-04-20T09:00:00+08:00")
     g.git("checkout", "-q", "-b", "close")
