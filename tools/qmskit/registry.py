@@ -29,6 +29,9 @@ from .forms import FormSpec, RecordBase, Ref
 from .idpattern import IdPattern, IdPatternError
 from .issues import Issue
 
+if typing.TYPE_CHECKING:
+    from .cache import ResultCache
+
 RefPath = tuple[str, ...]  # field names; "*" stands for every item of a list
 
 
@@ -343,13 +346,18 @@ def load_registry(schemas_dir: Path, root: Path) -> Registry:
     return Registry(kinds, issues)
 
 
-def _kinds_cache(schemas_dir: Path, root: Path):  # type: ignore[no-untyped-def]
-    """The cache of which module defines each kind, under a digest of the engine and of every form module's bytes."""
+def _forms_cache(namespace: str, schemas_dir: Path, root: Path, cache_root: Path, *extra: object) -> ResultCache:
+    """A cache of what loading these forms found, under a digest of the engine, every form module's bytes and ``extra``."""
     from .cache import ResultCache, digest_of, engine_digest, folder_digest
 
     key = digest_of(engine_digest(), folder_digest(schemas_dir), os.path.islink(schemas_dir),
-                    schemas_dir.relative_to(root).as_posix())
-    return ResultCache(root, "kinds", key)
+                    schemas_dir.relative_to(root).as_posix(), *extra)
+    return ResultCache(cache_root, namespace, key)
+
+
+def _kinds_cache(schemas_dir: Path, root: Path) -> ResultCache:
+    """The cache of which module defines each kind."""
+    return _forms_cache("kinds", schemas_dir, root, root)
 
 
 def remember_kinds(registry: Registry, schemas_dir: Path, root: Path) -> None:
@@ -425,12 +433,9 @@ def form_facts(registry: Registry, extra: dict[str, Any]) -> FormFacts:
     )
 
 
-def _facts_cache(schemas_dir: Path, root: Path, cache_root: Path):  # type: ignore[no-untyped-def]
-    from .cache import ResultCache, digest_of, engine_digest, folder_digest
-
-    key = digest_of(engine_digest(), folder_digest(schemas_dir), os.path.islink(schemas_dir),
-                    schemas_dir.relative_to(root).as_posix(), messages.language())
-    return ResultCache(cache_root, "forms", key)
+def _facts_cache(schemas_dir: Path, root: Path, cache_root: Path) -> ResultCache:
+    """The cache of a whole load's :class:`FormFacts` (its issues are worded in the language of the time)."""
+    return _forms_cache("forms", schemas_dir, root, cache_root, messages.language())
 
 
 def remember_forms(registry: Registry, schemas_dir: Path, root: Path, cache_root: Path,
