@@ -152,8 +152,7 @@ def check_record_folders(record_files: list[RecordFile], registry: Registry) -> 
     issues = []
     first: dict[str, str] = {}
     for rf in record_files:
-        hidden = listing_issue(rf) if "/." in rf.path else None  # a hidden part always follows a "/"
-        odd = hidden or (Issue(rf.path, 1, 1, fileio.NOT_REGULAR, rf.entry) if rf.entry else None)
+        odd = listing_issue(rf) or _listed_entry(rf)
         if odd is not None:
             issues.append(odd)
             continue
