@@ -1,6 +1,7 @@
 """A warm ``qms check`` reuses the last results of unchanged records, and never over a changed file."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -59,6 +60,25 @@ def test_an_edited_file_is_checked_again_the_others_are_not(git_repo: GitRepo, c
     issues = check(git_repo.root)
     assert counted == [NCR2]
     assert any(i.path == NCR2 and i.rule == "record-status" for i in issues)
+
+
+def test_records_only_touched_are_still_taken_from_the_cache(git_repo: GitRepo, counted: list[str]) -> None:
+    """A copied or restored working tree: same bytes, new stat data. git's index must not be believed blindly."""
+    check(git_repo.root)
+    later = (git_repo.root / NCR2).stat().st_mtime + 3600
+    for name in records(git_repo.root):
+        path = git_repo.root / name
+        path.write_bytes(path.read_bytes())  # rewritten unchanged, as an editor or a restore does
+        os.utime(path, (later, later))
+    edited = git_repo.root / CA1
+    edited.write_text(edited.read_text(encoding="utf-8") + "# 复核\n", encoding="utf-8")
+    os.utime(edited, (later, later))
+    counted.clear()
+    check(git_repo.root)
+    assert counted == [CA1]  # the one whose bytes changed, and no other
+    counted.clear()
+    check(git_repo.root)
+    assert counted == [CA1]  # still not the index's blob: never taken from the cache
 
 
 def test_an_untracked_record_is_never_taken_from_the_cache(git_repo: GitRepo, counted: list[str]) -> None:

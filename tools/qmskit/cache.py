@@ -105,9 +105,18 @@ def clean_blob_ids(root: Path, *paths: str) -> dict[str, str]:
     every file that differs from them (edited, deleted, a type change, or
     only touched since the index was written), and those are left out.
     Two git calls whatever the size; an empty answer outside git.
+
+    ``diff-files`` goes by the index's record of each file's stat data, so a
+    file only touched (copied with its folder, restored by a CI cache,
+    rewritten unchanged by an editor) counts as changed until git looks at its
+    bytes. When it names any file, the index is refreshed as ``git status``
+    refreshes it, and asked again: otherwise a copied repository would never
+    be checked warm.
     """
     staged = _git(root, "ls-files", "-s", "-z", "--", *paths)
     changed = _git(root, "diff-files", "--relative", "--name-only", "-z", "--", *paths)  # relative, as ls-files
+    if changed and _git(root, "update-index", "-q", "--refresh") is not None:
+        changed = _git(root, "diff-files", "--relative", "--name-only", "-z", "--", *paths)
     if staged is None or changed is None:
         return {}
     dirty = {p.decode("utf-8", "surrogateescape") for p in changed.split(b"\0") if p}
