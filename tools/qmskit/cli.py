@@ -858,6 +858,10 @@ INTERNAL_ERROR = 3
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and turn what happened into an exit code; only a clean result is 0."""
     words = list(sys.argv[1:] if argv is None else argv)
+    # Pydantic plugins installed beside qmskit would be handed every record validated, confidential
+    # fields included, and finding them reads every installed package's metadata at the first form
+    # built: the command runs without them unless the user names some (pydantic reads this variable).
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     set_language(_repository_language(words))
     parser = _parser()
     args, extra = parser.parse_known_args(words)

@@ -126,7 +126,10 @@ class FormPart(BaseModel):
     mean what they mean at the top of the record.
     """
 
-    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
+    # Built when first used, not at import: most of the engine's own forms are only bases for the
+    # forms in schemas/, and a check that reads no record of theirs need not pay for them (see
+    # ``registry._forms_in``, which builds each form it loads).
+    model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True, defer_build=True)
 
 
 class RecordBase(FormPart):

@@ -564,6 +564,13 @@ class LazyRegistry(Registry):
 
 
 def _forms_in(module: types.ModuleType) -> Iterator[type[RecordBase]]:
+    """The module's forms, each built now.
+
+    Forms defer their build (``FormPart``); building here, once, in the
+    process that loads them, keeps forked workers from each building them
+    again, and a form whose types cannot be resolved fails as it did when it
+    was built at import: later, on use, with pydantic's message.
+    """
     for value in vars(module).values():
         if (
             isinstance(value, type)
@@ -571,6 +578,7 @@ def _forms_in(module: types.ModuleType) -> Iterator[type[RecordBase]]:
             and value.__module__ == module.__name__
             and "form" in value.__dict__
         ):
+            value.model_rebuild(raise_errors=False, _parent_namespace_depth=0)  # the module's names, not ours
             yield value
 
 
