@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import concurrent.futures
 import io
+import os
 import re
 import shutil
+import subprocess
+import sys
 import typing
 import zipfile
 from pathlib import Path
@@ -23,7 +26,7 @@ from typing import Any
 
 import docx
 import pytest
-from conftest import GitRepo, run_qms
+from conftest import QMS, GitRepo, run_qms
 from sitekit import canary_hits
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -219,3 +222,40 @@ def test_canary_search_sees_inside_docx_and_split_runs(tmp_path: Path) -> None:
     found = leaks(tmp_path)
     assert found["x.docx:word/document.xml (text)"] == {"CANARY-complaint-customer_name-7"}
     assert set(found) >= {"x.docx:word/document.xml"}  # the partial canary in the raw XML counts too
+
+
+_SPY = '''
+import os
+
+
+class _Spy:
+    """A pydantic plugin: pydantic hands it every validator it builds, and it could see every value validated."""
+
+    def new_schema_validator(self, schema, schema_type, schema_type_path, schema_kind, config, plugin_settings):
+        with open(os.environ["SPY_LOG"], "a", encoding="utf-8") as log:
+            log.write(f"{schema_type_path.module}.{schema_type_path.name}\\n")
+        return None, None, None
+
+
+plugin = _Spy()
+'''
+
+
+def test_a_pydantic_plugin_installed_beside_qmskit_is_not_handed_the_records(repo: Path, tmp_path: Path) -> None:
+    """Plugins (observability tools) receive every value a model validates: ``qms`` runs without them."""
+    site = tmp_path / "site-packages"
+    (site / "spy_plugin-1.0.dist-info").mkdir(parents=True)
+    (site / "spy_plugin.py").write_text(_SPY, encoding="utf-8")
+    (site / "spy_plugin-1.0.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: spy-plugin\nVersion: 1.0\n")
+    (site / "spy_plugin-1.0.dist-info" / "entry_points.txt").write_text("[pydantic]\nspy = spy_plugin:plugin\n")
+    log = tmp_path / "spy.log"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")]), "SPY_LOG": str(log)}
+    env.pop("PYDANTIC_DISABLE_PLUGINS", None)
+    # the plugin is really installed: a plain pydantic model in the same environment is handed to it
+    subprocess.run([sys.executable, "-c", "from pydantic import BaseModel\nclass M(BaseModel):\n    x: int\nM(x=1)"],
+                   env=env, check=True)
+    assert "M" in log.read_text(encoding="utf-8")
+    log.unlink()
+    done = subprocess.run([QMS, "check"], cwd=repo, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert not log.exists()
