@@ -437,3 +437,41 @@ def test_readme_log_example_is_the_real_output(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "".join(result.stdout.splitlines(keepends=True)[:lines]) == shown
     assert shown.count("| 2026-03-") >= 3  # real changes, not an empty period
+
+
+def _drawn(screen: str) -> list[str]:
+    """Every state a progress line was drawn in (each redraw starts with a carriage return)."""
+    return [part.replace("\x1b[K", "").strip() for part in screen.split("\r") if part.replace("\x1b[K", "").strip()]
+
+
+def test_reports_and_the_site_show_progress_on_a_terminal_and_nowhere_else(repo: Path) -> None:
+    records = sum(1 for _ in (repo / "records").rglob("*.yaml"))
+    code, screen = on_terminal("due", "--format", "json", cwd=repo, env={"NO_COLOR": "1"})
+    assert code in (0, 1), screen
+    drawn = _drawn(screen)
+    assert f"已读取 {records}/{records} 条记录" in drawn  # the starter QMS speaks Chinese
+    assert drawn[-1].startswith("已写入 ") or "逾期" in drawn[-1], drawn  # and what follows starts on a clean line
+    piped_run = piped("due", "--format", "json", cwd=repo)
+    assert "已读取" not in piped_run.stderr + piped_run.stdout  # a pipe or a log file gets no progress line
+
+    code, screen = on_terminal("site", "build", cwd=repo, env={"NO_COLOR": "1"})
+    assert code == 0, screen
+    drawn = _drawn(screen)
+    built = re.search(r"已生成 (\d+) 个页面", screen)
+    assert built, screen
+    pages = int(built.group(1))
+    steps = [re.sub(r" ?\d+/\d+.*", "", line) for line in drawn if re.search(r"\d+/\d+", line)]
+    # records read, pages written, then mkdocs reading and building every page, in that order
+    assert list(dict.fromkeys(steps)) == ["已读取", "已写出", "mkdocs 正在读取页面", "mkdocs 正在生成页面"], steps
+    last_build = [line for line in drawn if line.startswith("mkdocs 正在生成页面")][-1]
+    done, total = map(int, last_build.split()[-1].split("/"))
+    assert done == total >= pages - 2 > 0  # every staged page but none twice (mkdocs also builds its 404 page)
+    assert f"已写出 {pages}/{pages} 个页面" in drawn
+    assert drawn[-1].startswith("已生成 "), drawn
+
+    # mkdocs's own problems still reach the user when its page-by-page log is being counted
+    page = repo / "manual" / "QP-01-document-control.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n见[不存在的页](nowhere.md)。\n", encoding="utf-8")
+    code, screen = on_terminal("site", "build", cwd=repo, env={"NO_COLOR": "1"})
+    assert code == 1 and "mkdocs 无法生成网站" in screen and "nowhere.md" in screen, screen
+    assert "DEBUG" not in screen

@@ -11,7 +11,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -716,11 +716,33 @@ def _record_id(repo: Repository, word: str) -> str:
     return find_ignoring_case(word, record_ids(repo)) or word
 
 
-def _context(args: argparse.Namespace) -> Context:
+def _context(args: argparse.Namespace, reveal: bool | None = None) -> Context:
     from .reports.context import Context
 
     repo = _repo(args)
-    return Context.load(repo, args.as_of or dt.date.today(), args.lang, reveal=args.include_confidential)
+    with _progress(args) as progress:
+        return Context.load(repo, args.as_of or dt.date.today(), args.lang,
+                            reveal=args.include_confidential if reveal is None else reveal,
+                            progress=progress and (lambda done, total: progress("progress.read", done, total)))
+
+
+@contextmanager
+def _progress(args: argparse.Namespace) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A progress line on a terminal for work in steps: ``progress(message key, done, total)``; None elsewhere."""
+    from .termout import progress_line
+
+    step = ["progress.read"]
+    with progress_line(sys.stderr, lambda done, total: text(step[0], done=done, total=total),
+                       show=not _quiet(args)) as line:
+        if line is None:
+            yield None
+            return
+
+        def update(key: str, done: int, total: int) -> None:
+            step[0] = key
+            line(done, total)
+
+        yield update
 
 
 def _write(ctx: Context, args: argparse.Namespace, outputs: Sequence[tuple[str, Report]]) -> None:
@@ -825,11 +847,10 @@ def cmd_reports(args: argparse.Namespace) -> int:
 
 
 def cmd_site(args: argparse.Namespace) -> int:
-    from .reports.context import Context
     from .site import build_site, serve_site
 
-    repo = _repo(args)
-    ctx = Context.load(repo, args.as_of or dt.date.today(), args.lang, reveal=False)
+    ctx = _context(args, reveal=False)
+    repo = ctx.repo
     staging = args.staging or repo.root / "build" / "site-src"
     if args.action == "serve":
         return serve_site(ctx, staging, args.address)
@@ -838,7 +859,8 @@ def cmd_site(args: argparse.Namespace) -> int:
 
     check_out_dir(out, repo.root)
     check_out_dir(staging, repo.root)
-    staged = build_site(ctx, out, staging, strict=not args.no_strict)
+    with _progress(args) as progress:
+        staged = build_site(ctx, out, staging, strict=not args.no_strict, progress=progress)
     _info(args, text("cli.built", pages=staged.pages, out=_shown(out)))
     return 0
 

@@ -149,6 +149,10 @@ MESSAGES: dict[str, str] = {
     "summary.strict_hint": "; --strict fails on warnings",
     "summary.found": "{summary}: {said} ({rules}){hint}.",
     "summary.progress": "checked {done}/{total} records",
+    "progress.read": "read {done}/{total} records",
+    "progress.stage": "wrote {done}/{total} pages",
+    "progress.mkdocs_read": "mkdocs: reading page {done}/{total}",
+    "progress.mkdocs_build": "mkdocs: building page {done}/{total}",
     # workflow steps in a pull request
     "step.commit": "commit {sha} ({subject})",
     "step.uncommitted": "the uncommitted changes",

@@ -137,6 +137,10 @@ MESSAGES: dict[str, str] = {
     "summary.strict_hint": ";加 --strict 时警告也判为不通过",
     "summary.found": "{summary}:{said}({rules}){hint}。",
     "summary.progress": "已检查 {done}/{total} 条记录",
+    "progress.read": "已读取 {done}/{total} 条记录",
+    "progress.stage": "已写出 {done}/{total} 个页面",
+    "progress.mkdocs_read": "mkdocs 正在读取页面 {done}/{total}",
+    "progress.mkdocs_build": "mkdocs 正在生成页面 {done}/{total}",
     # 拉取请求中的流程步骤
     "step.commit": "提交 {sha}({subject})",
     "step.uncommitted": "未提交的改动",

@@ -9,6 +9,7 @@ before any generator sees a record's raw data.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -73,10 +74,16 @@ class Context:
     invalid: dict[str, tuple[Kind, str, dict[str, Any]]] = field(default_factory=dict)  # id → (kind, path, masked data)
 
     @classmethod
-    def load(cls, repo: Repository, as_of: dt.date, lang: str | None = None, reveal: bool = False) -> Context:
+    def load(cls, repo: Repository, as_of: dt.date, lang: str | None = None, reveal: bool = False,
+             progress: Callable[[int, int], None] | None = None) -> Context:
+        """Every readable record, validated and masked; ``progress(done, total)`` as they are read."""
         ctx = cls(repo, as_of, lang or repo.config.lang, reveal)
         registry = repo.registry
-        for rf in repo.record_files():
+        files = repo.record_files()
+        total = len(files)
+        for n, rf in enumerate(files, 1):
+            if progress is not None and (n % 500 == 0 or n == total):
+                progress(n, total)
             kind = registry.get(rf.kind)
             if kind is None or not rf.path.endswith(".yaml"):
                 continue

@@ -18,6 +18,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -131,7 +132,11 @@ def _linker(ctx: Context, doc_pages: dict[str, str], org_anchors: dict[str, str]
     return linker
 
 
-def stage(ctx: Context, staging: Path) -> Staged:
+# What a long build reports as it goes: (step, done, total); the step is a message key (``progress.*``).
+StepProgress = Callable[[str, int, int], None]
+
+
+def stage(ctx: Context, staging: Path, progress: StepProgress | None = None) -> Staged:
     """Write every page of the site as Markdown into ``staging/docs``."""
     if ctx.reveal:
         raise QmsError(messages.text("site.no_confidential"))
@@ -150,7 +155,10 @@ def stage(ctx: Context, staging: Path) -> Staged:
             continue
         if path.suffix != ".md":
             atomic_write(docs / rel, path.read_bytes())  # images and attachments of the manual
-    for df in ctx.repo.load_documents():
+    documents = ctx.repo.load_documents()
+    # documents, records, the organization, a register per form and the documents', five dashboards
+    total = len(documents) + sum(len(recs) for recs in ctx.records.values()) + len(ctx.repo.registry.kinds) + 7
+    for df in documents:
         page = df.path[len("manual/"):]
         if df.doc is None:  # index pages and pages without front matter: the text as it is, linked
             _write(docs, page, readable_diagrams(linker.link(df.body, page)))
@@ -163,6 +171,8 @@ def stage(ctx: Context, staging: Path) -> Staged:
             page = f"records/{kind}/{rec.id}.md"
             _write(docs, page, _boosted(record_page(ctx, rec, linker, page), RECORD_BOOST))
             staged.pages += 1
+            if progress is not None and (staged.pages % 200 == 0 or staged.pages == total):
+                progress("progress.stage", staged.pages, total)
     register_nav: list[dict[str, object]] = [{tr("受控文件清单", "Documents"): "registers/index.md"}]
     _report_page(docs, "registers/index.md", registers.build(ctx, "documents"), linker)
     for kind in sorted(ctx.repo.registry.kinds):
@@ -181,6 +191,8 @@ def stage(ctx: Context, staging: Path) -> Staged:
         # search section it was noise in every result, and too big for Zensical's index (256 KB)
         _report_page(docs, page, report, linker, searched=page != "dashboards/changes.md")
     staged.pages += len(register_nav) + len(dashboards) + 1
+    if progress is not None:
+        progress("progress.stage", staged.pages, max(total, staged.pages))
     staged.nav = _nav(ctx) + [
         {tr("登记册", "Registers"): register_nav},
         {tr("看板", "Dashboards"): [{title: page} for title, page, _ in dashboards]},
@@ -247,9 +259,10 @@ def terms_dictionary() -> Path:
     return Path(str(resources.files("qmskit.site") / "assets" / "qms_terms.txt"))
 
 
-def build_site(ctx: Context, out: Path, staging: Path, *, strict: bool = True) -> Staged:
+def build_site(ctx: Context, out: Path, staging: Path, *, strict: bool = True,
+               progress: StepProgress | None = None) -> Staged:
     """Stage the pages, write the mkdocs config beside them, build into ``out``."""
-    staged = stage(ctx, staging)
+    staged = stage(ctx, staging, progress)
     config = site_config(ctx, staged.nav, out.resolve(), terms_dictionary())
     atomic_write(staging / "mkdocs.yml", config.encode("utf-8"))
     # Not ``-q``: mkdocs 1.6 counts warnings for --strict through its logger, and -q silences the
@@ -258,11 +271,41 @@ def build_site(ctx: Context, out: Path, staging: Path, *, strict: bool = True) -
     command = [sys.executable, "-m", "mkdocs", "build", "-f", str(staging / "mkdocs.yml")]
     if strict:
         command.append("--strict")
-    result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise QmsError(messages.text("site.build_failed", problems=_problems(result.stderr + result.stdout)), exit_code=1)
+    code, log = _run_mkdocs(command, staged.pages, progress)
+    if code != 0:
+        raise QmsError(messages.text("site.build_failed", problems=_problems(log)), exit_code=1)
     fix_search_worker(out)
     return staged
+
+
+def _run_mkdocs(command: list[str], pages_staged: int, progress: StepProgress | None) -> tuple[int, str]:
+    """mkdocs's exit code and log; with ``progress``, its pages counted as it reads and then builds them.
+
+    mkdocs says nothing between "Building documentation" and the end, which
+    takes minutes for a site of 20,000 records; its debug log (``-v``) names
+    each page as it is read and as it is built, so the lines are counted as
+    they come and only the others are kept for :func:`_problems`.
+    """
+    if progress is None:
+        result = subprocess.run(command, capture_output=True, text=True)
+        return result.returncode, result.stderr + result.stdout
+    kept: list[str] = []
+    pages = {"progress.mkdocs_read": 0, "progress.mkdocs_build": 0}
+    total = pages_staged
+    with subprocess.Popen([*command, "-v"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          errors="replace") as proc:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            step = ("progress.mkdocs_read" if "-  Reading: " in line else
+                    "progress.mkdocs_build" if "-  Building page " in line else None)
+            if step is None:
+                if not line.startswith("DEBUG"):
+                    kept.append(line)
+                continue
+            pages[step] += 1
+            total = max(total, pages["progress.mkdocs_read"])
+            progress(step, pages[step], total)
+    return proc.returncode, "".join(kept)
 
 
 # mkdocs-material's search worker splits a Chinese query into the words its index holds, but its
