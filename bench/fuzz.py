@@ -49,7 +49,7 @@ def fuzz_loader(seconds: float) -> None:
         try:
             yamlio.loads(data, max_depth=8)
         except yamlio.YamlError as exc:
-            assert 1 <= exc.line <= text.count("\n") + 2 and exc.col >= 1, (exc.line, exc.col, exc.message)
+            assert 1 <= exc.line <= len(text.splitlines()) + 2 and exc.col >= 1, (exc.line, exc.col, exc.message)
         raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
         yamlio.try_load(raw)  # never raises
 

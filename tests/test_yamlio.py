@@ -328,3 +328,16 @@ def test_a_file_that_grew_since_its_size_was_taken_is_read_to_its_end_or_refused
         finally:
             os.close(read_end)
             os.waitpid(writer, 0)
+
+
+@pytest.mark.parametrize(("source", "line", "col"), [
+    ("id: NCR-1\ndescription 泵漏水\nstatus: open\n", 2, 1),  # the field without ': ', not the next one
+    ("id: NCR-1\ndescription 泵漏水\n", 2, 1),  # nor a line past the end of the file
+    ("a:\n  b: 1\n  c 2\n  d: 3\n", 3, 3),
+    ("id: \r0", 2, 1),  # a lone carriage return ends a line too (found by bench/fuzz.py)
+])
+def test_a_field_without_its_colon_is_reported_at_its_own_line(source: str, line: int, col: int) -> None:
+    with pytest.raises(yamlio.YamlError) as caught:
+        yamlio.loads(source)
+    assert (caught.value.line, caught.value.col, caught.value.rule) == (line, col, "yaml-syntax")
+    assert "名称: 值" in str(caught.value) or "name: value" in str(caught.value)

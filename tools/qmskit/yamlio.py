@@ -429,6 +429,8 @@ def _loads(source: str | bytes, *, max_bytes: int, max_depth: int) -> Loaded:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context == "while scanning a simple key" and exc.context_mark is not None:
+            mark = exc.context_mark  # the name that lacks its ': ', not the line after it, where libyaml stopped looking
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
         if "nesting depth" in problem:
