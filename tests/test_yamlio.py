@@ -341,3 +341,16 @@ def test_a_field_without_its_colon_is_reported_at_its_own_line(source: str, line
         yamlio.loads(source)
     assert (caught.value.line, caught.value.col, caught.value.rule) == (line, col, "yaml-syntax")
     assert "名称: 值" in str(caught.value) or "name: value" in str(caught.value)
+
+
+@pytest.mark.parametrize(("source", "line", "col", "says"), [
+    ('id: X\ndesc: "泵漏水\nstatus: open\n', 2, 7, "引号或括号没有闭合"),  # where the quote opens
+    ("id: X\ndesc: '未闭合\nstatus: open\nx: 1\n", 2, 7, "引号或括号没有闭合"),
+    ("id: X\nstandards: [iso9001, iso14001\nstatus: open\n", 2, 12, "方括号"),  # where the bracket opens
+    ("id: X\nlead: {name: 张三, role: 经理\nstatus: open\n", 2, 7, "花括号"),
+])
+def test_a_quote_or_bracket_never_closed_is_reported_where_it_opens(source: str, line: int, col: int, says: str) -> None:
+    with messages.using("zh"), pytest.raises(yamlio.YamlError) as caught:
+        yamlio.loads(source)
+    assert (caught.value.line, caught.value.col) == (line, col), str(caught.value)
+    assert says in str(caught.value)

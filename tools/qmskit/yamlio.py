@@ -429,8 +429,8 @@ def _loads(source: str | bytes, *, max_bytes: int, max_depth: int) -> Loaded:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        if exc.context == "while scanning a simple key" and exc.context_mark is not None:
-            mark = exc.context_mark  # the name that lacks its ': ', not the line after it, where libyaml stopped looking
+        if exc.context in _STARTED_EARLIER and exc.context_mark is not None:
+            mark = exc.context_mark  # where the unfinished thing starts, not where libyaml stopped looking for its end
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
         if "nesting depth" in problem:
@@ -445,6 +445,14 @@ def _loads(source: str | bytes, *, max_bytes: int, max_depth: int) -> Loaded:
     if node is None:
         return Loaded(None, {(): (1, 1)})
     return Loaded(_Builder(max_depth).build(node, 0), node=node)
+
+
+# Errors about something begun earlier: a name without its ': ', a quote or a bracket never closed. libyaml's
+# problem mark is where it gave up (the next line, or past the end of the file); its context mark is the start.
+_STARTED_EARLIER = frozenset({
+    "while scanning a simple key", "while scanning a quoted scalar",
+    "while parsing a flow sequence", "while parsing a flow mapping",
+})
 
 
 def _colon_in_text(source: str, line: int, column: int) -> bool:
