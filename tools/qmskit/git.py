@@ -290,6 +290,15 @@ class Git:
         untracked, whose entry the caller must look at itself. None when this
         is not a git working tree.
         """
+        listed = self.working_entries(*paths)
+        return None if listed is None else [(path, mode) for path, mode, _ in listed]
+
+    def working_entries(self, *paths: str) -> list[tuple[str, str | None, str | None]] | None:
+        """:meth:`working_files` with the index's blob id of each clean file (None where the mode is None).
+
+        A clean file's bytes are that blob's, so what was learnt of the blob
+        (``.git/qms-cache``) holds for the file; any other is read afresh.
+        """
         try:
             staged = self.run("ls-files", "-s", "-z", "--", *paths)
             changed = self.run("diff-files", "--relative", "--name-only", "-z", "--", *paths)
@@ -297,17 +306,20 @@ class Git:
         except GitError:
             return None
         dirty = {_decode(p) for p in changed.split(b"\0") if p}
-        found: dict[str, str | None] = {}
+        found: dict[str, tuple[str | None, str | None]] = {}
         for item in staged.split(b"\0"):
             meta, _, raw = item.partition(b"\t")
             parts = meta.split()
             if len(parts) == 3:
                 path = _decode(raw)
-                found[path] = None if path in dirty else _decode(parts[0])
+                if path in dirty:
+                    found[path] = (None, None)
+                else:  # a conflicted entry's bytes are no one blob's
+                    found[path] = (_decode(parts[0]), _decode(parts[1]) if parts[2] == b"0" else None)
         for raw in others.split(b"\0"):
             if raw:
-                found[_decode(raw)] = None
-        return sorted(found.items())
+                found[_decode(raw)] = (None, None)
+        return [(path, mode, blob) for path, (mode, blob) in sorted(found.items())]
 
     def _files_naming(self, needles: set[str], paths: tuple[str, ...], revision: str | None) -> set[str]:
         """One pass over the files under ``paths``: those holding a word that is one of ``needles``."""

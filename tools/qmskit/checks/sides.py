@@ -109,6 +109,7 @@ class JudgedRepository(Repository):
         self._listing = listing
         self._files: list[RecordFile] | None = None
         self._ids: dict[str, str] | None = None
+        self._clean_blobs: dict[str, str] = {}  # the working tree's record files that are git's blobs
         self.record_source: HeadFiles | None = None  # the head: records not laid out, and greps, from git
         self.base_schema_files = base.schema_files  # the base's forms by blob id
         self.base_forms_dir = base.forms_dir  # the base's forms laid out: what the drift answer depends on
@@ -137,16 +138,32 @@ class JudgedRepository(Repository):
             self._ids = {rf.id: rf.kind for rf in self._files if rf.path.endswith(".yaml")}
         return self._ids
 
+    def record_blobs(self) -> dict[str, str]:
+        """Path → git blob id of every record file whose bytes are that blob's (what the cache may be asked about).
+
+        From the revision's listing, or for the working tree from the same
+        ``git ls-files`` pass that listed the records (a file that differs
+        from the index has none).
+        """
+        if isinstance(self.record_source, TreeFiles):
+            return self.record_source.record_blobs
+        if self._files is None:
+            self._files = self._list_records()
+        return self._clean_blobs
+
     def _list_records(self) -> list[RecordFile]:
         if self._listing is None:
             return self._working_records() or super().record_files()
         found = []
+        ids: dict[str, str] = {}
         for path in sorted(self._listing):
-            folder, _, name = path[len("records/"):].rpartition("/")
+            folder, _, name = path[8:].rpartition("/")  # after "records/"
             stem = name.rsplit(".", 1)[0] if "." in name[1:] else name
             found.append(RecordFile(path, folder, stem))
+            if name.endswith(".yaml"):
+                ids[stem] = folder
+        self._ids = ids  # the same listing, one pass
         return found
-
 
     def _working_records(self) -> list[RecordFile] | None:
         """The working tree's records/ from ``git ls-files`` (one pass, no folder walk); None outside git.
@@ -157,17 +174,21 @@ class JudgedRepository(Repository):
         """
         if not (self.root / ".git").exists() or os.path.islink(self.root / "records"):
             return None
-        listed = Git(self.root).working_files("records")
+        listed = Git(self.root).working_entries("records")
         if listed is None:
             return None
         found = []
-        for path, mode in listed:
+        blobs = self._clean_blobs
+        for path, mode, blob in listed:
             if mode is None and not os.path.lexists(os.path.join(self.root, path)):
                 continue  # deleted in the working tree (staged or not): git lists it as changed, without a mode
             folder, _, name = path[len("records/"):].rpartition("/")
             stem = name.rsplit(".", 1)[0] if "." in name[1:] else name
-            odd = None if mode in ("100644", "100755") else fileio.entry_problem(os.path.join(self.root, path))
+            regular = mode in ("100644", "100755")
+            odd = None if regular else fileio.entry_problem(os.path.join(self.root, path))
             found.append(RecordFile(path, folder, stem, entry=odd))
+            if regular and blob is not None:
+                blobs[path] = blob
         return found
 
 
@@ -259,8 +280,8 @@ class TreeFiles(HeadFiles):
         self.tree_git = git  # the same, never None here
         self.revision = revision
         self.entries: dict[str, TreeEntry] = {}  # every entry but the regular files under records/ (see entry())
-        self._record_blobs: dict[str, str] = {}  # path -> blob of each regular file under records/
-        self._records: dict[str, str] = {}  # id -> path of records/<kind>/<id>.yaml
+        self.record_blobs: dict[str, str] = {}  # path -> blob of each regular file under records/
+        self._records: dict[str, str] | None = None  # id -> path of records/<kind>/<id>.yaml, made when first asked
         self._record_paths: list[str] = []  # every regular file under records/
         self._odd: list[str] = []  # paths that are not regular files
         self._list(git, revision)
@@ -268,32 +289,34 @@ class TreeFiles(HeadFiles):
     def _list(self, git: Git, revision: str) -> None:
         """One ``git ls-tree`` and one pass over it, giving what every later question needs.
 
-        Decoded once and split as text, with plain string tests: at 100k
-        records this listing is the only work of a small change's check
-        that grows with the repository.
+        At 100k records this listing is the only work of a small change's
+        check that grows with the repository, so the regular files under
+        records/ (nearly all of it) are picked out by a comprehension and
+        kept as two lists of strings (paths and blob ids), not an object each;
+        only the few other entries are split field by field.
         """
         out = git.run("ls-tree", "-r", "-z", "--full-tree", revision, "--", CONFIG_FILE, "manual", "records", "schemas")
-        entries, blobs, records, record_paths, odd = \
-            self.entries, self._record_blobs, self._records, self._record_paths, self._odd
-        for item in out.decode("utf-8", "surrogateescape").split("\0"):
+        items = out.decode("utf-8", "surrogateescape").split("\0")
+        # "<mode> blob <id>\t<path>": the id is as long as the revision's (40 or 64 hex digits)
+        tab = 12 + len(revision)
+        regular, regular_modes = ("100644 blob ", "100755 blob "), ("100644", "100755")
+        records = [i for i in items if i[tab:tab + 9] == "\trecords/" and i.startswith(regular)]
+        paths = [i[tab + 1:] for i in records]
+        self._record_paths = paths
+        self.record_blobs = dict(zip(paths, [i[12:tab] for i in records]))
+        entries, odd = self.entries, self._odd
+        for item in [i for i in items if not (i[tab:tab + 9] == "\trecords/" and i.startswith(regular))]:
             meta, _, path = item.partition("\t")
             parts = meta.split()
             if len(parts) != 3:
                 continue
-            regular = parts[1] == "blob" and parts[0] in ("100644", "100755")
-            if regular and path.startswith("records/"):  # most of the tree: kept as plain strings
-                blobs[path] = parts[2]
-                record_paths.append(path)
-                if path.endswith(".yaml") and path.count("/") == 2:
-                    records[path[path.rindex("/") + 1:-5]] = path
-                continue
             entries[path] = TreeEntry(parts[0], parts[1], parts[2], path)
-            if not regular:
+            if not (parts[1] == "blob" and parts[0] in regular_modes):
                 odd.append(path)
 
     def entry(self, path: str) -> TreeEntry | None:
         """The entry at ``path`` (a record file's made when asked for)."""
-        sha = self._record_blobs.get(path)
+        sha = self.record_blobs.get(path)
         return TreeEntry("100644", "blob", sha, path) if sha is not None else self.entries.get(path)
 
     def _read_any(self, path: str, max_bytes: int | None = None) -> bytes | None:
@@ -305,12 +328,15 @@ class TreeFiles(HeadFiles):
         return raw if raw is not None and len(raw) <= max_bytes else None
 
     def exists(self, path: str) -> bool:
-        if path in self._record_blobs:
+        if path in self.record_blobs:
             return True
         entry = self.entries.get(path)
         return entry is not None and entry.regular
 
     def find_record(self, rid: str) -> str | None:
+        if self._records is None:
+            self._records = {p[p.rindex("/") + 1:-5]: p for p in self._record_paths
+                             if p.endswith(".yaml") and p.count("/") == 2}
         return self._records.get(rid)
 
     def record_paths(self) -> list[str]:
