@@ -133,6 +133,28 @@ class Git:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._batch: subprocess.Popen[bytes] | None = None
+        self._worktree: tuple[set[str], list[str]] | None = None  # see hold_worktree
+
+    def hold_worktree(self) -> None:
+        """Read the working tree once for every later question: which files differ from the index, which are untracked.
+
+        Each ``git diff`` against the working tree, ``git diff-files`` and
+        ``git ls-files --others`` looks at every file (20,000 ``lstat`` calls
+        and a walk of every folder at 20k records). A check that asks them
+        several times of a working tree it does not change lists both once:
+        later diffs against the working tree look only at the paths that
+        can differ (see :meth:`diff`).
+        """
+        if self._worktree is None:
+            changed = self.run("diff-files", "--name-only", "-z")
+            others = self.run("ls-files", "--others", "--exclude-standard", "-z")
+            self._worktree = ({_decode(p) for p in changed.split(b"\0") if p},
+                              [_decode(p) for p in others.split(b"\0") if p])
+
+    @staticmethod
+    def _under(path: str, paths: tuple[str, ...]) -> bool:
+        """Whether ``path`` is one of ``paths`` or inside one (a plain folder or file name, as the callers give)."""
+        return not paths or any(path == p or path.startswith(p.rstrip("/") + "/") for p in paths)
 
     # -- plumbing -------------------------------------------------------------------
     def run(self, *args: str, check: bool = True, input: bytes | None = None) -> bytes:
@@ -206,13 +228,32 @@ class Git:
         args = ["diff", "--raw", "-z", "-M", "--no-abbrev", base]
         if head is not None:
             args.append(head)
-        tokens = [_decode(t) for t in self.run(*args, "--", *paths).split(b"\0")]
+        spec: list[str] | None = list(paths)
+        if head is None and self._worktree is not None:
+            narrowed = self._may_differ(base, paths)
+            if narrowed is not None:  # only the paths that can differ are looked at; none: no diff to run
+                spec = [f":(literal){p}" for p in narrowed] or None
+        tokens = [_decode(t) for t in self.run(*args, "--", *spec).split(b"\0")] if spec is not None else []
         changes = [change for _, change in parse_raw(tokens)]
         if head is None:
             changes.extend(
                 RawChange("A", path, None, None, None) for path in self.untracked(*paths)
             )
         return changes
+
+    def _may_differ(self, base: str, paths: tuple[str, ...]) -> list[str] | None:
+        """The paths under ``paths`` whose working-tree file can differ from ``base``'s; None when too many to name.
+
+        A file equal to the index (not listed by ``diff-files``) whose index
+        entry is ``base``'s (not listed by ``diff-index --cached``) is
+        ``base``'s: only the others are looked at, so the diff (renames
+        included: both ends of a rename differ) is the same as over every path.
+        """
+        assert self._worktree is not None
+        staged = self.run("diff-index", "--cached", "--name-only", "--no-renames", "-z", base, "--", *paths)
+        found = {_decode(p) for p in staged.split(b"\0") if p}
+        found |= {p for p in self._worktree[0] if self._under(p, paths)}
+        return sorted(found) if len(found) <= 1000 else None
 
     def dirty(self, *paths: str) -> set[str]:
         """Paths with uncommitted changes (staged, unstaged or untracked), in one call."""
@@ -229,6 +270,8 @@ class Git:
         return found
 
     def untracked(self, *paths: str) -> list[str]:
+        if self._worktree is not None:
+            return [p for p in self._worktree[1] if self._under(p, paths)]
         out = self.run("ls-files", "--others", "--exclude-standard", "-z", "--", *paths)
         return [_decode(p) for p in out.split(b"\0") if p]
 
@@ -301,11 +344,14 @@ class Git:
         """
         try:
             staged = self.run("ls-files", "-s", "-z", "--", *paths)
-            changed = self.run("diff-files", "--relative", "--name-only", "-z", "--", *paths)
-            others = self.run("ls-files", "-o", "-z", "--exclude-standard", "--", *paths)
+            if self._worktree is not None:
+                dirty, untracked = self._worktree[0], self.untracked(*paths)
+            else:
+                changed = self.run("diff-files", "--relative", "--name-only", "-z", "--", *paths)
+                others = self.run("ls-files", "-o", "-z", "--exclude-standard", "--", *paths)
+                dirty, untracked = {_decode(p) for p in changed.split(b"\0") if p}, [_decode(p) for p in others.split(b"\0") if p]
         except GitError:
             return None
-        dirty = {_decode(p) for p in changed.split(b"\0") if p}
         found: dict[str, tuple[str | None, str | None]] = {}
         for item in staged.split(b"\0"):
             meta, _, raw = item.partition(b"\t")
@@ -316,9 +362,8 @@ class Git:
                     found[path] = (None, None)
                 else:  # a conflicted entry's bytes are no one blob's
                     found[path] = (_decode(parts[0]), _decode(parts[1]) if parts[2] == b"0" else None)
-        for raw in others.split(b"\0"):
-            if raw:
-                found[_decode(raw)] = (None, None)
+        for path in untracked:
+            found[path] = (None, None)
         return [(path, mode, blob) for path, (mode, blob) in sorted(found.items())]
 
     def _files_naming(self, needles: set[str], paths: tuple[str, ...], revision: str | None) -> set[str]:

@@ -43,6 +43,8 @@ def check_pull_request(
     collecting = gc.isenabled()
     gc.disable()
     try:
+        if head is None:
+            git.hold_worktree()  # the check reads the working tree as it is now, listed once
         cs = collect(git, base, head)
         with tempfile.TemporaryDirectory(prefix="qms-pr-") as tmp:
             folder = Path(tmp)

@@ -174,7 +174,8 @@ class JudgedRepository(Repository):
         """
         if not (self.root / ".git").exists() or os.path.islink(self.root / "records"):
             return None
-        listed = Git(self.root).working_entries("records")
+        source = self.record_source.git if self.record_source is not None else None
+        listed = (source or Git(self.root)).working_entries("records")  # the check's own git: its listing held
         if listed is None:
             return None
         found = []
