@@ -288,25 +288,62 @@ class TreeFiles(HeadFiles):
         self._list(git, revision)
 
     def _list(self, git: Git, revision: str) -> None:
-        """One ``git ls-tree`` and one pass over it, giving what every later question needs.
+        """The revision's qms.yml, manual/, schemas/ and records/, giving what every later question needs.
 
         At 100k records this listing is the only work of a small change's
-        check that grows with the repository, so the regular files under
-        records/ (nearly all of it) are picked out by a comprehension and
-        kept as two lists of strings (paths and blob ids), not an object each;
-        only the few other entries are split field by field.
+        check that grows with the repository. The folders of records/ are
+        known by their tree ids: a folder listed before (by an earlier check,
+        against any revision) is taken from ``.git/qms-cache`` as it was
+        (a tree id names its content), and only the folders the change
+        touches are listed again by git. The regular files under records/
+        are kept as two lists of strings (paths and blob ids), not an object each.
         """
-        out = git.run("ls-tree", "-r", "-z", "--full-tree", revision, "--", CONFIG_FILE, "manual", "records", "schemas")
-        items = out.decode("utf-8", "surrogateescape").split("\0")
-        # "<mode> blob <id>\t<path>": the id is as long as the revision's (40 or 64 hex digits)
-        tab = 12 + len(revision)
+        rest = git.run("ls-tree", "-r", "-z", "--full-tree", revision, "--", CONFIG_FILE, "manual", "schemas")
+        top = git.run("ls-tree", "-z", "--full-tree", revision, "--", "records", "records/")
+        tab = 12 + len(revision)  # "<mode> blob <id>\t<path>": the id is as long as the revision's (40 or 64 digits)
+        folders: list[tuple[str, str]] = []  # (path, tree id) of each folder in records/, in git's order
+        items: list[str] = []
+        for item in top.decode("utf-8", "surrogateescape").split("\0"):
+            if item.startswith("040000 tree ") and item[tab:tab + 9] == "\trecords/" and "/" not in item[tab + 9:]:
+                folders.append((item[tab + 1:], item[12:tab]))
+            elif item:
+                items.append(item)
+        listed = _FolderListings(git.root, len(revision))
+        known = {sha: listed.get(sha) for _, sha in folders}
+        missing = [path for path, sha in folders if known[sha] is None]
+        if missing:  # one git call for every folder not known yet
+            out = git.run("ls-tree", "-r", "-z", "--full-tree", revision, "--", *missing)
+            by_folder: dict[str, list[str]] = {}
+            for item in out.decode("utf-8", "surrogateescape").split("\0"):
+                where = item.partition("\t")[2]
+                by_folder.setdefault(where[:where.find("/", 8)], []).append(item)
+            for path, sha in folders:
+                if known[sha] is None:
+                    known[sha] = listed.put(sha, path, by_folder.get(path, []), tab)
+            listed.save(sha for _, sha in folders)
+        paths: list[str] = []
+        blobs: list[str] = []
+        for path, sha in folders:
+            names, ids, odd = known[sha] or ("", "", ())
+            if names:
+                paths.extend(f"{path}/{name}" for name in names.split("\0"))
+                blobs.extend(ids.split("\0"))
+            items.extend(f"{mode} {kind} {obj}\t{path}/{name}" for mode, kind, obj, name in odd)
+        items.extend(rest.decode("utf-8", "surrogateescape").split("\0"))
+        self._take(items, tab, paths, blobs)
+
+    def _take(self, items: list[str], tab: int, paths: list[str], blobs: list[str]) -> None:
+        """Keep ``paths``/``blobs`` (regular files under records/) and the ls-tree lines ``items`` of everything else."""
         regular, regular_modes = ("100644 blob ", "100755 blob "), ("100644", "100755")
         records = [i for i in items if i[tab:tab + 9] == "\trecords/" and i.startswith(regular)]
-        paths = [i[tab + 1:] for i in records]
+        paths.extend(i[tab + 1:] for i in records)
+        blobs.extend(i[12:tab] for i in records)
         self._record_paths = paths
-        self.record_blobs = dict(zip(paths, [i[12:tab] for i in records]))
+        self.record_blobs = dict(zip(paths, blobs))
         entries, odd = self.entries, self._odd
-        for item in [i for i in items if not (i[tab:tab + 9] == "\trecords/" and i.startswith(regular))]:
+        for item in items:
+            if item[tab:tab + 9] == "\trecords/" and item.startswith(regular):
+                continue
             meta, _, path = item.partition("\t")
             parts = meta.split()
             if len(parts) != 3:
@@ -369,6 +406,46 @@ class TreeFiles(HeadFiles):
     def lay_out_rules(self) -> None:
         """What every check reads whatever changed: qms.yml, the manual and the exported JSON Schemas."""
         self.lay_out(p for p in self.entries if p == CONFIG_FILE or p.startswith(("manual/", "schemas/json/")))
+
+
+class _FolderListings:
+    """What ``git ls-tree -r`` said of a folder of records/, kept under the folder's tree id (``.git/qms-cache``).
+
+    A tree id names the folder's whole content, so a listing kept under it
+    is that folder's listing wherever and whenever the id is met: nothing
+    about it can change. Kept per folder as two strings (file names and blob
+    ids joined by NUL) and the few entries that are not regular files.
+    """
+
+    def __init__(self, root: Path, id_length: int) -> None:
+        from ..cache import ResultCache, digest_of, engine_digest
+
+        self.cache = ResultCache(root, "tree-listing", digest_of(engine_digest(), id_length))
+
+    def get(self, tree: str) -> tuple[str, str, tuple[tuple[str, str, str, str], ...]] | None:
+        found = self.cache.get(tree)
+        return found if isinstance(found, tuple) and len(found) == 3 else None
+
+    def put(self, tree: str, folder: str, lines: list[str],
+            tab: int) -> tuple[str, str, tuple[tuple[str, str, str, str], ...]]:
+        """The listing of ``folder`` from its ``ls-tree`` lines, kept under its tree id."""
+        regular = ("100644 blob ", "100755 blob ")
+        start = tab + 2 + len(folder)  # after "\t<folder>/"
+        files = [i for i in lines if i.startswith(regular)]
+        odd = []
+        for item in lines:
+            meta, _, path = item.partition("\t")
+            parts = meta.split()
+            if not item.startswith(regular) and len(parts) == 3:  # a link, a submodule: reported, never followed
+                odd.append((parts[0], parts[1], parts[2], path[len(folder) + 1:]))
+        found = ("\0".join(i[start:] for i in files), "\0".join(i[12:tab] for i in files), tuple(odd))
+        self.cache.put(tree, found)
+        return found
+
+    def save(self, trees: Iterable[str]) -> None:
+        """Written with only the folders of this listing: the file does not grow with history."""
+        self.cache.keep_only(trees)
+        self.cache.save()
 
 
 __all__ = ["BaseRules", "HeadFiles", "JudgedRepository", "TreeFiles", "load_base_rules", "parse_config", "read_config"]
