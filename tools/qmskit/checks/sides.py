@@ -393,15 +393,20 @@ class TreeFiles(HeadFiles):
         return issues
 
     def lay_out(self, paths: Iterable[str]) -> None:
-        """Write the regular files among ``paths`` into the folder, from their blobs."""
+        """Write the regular files among ``paths`` into the folder, from their blobs (asked for together)."""
+        wanted: list[tuple[Path, str]] = []
         for path in paths:
             entry = self.entry(path)
             parts = PurePosixPath(path).parts
             if entry is None or not entry.regular or ".." in parts or ".git" in parts or path.startswith("/"):
                 continue
-            target = self.root.joinpath(*parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(self.tree_git.blob(entry.sha) or b"")
+            wanted.append((self.root.joinpath(*parts), entry.sha))
+        made: set[Path] = set()
+        for (target, _), raw in zip(wanted, self.tree_git.blobs([sha for _, sha in wanted])):
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            target.write_bytes(raw or b"")
 
     def lay_out_rules(self) -> None:
         """What every check reads whatever changed: qms.yml, the manual and the exported JSON Schemas."""
