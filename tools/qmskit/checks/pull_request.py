@@ -63,7 +63,7 @@ def _judge(repo: Repository, git: Git, cs: ChangeSet, rules: BaseRules, folder: 
     if cs.head is None:
         files = HeadFiles(repo.root, git)
     else:
-        tree = TreeFiles(git, git.rev(cs.head), folder / "head")
+        tree = TreeFiles(git, cs.head_commit or git.rev(cs.head), folder / "head")
         tree.lay_out_rules()
         listing = tree.record_paths()
         files = tree
