@@ -335,13 +335,15 @@ class Git:
         is not a git working tree.
         """
         listed = self.working_entries(*paths)
-        return None if listed is None else [(path, mode) for path, mode, _ in listed]
+        return None if listed is None else [(path, mode) for path, (mode, _) in listed.items()]
 
-    def working_entries(self, *paths: str) -> list[tuple[str, str | None, str | None]] | None:
-        """:meth:`working_files` with the index's blob id of each clean file (None where the mode is None).
+    def working_entries(self, *paths: str) -> dict[str, tuple[str | None, str | None]] | None:
+        """:meth:`working_files` as path → (mode, blob id), sorted by path; the blob id of each clean file.
 
         A clean file's bytes are that blob's, so what was learnt of the blob
-        (``.git/qms-cache``) holds for the file; any other is read afresh.
+        (``.git/qms-cache``) holds for the file; any other is read afresh
+        (mode and blob None). Read from ``git ls-files -s`` lines by their
+        fixed layout, in one comprehension: 100k of them at 100k records.
         """
         try:
             staged = self.run("ls-files", "-s", "-z", "--", *paths)
@@ -350,22 +352,24 @@ class Git:
             else:
                 changed = self.run("diff-files", "--relative", "--name-only", "-z", "--", *paths)
                 others = self.run("ls-files", "-o", "-z", "--exclude-standard", "--", *paths)
-                dirty, untracked = {_decode(p) for p in changed.split(b"\0") if p}, [_decode(p) for p in others.split(b"\0") if p]
+                dirty = {_decode(p) for p in changed.split(b"\0") if p}
+                untracked = [_decode(p) for p in others.split(b"\0") if p]
         except GitError:
             return None
+        items = [i for i in _decode(staged).split("\0") if i]
         found: dict[str, tuple[str | None, str | None]] = {}
-        for item in staged.split(b"\0"):
-            meta, _, raw = item.partition(b"\t")
-            parts = meta.split()
-            if len(parts) == 3:
-                path = _decode(raw)
-                if path in dirty:
-                    found[path] = (None, None)
-                else:  # a conflicted entry's bytes are no one blob's
-                    found[path] = (_decode(parts[0]), _decode(parts[1]) if parts[2] == b"0" else None)
-        for path in untracked:
-            found[path] = (None, None)
-        return [(path, mode, blob) for path, (mode, blob) in sorted(found.items())]
+        if items:
+            # "<mode, 6 digits> <object id> <stage>\t<path>"; a conflicted entry's bytes are no one blob's
+            n = items[0].index("\t") - 9  # the object id's length (40 or 64)
+            found = {i[n + 10:]: (i[:6], i[7:7 + n] if i[n + 8] == "0" else None) for i in items}
+        for path in dirty:
+            if path in found:
+                found[path] = (None, None)
+        if untracked:
+            for path in untracked:
+                found[path] = (None, None)
+            found = dict(sorted(found.items()))
+        return found
 
     def _files_naming(self, needles: set[str], paths: tuple[str, ...], revision: str | None) -> set[str]:
         """One pass over the files under ``paths``: those holding a word that is one of ``needles``."""

@@ -180,16 +180,18 @@ class JudgedRepository(Repository):
             return None
         found = []
         blobs = self._clean_blobs
-        for path, mode, blob in listed:
+        regular = ("100644", "100755")
+        for path, (mode, blob) in listed.items():
             if mode is None and not os.path.lexists(os.path.join(self.root, path)):
                 continue  # deleted in the working tree (staged or not): git lists it as changed, without a mode
-            folder, _, name = path[len("records/"):].rpartition("/")
+            folder, _, name = path[8:].rpartition("/")  # after "records/"
             stem = name.rsplit(".", 1)[0] if "." in name[1:] else name
-            regular = mode in ("100644", "100755")
-            odd = None if regular else fileio.entry_problem(os.path.join(self.root, path))
-            found.append(RecordFile(path, folder, stem, entry=odd))
-            if regular and blob is not None:
-                blobs[path] = blob
+            if mode in regular:
+                found.append(RecordFile(path, folder, stem))
+                if blob is not None:
+                    blobs[path] = blob
+            else:
+                found.append(RecordFile(path, folder, stem, entry=fileio.entry_problem(os.path.join(self.root, path))))
         return found
 
 
