@@ -49,7 +49,7 @@ def check_pull_request(
         with tempfile.TemporaryDirectory(prefix="qms-pr-") as tmp:
             folder = Path(tmp)
             rules = load_base_rules(git, cs.merge_base, folder / "base", repo.root)
-            return _judge(repo, git, cs, rules, folder, as_of, jobs, progress)
+            return _judge(repo, git, cs, rules, folder, as_of, jobs, progress, collecting)
     finally:
         git.close()
         if collecting:
@@ -57,7 +57,7 @@ def check_pull_request(
 
 
 def _judge(repo: Repository, git: Git, cs: ChangeSet, rules: BaseRules, folder: Path, as_of: dt.date,
-           jobs: int | None, progress: Progress | None) -> CheckResult:
+           jobs: int | None, progress: Progress | None, collecting: bool) -> CheckResult:
     files: HeadFiles
     listing: list[str] | None = None
     if cs.head is None:
@@ -72,6 +72,8 @@ def _judge(repo: Repository, git: Git, cs: ChangeSet, rules: BaseRules, folder: 
     judged.record_source = files  # records not laid out, and which records name a text, from git
     sides = Sides(git, files, rules)
     only = affected_records(cs, git, files, sides)
+    if only is None and collecting:
+        gc.enable()  # every record is checked again: the garbage each leaves behind is collected as usual
     if isinstance(files, TreeFiles) and listing is not None:  # a tree always has its listing
         files.lay_out(listing if only is None else only)
     forms_changed = any(p.startswith("schemas/") for p in cs.paths())

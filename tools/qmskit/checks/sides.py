@@ -153,9 +153,13 @@ class JudgedRepository(Repository):
 
     def _list_records(self) -> list[RecordFile]:
         if self._listing is None:
-            return self._working_records() or super().record_files()
+            found = self._working_records()
+            if found:
+                return found
+            self._ids = None  # from the folder walk instead (see record_ids)
+            return super().record_files()
         found = []
-        ids: dict[str, str] = {}
+        ids = {}
         for path in sorted(self._listing):
             folder, _, name = path[8:].rpartition("/")  # after "records/"
             stem = name.rsplit(".", 1)[0] if "." in name[1:] else name
@@ -180,18 +184,22 @@ class JudgedRepository(Repository):
             return None
         found = []
         blobs = self._clean_blobs
+        ids: dict[str, str] = {}
         regular = ("100644", "100755")
         for path, (mode, blob) in listed.items():
             if mode is None and not os.path.lexists(os.path.join(self.root, path)):
                 continue  # deleted in the working tree (staged or not): git lists it as changed, without a mode
             folder, _, name = path[8:].rpartition("/")  # after "records/"
             stem = name.rsplit(".", 1)[0] if "." in name[1:] else name
+            if name.endswith(".yaml"):
+                ids[stem] = folder
             if mode in regular:
                 found.append(RecordFile(path, folder, stem))
                 if blob is not None:
                     blobs[path] = blob
             else:
                 found.append(RecordFile(path, folder, stem, entry=fileio.entry_problem(os.path.join(self.root, path))))
+        self._ids = ids  # the same listing, one pass
         return found
 
 
