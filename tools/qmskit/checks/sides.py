@@ -325,7 +325,7 @@ class TreeFiles(HeadFiles):
             out = git.run("ls-tree", "-r", "-z", "--full-tree", revision, "--", *missing)
             by_folder: dict[str, list[str]] = {}
             for item in out.decode("utf-8", "surrogateescape").split("\0"):
-                where = item.partition("\t")[2]
+                where = item[item.find("\t") + 1:]
                 by_folder.setdefault(where[:where.find("/", 8)], []).append(item)
             for path, sha in folders:
                 if known[sha] is None:
@@ -448,10 +448,10 @@ class _FolderListings:
         start = tab + 2 + len(folder)  # after "\t<folder>/"
         files = [i for i in lines if i.startswith(regular)]
         odd = []
-        for item in lines:
+        for item in [i for i in lines if not i.startswith(regular)]:  # a link, a submodule: reported, never followed
             meta, _, path = item.partition("\t")
             parts = meta.split()
-            if not item.startswith(regular) and len(parts) == 3:  # a link, a submodule: reported, never followed
+            if len(parts) == 3:
                 odd.append((parts[0], parts[1], parts[2], path[len(folder) + 1:]))
         found = ("\0".join(i[start:] for i in files), "\0".join(i[12:tab] for i in files), tuple(odd))
         self.cache.put(tree, found)
