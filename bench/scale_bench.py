@@ -11,8 +11,11 @@ of each, then the ratios. Repositories are built once and reused:
 What it compares (each ratio within one run):
   cold vs warm      full check with the cache emptied vs the same check again (nothing changed)
   pr vs full        `check --base main` (working tree) and `--head` of a 10-record change vs the full check;
-                    the PR checks follow a full check of the same forms, whose whole load they remember
-                    (.git/qms-cache), and `pr-head-no-cache` runs with QMS_CACHE=0 (a fresh clone)
+                    the PR checks follow a full check of the same forms, whose whole load and whose records'
+                    facts they remember (.git/qms-cache); `pr-head` is the first after it (records/ listed
+                    from git), `pr-head-again` the same check once more (each folder of records/ known by
+                    its tree id, as for any later check of a change), and `pr-head-no-cache` runs with
+                    QMS_CACHE=0 (a fresh clone)
   show / history    `qms show ID`, `qms history DOC` vs GitPython's per-file iter_commits for the same file,
                     cold (a fresh clone), warm (later questions) and with QMS_CACHE=0
   per record        cold full check CPU time / records, 1k → 100k
@@ -84,19 +87,20 @@ def clear_cache(repo: Path) -> None:
 def bench_size(repo: Path, size: int, repeat: int) -> dict[str, tuple[float, float]]:
     check = qms("--root", str(repo), "check", "--as-of", AS_OF)
     pr = qms("--root", str(repo), "check", "--as-of", AS_OF, "--base", "main", "--head", "bench-ten")
-    cold, warm, pr_head, pr_tree, pr_uncached = [], [], [], [], []
+    cold, warm, pr_head, pr_again, pr_tree, pr_uncached = [], [], [], [], [], []
     for _ in range(repeat):
         clear_cache(repo)
         cold.append(run(check, repo))
         warm.append(run(check, repo))
         pr_head.append(run(pr, repo))
+        pr_again.append(run(pr, repo))
         # a fresh clone in CI: nothing remembered, so every base form is imported and its JSON Schema built
         pr_uncached.append(run(pr, repo, {**ENV, "QMS_CACHE": "0"}))
         subprocess.run(["git", "checkout", "-q", "bench-ten"], cwd=repo, check=True)
         pr_tree.append(run(qms("--root", str(repo), "check", "--as-of", AS_OF, "--base", "main"), repo))
         subprocess.run(["git", "checkout", "-q", "main"], cwd=repo, check=True)
-    found = {"cold": median(cold), "warm": median(warm), "pr-head": median(pr_head), "pr-tree": median(pr_tree),
-             "pr-head-no-cache": median(pr_uncached)}
+    found = {"cold": median(cold), "warm": median(warm), "pr-head": median(pr_head), "pr-head-again": median(pr_again),
+             "pr-tree": median(pr_tree), "pr-head-no-cache": median(pr_uncached)}
     clear_cache(repo)
     found["peak-cold-jobs1-MiB"] = (peak(check + ["--jobs", "1"], repo, {**ENV, "QMS_CACHE": "0"}) / 1024, 0.0)
     found["peak-cold-MiB"] = (peak(check, repo, {**ENV, "QMS_CACHE": "0"}) / 1024, 0.0)

@@ -68,8 +68,17 @@ def _git_dir(root: Path) -> Path | None:
     return Path(found.decode().strip()) if found else None
 
 
+_ENGINE: list[str] = []  # the digest, worked out once per process (reading every module costs ~15 ms)
+
+
 def engine_digest() -> str:
     """A digest of qmskit's own Python source: a new engine (even an uncommitted edit) never reads old results."""
+    if not _ENGINE:
+        _ENGINE.append(_engine_digest())
+    return _ENGINE[0]
+
+
+def _engine_digest() -> str:
     package = Path(__file__).parent
     digest = sha256(str(FORMAT).encode())
     for path in sorted(package.rglob("*.py")):

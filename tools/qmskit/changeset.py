@@ -29,6 +29,7 @@ class ChangeSet:
     head: str | None  # None: the working tree
     changes: list[RawChange]
     base_new_ids: dict[str, str] = field(default_factory=dict)  # id -> path added on the base since the merge base
+    head_commit: str | None = None  # the commit ``head`` named when the change was read (None: the working tree)
 
     @property
     def record_changes(self) -> list[RawChange]:
@@ -75,7 +76,7 @@ def collect(git: Git, base: str, head: str | None) -> ChangeSet:
         # what the target branch added meanwhile: one diff, not two full tree listings
         added = [c.path for c in git.diff(merge_base, base_tip, "records") if c.status == "A"]
         base_new = {record_id(p): p for p in added if p.endswith(".yaml")}
-    return ChangeSet(merge_base, base_tip, head, changes, base_new)
+    return ChangeSet(merge_base, base_tip, head, changes, base_new, head_sha if head else None)
 
 
 __all__ = ["GLOBAL_PATHS", "ChangeSet", "collect", "kind_of", "record_id"]

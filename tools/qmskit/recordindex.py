@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import ValidationError
 
@@ -25,7 +25,11 @@ from . import yamlio
 from .forms import RecordBase
 from .registry import Kind, Registry
 
+if TYPE_CHECKING:
+    from .cache import ResultCache
+
 Loc = tuple[str | int, ...]
+FEW_UNREMEMBERED = 64  # records of a kind read one by one instead of searching its folder (a grep inflates every file)
 
 
 class RecordSource(Protocol):
@@ -138,6 +142,62 @@ def project(record: RecordBase, keys: frozenset[str] | None) -> dict[str, Any]:
     return record.model_dump(include=set(keys) if keys is not None else None, exclude_none=False)
 
 
+class FactMemory:
+    """The facts of records remembered between checks: by path and git blob id, one file per kind.
+
+    What a lazy index reads of a record (its fact, or None when it does not
+    pass its form) depends only on the record's bytes, its form, the fields
+    kept and the size limits; so it is kept under the blob id and a digest
+    of everything else (``rules``: the engine and the form modules' bytes),
+    and a pull-request check that asks about the hundreds of records sharing
+    a requirement reads them from here instead of parsing each. A file with
+    no blob id (edited in the working tree, untracked) is never looked up:
+    a changed file is always read. The full check, which validates every
+    record anyway, leaves its facts here too (:meth:`RecordIndex.remember`).
+    """
+
+    def __init__(self, cache_root: Path, rules: str, needs: Mapping[str, frozenset[str] | None],
+                 max_bytes: int, max_depth: int) -> None:
+        self.cache_root = cache_root
+        self.rules = rules
+        self.needs = needs
+        self.limits = (max_bytes, max_depth)
+        self._caches: dict[str, ResultCache] = {}
+
+    def _cache(self, kind: str) -> ResultCache:
+        if kind not in self._caches:
+            from .cache import ResultCache, digest_of, sha256
+
+            keys = self.needs.get(kind, frozenset())
+            digest = digest_of(self.rules, kind, sorted(keys) if keys is not None else None, self.limits)
+            name = sha256(kind.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+            self._caches[kind] = ResultCache(self.cache_root, f"facts-{name}", digest)
+        return self._caches[kind]
+
+    def get(self, kind: str, path: str, blob: str | None) -> tuple[Fact | None] | None:
+        """``(fact,)`` remembered for this very blob at this path, or None when nothing is."""
+        if blob is None:
+            return None
+        hit = self._cache(kind).get(f"{path}\0{blob}")
+        return hit if isinstance(hit, tuple) and len(hit) == 1 else None
+
+    def put(self, kind: str, path: str, blob: str | None, fact: Fact | None) -> None:
+        if blob is not None:
+            self._cache(kind).put(f"{path}\0{blob}", (fact,))
+
+    def replace(self, kind: str, entries: dict[str, tuple[Fact | None]]) -> None:
+        """Exactly ``entries`` for this kind (the full check's: what is no longer in the tree is forgotten)."""
+        cache = self._cache(kind)
+        cache.keep_only(entries)
+        for key, value in entries.items():
+            if cache.entries.get(key) != value:
+                cache.put(key, value)
+
+    def save(self) -> None:
+        for cache in self._caches.values():
+            cache.save()
+
+
 @dataclass
 class RecordIndex:
     """Valid records by id and by kind, read-only for rules; lazy when not ``complete``."""
@@ -152,10 +212,14 @@ class RecordIndex:
     max_bytes: int = yamlio.DEFAULT_MAX_BYTES
     max_depth: int = yamlio.DEFAULT_MAX_DEPTH
     _kinds_read: set[str] = field(default_factory=set)
+    _unremembered: set[str] = field(default_factory=set)  # kinds too few of whose facts are remembered
+    _by_kind: dict[str, list[str]] | None = None  # kind -> ids, made when a kind is first looked for in memory
     _models: dict[str, RecordBase | None] = field(default_factory=dict)
     _positions: dict[str, yamlio.Loaded | None] = field(default_factory=dict)
     _citing: dict[tuple[str, str], dict[str, list[Fact]]] = field(default_factory=dict)
     source: RecordSource | None = None  # a revision laid out in part: files not on disk come from here
+    memory: FactMemory | None = None  # facts remembered by blob id (see FactMemory)
+    blobs: Mapping[str, str] | None = None  # path -> git blob id of each record file whose bytes are git's
 
     # -- building ----------------------------------------------------------
 
@@ -167,6 +231,18 @@ class RecordIndex:
     def add(self, fact: Fact) -> None:
         self.facts[fact.id] = fact
 
+    def remember(self, blobs: Mapping[str, str]) -> None:
+        """Keep every fact of a record whose bytes are git's blob (a complete index: the full check)."""
+        if self.memory is None:
+            return
+        by_kind: dict[str, dict[str, tuple[Fact | None]]] = {name: {} for name in self.needs}
+        for fact in self.facts.values():
+            if fact is not None and fact.kind in by_kind and (blob := blobs.get(fact.path)) is not None:
+                by_kind[fact.kind][f"{fact.path}\0{blob}"] = (fact,)
+        for name, entries in by_kind.items():
+            self.memory.replace(name, entries)
+        self.memory.save()
+
     # -- reading -----------------------------------------------------------
 
     def get(self, rid: str) -> Fact | None:
@@ -175,12 +251,20 @@ class RecordIndex:
             return self.facts[rid]
         if self.complete or rid not in self.files:
             return None
+        name, path = self.files[rid], self.path_of(rid)
+        blob = self.blobs.get(path) if self.blobs is not None and self.memory is not None else None
+        hit = self.memory.get(name, path, blob) if self.memory is not None else None
+        if hit is not None:
+            self.facts[rid] = hit[0]
+            return hit[0]
         model = self.model(rid)
-        kind = self.registry.get(self.files[rid])
+        kind = self.registry.get(name)
         fact = None
         if model is not None and kind is not None:
-            fact = self.fact_of(rid, kind, self.path_of(rid), model)
+            fact = self.fact_of(rid, kind, path, model)
         self.facts[rid] = fact
+        if self.memory is not None:
+            self.memory.put(name, path, blob, fact)
         return fact
 
     def of_kind(self, name: str, containing: str | tuple[str, ...] | None = None) -> list[Fact]:
@@ -193,7 +277,7 @@ class RecordIndex:
         one NCR does not parse every complaint. Others already read may be
         returned too; the caller still compares the field itself.
         """
-        if not self.complete and name not in self._kinds_read:
+        if not self.complete and name not in self._kinds_read and not self._remembered(name):
             if containing is None:
                 for rid, kind in self.files.items():
                     if kind == name:
@@ -208,7 +292,7 @@ class RecordIndex:
     def citing(self, base: type[RecordBase] | str, name: str, rid: str) -> list[Fact]:
         """Records of the forms built on ``base`` whose field ``name`` names ``rid`` (a back-reference)."""
         key = (str(base), name)
-        if self.complete:
+        if self.complete or key in self._citing or all(self.whole_kind(k.name) for k in self.kinds_for(base)):
             if key not in self._citing:
                 found: dict[str, list[Fact]] = {}
                 for fact in self.of_base(base):
@@ -257,9 +341,52 @@ class RecordIndex:
         return self._positions[rid]
 
     def prefetch(self, needles: Iterable[str], folders: Iterable[str] = ("records",)) -> None:
-        """Tell the source which texts :meth:`of_kind` will be asked to contain, and where, so it looks once for all."""
+        """Tell the source which texts :meth:`of_kind` will be asked to contain, and where, so it looks once for all.
+
+        A kind's folder whose facts are remembered is not searched: every
+        record of that kind is known already (see :meth:`_remembered`).
+        """
         if self.source is not None:
-            self.source.prefetch(needles, folders)
+            wanted = [f for f in folders if not (f.startswith("records/") and self._remembered(f[len("records/"):]))]
+            if wanted:
+                self.source.prefetch(needles, wanted)
+
+    def whole_kind(self, name: str) -> bool:
+        """Whether every valid record of kind ``name`` is among the facts (so a question is answered from them alone)."""
+        return self.complete or self._remembered(name)
+
+    def _remembered(self, name: str) -> bool:
+        """Whether every record of kind ``name`` is now among the facts: remembered, or read when only a few are not.
+
+        Then :meth:`of_kind` answers without searching the kind's folder, with
+        the same facts a search and a parse of each file would give (a
+        remembered fact is that of the very same bytes).
+        """
+        if self.memory is None or self.blobs is None or self.complete or name in self._unremembered:
+            return False
+        if name in self._kinds_read:
+            return True
+        if self._by_kind is None:  # one pass over every id, whatever the number of kinds asked about
+            self._by_kind = {}
+            for rid, kind in self.files.items():
+                self._by_kind.setdefault(kind, []).append(rid)
+        missing = []
+        for rid in self._by_kind.get(name, ()):
+            if rid in self.facts:
+                continue
+            path = self.path_of(rid)
+            hit = self.memory.get(name, path, self.blobs.get(path))
+            if hit is None:
+                missing.append(rid)
+            else:
+                self.facts[rid] = hit[0]
+        if len(missing) > FEW_UNREMEMBERED:
+            self._unremembered.add(name)
+            return False
+        for rid in missing:
+            self.get(rid)
+        self._kinds_read.add(name)
+        return True
 
     def _containing(self, name: str, needles: str | tuple[str, ...]) -> list[str]:
         """Ids of the records of kind ``name`` whose file holds ``needles`` (each of them, for a tuple).
@@ -317,4 +444,4 @@ class RecordIndex:
         except (yamlio.YamlError, OSError):
             return None
 
-__all__ = ["Fact", "RecordIndex", "at", "beside", "container_loc", "dotted", "lookup", "project", "values_at"]
+__all__ = ["Fact", "FactMemory", "RecordIndex", "at", "beside", "container_loc", "dotted", "lookup", "project", "values_at"]

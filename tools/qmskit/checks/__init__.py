@@ -184,6 +184,7 @@ def _check_records(
     if cache is not None:
         cache.keep_only(f"{path}\0{blob}" for path, blob in blobs.items())
         cache.save()
+        facts.remember(blobs)  # a later pull-request check reads these facts instead of parsing the records
         if all(rf.path in blobs for rf in record_files):  # every fact is of a committed record, under these rules
             from ..cache import digest_of
 

@@ -26,6 +26,7 @@ warnings).
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,14 +36,14 @@ from ..forms import Amendment, Ref
 from ..issues import Issue, Severity
 from ..messages import join, language, text
 from ..plans import OBJECTIVES_FILE, Objective, ObjectivesFile
-from ..recordindex import Fact, Loc, RecordIndex, beside, dotted, values_at
+from ..recordindex import Fact, FactMemory, Loc, RecordIndex, beside, dotted, values_at
 from ..registry import Kind, Registry, RefPath, ref_at, sum_refs_path
 from ..relations import Computed, Recount, SumOf, top
 from ..repository import Repository
 from ..validation import load_model
 from .cross_values import check_closure, check_derived
 
-__all__ = ["CrossPlan", "FormNeeds", "check_changed_records", "form_needs", "check_cross_records", "lazy_index", "plan_for"]
+__all__ = ["CrossPlan", "FormNeeds", "check_changed_records", "fact_memory", "form_needs", "save_fact_memory", "check_cross_records", "lazy_index", "plan_for"]
 
 
 @dataclass
@@ -183,10 +184,38 @@ class Pass:
 
 
 def lazy_index(repo: Repository, plan: CrossPlan, files: dict[str, str], *, complete: bool = False) -> RecordIndex:
-    """An index over the records named in ``files`` (id → kind), read from disk when first asked for."""
+    """An index over the records named in ``files`` (id → kind), read from disk when first asked for.
+
+    Facts learnt of a record are remembered under its blob id (``FactMemory``):
+    a complete index (the full check) leaves them there, a lazy one (a
+    pull-request check) takes them from there for every record whose bytes
+    are git's, and parses only the others.
+    """
+    blobs = getattr(repo, "record_blobs", None)
     return RecordIndex(repo.root, repo.registry, files, plan.needs, complete=complete,
                        max_bytes=repo.config.max_file_bytes, max_depth=repo.config.max_depth,
-                       source=getattr(repo, "record_source", None))
+                       source=getattr(repo, "record_source", None), memory=fact_memory(repo, plan),
+                       blobs=blobs() if blobs is not None and not complete else None)
+
+
+def fact_memory(repo: Repository, plan: CrossPlan) -> FactMemory | None:
+    """The facts remembered for this repository's forms (the base's, in a pull-request check); one per check.
+
+    Keyed by the engine and the form modules' bytes, so a pull-request check
+    against the forms the last full check saw finds what that check learnt.
+    """
+    if os.environ.get("QMS_CACHE", "1") == "0":
+        return None
+    memories: dict[str, FactMemory] = repo.__dict__.setdefault("_fact_memories", {})
+    key = repr(sorted((k, sorted(v) if v is not None else None) for k, v in plan.needs.items()))
+    if key not in memories:
+        from ..cache import digest_of, engine_digest, folder_digest
+
+        forms = getattr(repo, "base_forms_dir", None) or repo.root / "schemas"
+        rules = digest_of(engine_digest(), folder_digest(forms), os.path.islink(forms))
+        memories[key] = FactMemory(getattr(repo, "cache_root", repo.root), rules, plan.needs,
+                                   repo.config.max_file_bytes, repo.config.max_depth)
+    return memories[key]
 
 
 def check_cross_records(
@@ -241,6 +270,12 @@ def check_changed_records(repo: Repository, as_of: dt.date, paths: Iterable[str]
         if fact is not None and kind is not None and kind.spec.closure is not None:
             check_closure(run, fact, kind, kind.spec.closure)
     return run.issues
+
+
+def save_fact_memory(repo: Repository) -> None:
+    """Keep what this check's lazy indexes learnt of records (see :func:`fact_memory`) for the next check."""
+    for memory in repo.__dict__.get("_fact_memories", {}).values():
+        memory.save()
 
 
 def _needles(index: RecordIndex, registry: Registry, subjects: list[str]) -> tuple[set[str], set[str]]:

@@ -271,9 +271,10 @@ def _recurrence_days(run: Pass, kind: Kind, closure: Closure,
 
 
 def _same_group(run: Pass, kind: Kind, closure: Closure, same: str) -> list[Fact]:
-    """Records of the kind that may name the same value: all of them, read once; lazily, those whose file holds it."""
+    """Records of the kind that may name the same value: all of them, grouped once, when the index knows every
+    record of the kind (a full check, or facts remembered by blob id); otherwise those whose file holds it."""
     assert closure.same
-    if not run.index.complete:
+    if not run.index.whole_kind(kind.name):
         # every word of the requirement is in the file of a record that names it (as the first word was before)
         return run.index.of_kind(kind.name, containing=tuple(same.split()) or (same,))
     key = ("same", kind.name)

@@ -109,6 +109,7 @@ class JudgedRepository(Repository):
         self._listing = listing
         self._files: list[RecordFile] | None = None
         self._ids: dict[str, str] | None = None
+        self._clean_blobs: dict[str, str] = {}  # the working tree's record files that are git's blobs
         self.record_source: HeadFiles | None = None  # the head: records not laid out, and greps, from git
         self.base_schema_files = base.schema_files  # the base's forms by blob id
         self.base_forms_dir = base.forms_dir  # the base's forms laid out: what the drift answer depends on
@@ -137,16 +138,36 @@ class JudgedRepository(Repository):
             self._ids = {rf.id: rf.kind for rf in self._files if rf.path.endswith(".yaml")}
         return self._ids
 
+    def record_blobs(self) -> dict[str, str]:
+        """Path → git blob id of every record file whose bytes are that blob's (what the cache may be asked about).
+
+        From the revision's listing, or for the working tree from the same
+        ``git ls-files`` pass that listed the records (a file that differs
+        from the index has none).
+        """
+        if isinstance(self.record_source, TreeFiles):
+            return self.record_source.record_blobs
+        if self._files is None:
+            self._files = self._list_records()
+        return self._clean_blobs
+
     def _list_records(self) -> list[RecordFile]:
         if self._listing is None:
-            return self._working_records() or super().record_files()
+            found = self._working_records()
+            if found:
+                return found
+            self._ids = None  # from the folder walk instead (see record_ids)
+            return super().record_files()
         found = []
+        ids = {}
         for path in sorted(self._listing):
-            folder, _, name = path[len("records/"):].rpartition("/")
+            folder, _, name = path[8:].rpartition("/")  # after "records/"
             stem = name.rsplit(".", 1)[0] if "." in name[1:] else name
             found.append(RecordFile(path, folder, stem))
+            if name.endswith(".yaml"):
+                ids[stem] = folder
+        self._ids = ids  # the same listing, one pass
         return found
-
 
     def _working_records(self) -> list[RecordFile] | None:
         """The working tree's records/ from ``git ls-files`` (one pass, no folder walk); None outside git.
@@ -157,17 +178,28 @@ class JudgedRepository(Repository):
         """
         if not (self.root / ".git").exists() or os.path.islink(self.root / "records"):
             return None
-        listed = Git(self.root).working_files("records")
+        source = self.record_source.git if self.record_source is not None else None
+        listed = (source or Git(self.root)).working_entries("records")  # the check's own git: its listing held
         if listed is None:
             return None
         found = []
-        for path, mode in listed:
+        blobs = self._clean_blobs
+        ids: dict[str, str] = {}
+        regular = ("100644", "100755")
+        for path, (mode, blob) in listed.items():
             if mode is None and not os.path.lexists(os.path.join(self.root, path)):
                 continue  # deleted in the working tree (staged or not): git lists it as changed, without a mode
-            folder, _, name = path[len("records/"):].rpartition("/")
+            folder, _, name = path[8:].rpartition("/")  # after "records/"
             stem = name.rsplit(".", 1)[0] if "." in name[1:] else name
-            odd = None if mode in ("100644", "100755") else fileio.entry_problem(os.path.join(self.root, path))
-            found.append(RecordFile(path, folder, stem, entry=odd))
+            if name.endswith(".yaml"):
+                ids[stem] = folder
+            if mode in regular:
+                found.append(RecordFile(path, folder, stem))
+                if blob is not None:
+                    blobs[path] = blob
+            else:
+                found.append(RecordFile(path, folder, stem, entry=fileio.entry_problem(os.path.join(self.root, path))))
+        self._ids = ids  # the same listing, one pass
         return found
 
 
@@ -259,41 +291,80 @@ class TreeFiles(HeadFiles):
         self.tree_git = git  # the same, never None here
         self.revision = revision
         self.entries: dict[str, TreeEntry] = {}  # every entry but the regular files under records/ (see entry())
-        self._record_blobs: dict[str, str] = {}  # path -> blob of each regular file under records/
-        self._records: dict[str, str] = {}  # id -> path of records/<kind>/<id>.yaml
+        self.record_blobs: dict[str, str] = {}  # path -> blob of each regular file under records/
+        self._records: dict[str, str] | None = None  # id -> path of records/<kind>/<id>.yaml, made when first asked
         self._record_paths: list[str] = []  # every regular file under records/
         self._odd: list[str] = []  # paths that are not regular files
         self._list(git, revision)
 
     def _list(self, git: Git, revision: str) -> None:
-        """One ``git ls-tree`` and one pass over it, giving what every later question needs.
+        """The revision's qms.yml, manual/, schemas/ and records/, giving what every later question needs.
 
-        Decoded once and split as text, with plain string tests: at 100k
-        records this listing is the only work of a small change's check
-        that grows with the repository.
+        At 100k records this listing is the only work of a small change's
+        check that grows with the repository. The folders of records/ are
+        known by their tree ids: a folder listed before (by an earlier check,
+        against any revision) is taken from ``.git/qms-cache`` as it was
+        (a tree id names its content), and only the folders the change
+        touches are listed again by git. The regular files under records/
+        are kept as two lists of strings (paths and blob ids), not an object each.
         """
-        out = git.run("ls-tree", "-r", "-z", "--full-tree", revision, "--", CONFIG_FILE, "manual", "records", "schemas")
-        entries, blobs, records, record_paths, odd = \
-            self.entries, self._record_blobs, self._records, self._record_paths, self._odd
-        for item in out.decode("utf-8", "surrogateescape").split("\0"):
+        rest = git.run("ls-tree", "-r", "-z", "--full-tree", revision, "--", CONFIG_FILE, "manual", "schemas")
+        top = git.run("ls-tree", "-z", "--full-tree", revision, "--", "records", "records/")
+        tab = 12 + len(revision)  # "<mode> blob <id>\t<path>": the id is as long as the revision's (40 or 64 digits)
+        folders: list[tuple[str, str]] = []  # (path, tree id) of each folder in records/, in git's order
+        items: list[str] = []
+        for item in top.decode("utf-8", "surrogateescape").split("\0"):
+            if item.startswith("040000 tree ") and item[tab:tab + 9] == "\trecords/" and "/" not in item[tab + 9:]:
+                folders.append((item[tab + 1:], item[12:tab]))
+            elif item:
+                items.append(item)
+        listed = _FolderListings(git.root, len(revision))
+        known = {sha: listed.get(sha) for _, sha in folders}
+        missing = [path for path, sha in folders if known[sha] is None]
+        if missing:  # one git call for every folder not known yet
+            out = git.run("ls-tree", "-r", "-z", "--full-tree", revision, "--", *missing)
+            by_folder: dict[str, list[str]] = {}
+            for item in out.decode("utf-8", "surrogateescape").split("\0"):
+                where = item[item.find("\t") + 1:]
+                by_folder.setdefault(where[:where.find("/", 8)], []).append(item)
+            for path, sha in folders:
+                if known[sha] is None:
+                    known[sha] = listed.put(sha, path, by_folder.get(path, []), tab)
+            listed.save(sha for _, sha in folders)
+        paths: list[str] = []
+        blobs: list[str] = []
+        for path, sha in folders:
+            names, ids, odd = known[sha] or ("", "", ())
+            if names:
+                paths.extend(f"{path}/{name}" for name in names.split("\0"))
+                blobs.extend(ids.split("\0"))
+            items.extend(f"{mode} {kind} {obj}\t{path}/{name}" for mode, kind, obj, name in odd)
+        items.extend(rest.decode("utf-8", "surrogateescape").split("\0"))
+        self._take(items, tab, paths, blobs)
+
+    def _take(self, items: list[str], tab: int, paths: list[str], blobs: list[str]) -> None:
+        """Keep ``paths``/``blobs`` (regular files under records/) and the ls-tree lines ``items`` of everything else."""
+        regular, regular_modes = ("100644 blob ", "100755 blob "), ("100644", "100755")
+        records = [i for i in items if i[tab:tab + 9] == "\trecords/" and i.startswith(regular)]
+        paths.extend(i[tab + 1:] for i in records)
+        blobs.extend(i[12:tab] for i in records)
+        self._record_paths = paths
+        self.record_blobs = dict(zip(paths, blobs))
+        entries, odd = self.entries, self._odd
+        for item in items:
+            if item[tab:tab + 9] == "\trecords/" and item.startswith(regular):
+                continue
             meta, _, path = item.partition("\t")
             parts = meta.split()
             if len(parts) != 3:
                 continue
-            regular = parts[1] == "blob" and parts[0] in ("100644", "100755")
-            if regular and path.startswith("records/"):  # most of the tree: kept as plain strings
-                blobs[path] = parts[2]
-                record_paths.append(path)
-                if path.endswith(".yaml") and path.count("/") == 2:
-                    records[path[path.rindex("/") + 1:-5]] = path
-                continue
             entries[path] = TreeEntry(parts[0], parts[1], parts[2], path)
-            if not regular:
+            if not (parts[1] == "blob" and parts[0] in regular_modes):
                 odd.append(path)
 
     def entry(self, path: str) -> TreeEntry | None:
         """The entry at ``path`` (a record file's made when asked for)."""
-        sha = self._record_blobs.get(path)
+        sha = self.record_blobs.get(path)
         return TreeEntry("100644", "blob", sha, path) if sha is not None else self.entries.get(path)
 
     def _read_any(self, path: str, max_bytes: int | None = None) -> bytes | None:
@@ -305,12 +376,15 @@ class TreeFiles(HeadFiles):
         return raw if raw is not None and len(raw) <= max_bytes else None
 
     def exists(self, path: str) -> bool:
-        if path in self._record_blobs:
+        if path in self.record_blobs:
             return True
         entry = self.entries.get(path)
         return entry is not None and entry.regular
 
     def find_record(self, rid: str) -> str | None:
+        if self._records is None:
+            self._records = {p[p.rindex("/") + 1:-5]: p for p in self._record_paths
+                             if p.endswith(".yaml") and p.count("/") == 2}
         return self._records.get(rid)
 
     def record_paths(self) -> list[str]:
@@ -329,19 +403,64 @@ class TreeFiles(HeadFiles):
         return issues
 
     def lay_out(self, paths: Iterable[str]) -> None:
-        """Write the regular files among ``paths`` into the folder, from their blobs."""
+        """Write the regular files among ``paths`` into the folder, from their blobs (asked for together)."""
+        wanted: list[tuple[Path, str]] = []
         for path in paths:
             entry = self.entry(path)
             parts = PurePosixPath(path).parts
             if entry is None or not entry.regular or ".." in parts or ".git" in parts or path.startswith("/"):
                 continue
-            target = self.root.joinpath(*parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(self.tree_git.blob(entry.sha) or b"")
+            wanted.append((self.root.joinpath(*parts), entry.sha))
+        made: set[Path] = set()
+        for (target, _), raw in zip(wanted, self.tree_git.blobs([sha for _, sha in wanted])):
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            target.write_bytes(raw or b"")
 
     def lay_out_rules(self) -> None:
         """What every check reads whatever changed: qms.yml, the manual and the exported JSON Schemas."""
         self.lay_out(p for p in self.entries if p == CONFIG_FILE or p.startswith(("manual/", "schemas/json/")))
+
+
+class _FolderListings:
+    """What ``git ls-tree -r`` said of a folder of records/, kept under the folder's tree id (``.git/qms-cache``).
+
+    A tree id names the folder's whole content, so a listing kept under it
+    is that folder's listing wherever and whenever the id is met: nothing
+    about it can change. Kept per folder as two strings (file names and blob
+    ids joined by NUL) and the few entries that are not regular files.
+    """
+
+    def __init__(self, root: Path, id_length: int) -> None:
+        from ..cache import ResultCache, digest_of, engine_digest
+
+        self.cache = ResultCache(root, "tree-listing", digest_of(engine_digest(), id_length))
+
+    def get(self, tree: str) -> tuple[str, str, tuple[tuple[str, str, str, str], ...]] | None:
+        found = self.cache.get(tree)
+        return found if isinstance(found, tuple) and len(found) == 3 else None
+
+    def put(self, tree: str, folder: str, lines: list[str],
+            tab: int) -> tuple[str, str, tuple[tuple[str, str, str, str], ...]]:
+        """The listing of ``folder`` from its ``ls-tree`` lines, kept under its tree id."""
+        regular = ("100644 blob ", "100755 blob ")
+        start = tab + 2 + len(folder)  # after "\t<folder>/"
+        files = [i for i in lines if i.startswith(regular)]
+        odd = []
+        for item in [i for i in lines if not i.startswith(regular)]:  # a link, a submodule: reported, never followed
+            meta, _, path = item.partition("\t")
+            parts = meta.split()
+            if len(parts) == 3:
+                odd.append((parts[0], parts[1], parts[2], path[len(folder) + 1:]))
+        found = ("\0".join(i[start:] for i in files), "\0".join(i[12:tab] for i in files), tuple(odd))
+        self.cache.put(tree, found)
+        return found
+
+    def save(self, trees: Iterable[str]) -> None:
+        """Written with only the folders of this listing: the file does not grow with history."""
+        self.cache.keep_only(trees)
+        self.cache.save()
 
 
 __all__ = ["BaseRules", "HeadFiles", "JudgedRepository", "TreeFiles", "load_base_rules", "parse_config", "read_config"]

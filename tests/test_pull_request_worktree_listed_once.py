@@ -1,0 +1,83 @@
+"""A pull-request check of the working tree looks at the tree once, and finds the same changes as looking each time."""
+from __future__ import annotations
+
+import pytest
+from conftest import TODAY, GitRepo, in_english, write
+
+from qmskit import Repository
+from qmskit.changeset import collect
+from qmskit.checks import check_pull_request
+from qmskit.git import Git
+
+YEAR = TODAY.year
+NCR1 = f"records/nonconformity/NCR-{YEAR}-0001.yaml"
+NCR2 = f"records/nonconformity/NCR-{YEAR}-0002.yaml"
+CA1 = f"records/corrective_action/CA-{YEAR}-0001.yaml"
+CMP2 = f"records/complaint/CMP-{YEAR}-0002.yaml"
+
+
+@pytest.fixture
+def changed(git_repo: GitRepo) -> GitRepo:
+    """A branch with a commit, then every kind of uncommitted change: staged rename with an edit, unstaged edit,
+    deletion, a staged new file edited again, an untracked record and untracked bytecode beside the forms."""
+    in_english(git_repo.root)
+    git_repo.commit("English")
+    git_repo.git("checkout", "-q", "-b", "change")
+    git_repo.edit(CMP2, "status: received", f"status: replied\nreplied: {TODAY}")
+    git_repo.commit("回复投诉")
+    root = git_repo.root
+    git_repo.git("mv", NCR2, f"records/nonconformity/NCR-{YEAR}-0009.yaml")
+    git_repo.edit(f"records/nonconformity/NCR-{YEAR}-0009.yaml", f"NCR-{YEAR}-0002", f"NCR-{YEAR}-0009")
+    git_repo.edit(CA1, "status: ", "status: ")  # touched, not changed
+    (root / NCR1).unlink()
+    write(root / "manual" / "notes.md", "# notes\n")
+    git_repo.git("add", "manual/notes.md")
+    write(root / "manual" / "notes.md", "# notes, edited\n")
+    write(root / f"records/complaint/CMP-{YEAR}-0077.yaml", (root / CMP2).read_text(encoding="utf-8"))
+    write(root / "schemas" / "__pycache__" / "x.cpython-311.pyc", "bytecode")
+    return git_repo
+
+
+def test_the_changes_are_the_same_when_the_tree_is_listed_once(changed: GitRepo) -> None:
+    plain, held = Git(changed.root), Git(changed.root)
+    held.hold_worktree()
+    # first: a porcelain `git diff` refreshes git's index, after which the touched file is no longer listed as differing
+    assert held.working_entries("records") == plain.working_entries("records")
+    base = plain.rev("main")
+    assert collect(held, "main", None).changes == collect(plain, "main", None).changes
+    assert held.diff("HEAD", None, "records") == plain.diff("HEAD", None, "records")
+    assert held.diff(base, None) == plain.diff(base, None)
+    assert sorted(held.untracked("records")) == sorted(plain.untracked("records")) != []
+    statuses = {c.status for c in plain.diff(base, None)}
+    assert {"A", "D", "M", "R"} <= statuses  # the fixture holds every kind of change
+
+
+def test_nothing_changed_against_the_base_runs_no_diff(git_repo: GitRepo) -> None:
+    held = Git(git_repo.root)
+    held.hold_worktree()
+    assert held.diff("HEAD", None, "records") == [] == Git(git_repo.root).diff("HEAD", None, "records")
+
+
+def test_the_check_of_the_working_tree_lists_it_once(changed: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    commands: list[tuple[str, ...]] = []
+    real = Git.run
+
+    def spy(self: Git, *args: str, **kwargs: object) -> bytes:
+        commands.append(args)
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Git, "run", spy)
+    issues = check_pull_request(Repository(changed.root), "main", TODAY, jobs=1).issues
+    assert {"change-record-deleted", "change-record-renamed"} <= {i.rule for i in issues}
+    whole = [c for c in commands if c[0] in ("diff-files", "status") or (c[0] == "ls-files" and "--others" in c)]
+    assert [c[0] for c in whole] == ["diff-files", "ls-files"]
+    # a diff against the working tree names the paths that can differ, never a whole folder
+    against_tree = [c for c in commands if c[0] == "diff" and len([a for a in c if len(a) == 40]) == 1]
+    assert against_tree and all(a.startswith(":(literal)") for c in against_tree for a in c[c.index("--") + 1:])
+
+
+def test_a_working_tree_check_says_what_it_says_without_the_listing_held(
+        changed: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    held = check_pull_request(Repository(changed.root), "main", TODAY, jobs=1).issues
+    monkeypatch.setattr(Git, "hold_worktree", lambda _self: None)
+    assert check_pull_request(Repository(changed.root), "main", TODAY, jobs=1).issues == held
