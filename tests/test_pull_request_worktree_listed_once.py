@@ -69,8 +69,13 @@ def test_the_check_of_the_working_tree_lists_it_once(changed: GitRepo, monkeypat
     monkeypatch.setattr(Git, "run", spy)
     issues = check_pull_request(Repository(changed.root), "main", TODAY, jobs=1).issues
     assert {"change-record-deleted", "change-record-renamed"} <= {i.rule for i in issues}
-    whole = [c for c in commands if c[0] in ("diff-files", "status") or (c[0] == "ls-files" and "--others" in c)]
+    named = [c for c in commands if any(a.startswith(":(literal)") for a in c)]
+    whole = [c for c in commands if c not in named and (
+        c[0] in ("diff-files", "status") or (c[0] == "ls-files" and "--others" in c))]
     assert [c[0] for c in whole] == ["diff-files", "ls-files"]
+    # the files diff-files named are looked at again (stat data refreshed), by name, not the whole tree again
+    assert [c[:2] for c in commands if c[:2] == ("add", "--refresh")] == [("add", "--refresh")]
+    assert [c[0] for c in named if c[0] == "diff-files"] == ["diff-files"]
     # a diff against the working tree names the paths that can differ, never a whole folder
     against_tree = [c for c in commands if c[0] == "diff" and len([a for a in c if len(a) == 40]) == 1]
     assert against_tree and all(a.startswith(":(literal)") for c in against_tree for a in c[c.index("--") + 1:])

@@ -111,24 +111,19 @@ def clean_blob_ids(root: Path, *paths: str) -> dict[str, str]:
     """Path → blob id of every tracked file under ``paths`` whose working-tree content is the index's.
 
     ``git ls-files -s`` gives the index's blob ids; ``git diff-files`` names
-    every file that differs from them (edited, deleted, a type change, or
-    only touched since the index was written), and those are left out.
-    Two git calls whatever the size; an empty answer outside git.
-
-    ``diff-files`` goes by the index's record of each file's stat data, so a
-    file only touched (copied with its folder, restored by a CI cache,
-    rewritten unchanged by an editor) counts as changed until git looks at its
-    bytes. When it names any file, the index is refreshed as ``git status``
-    refreshes it, and asked again: otherwise a copied repository would never
-    be checked warm.
+    every file that differs from them (edited, deleted, a type change), and
+    those are left out (see :meth:`qmskit.git.Git.changed_files`, which looks
+    again at files only touched). Two or three git calls whatever the size; an
+    empty answer outside git.
     """
-    staged = _git(root, "ls-files", "-s", "-z", "--", *paths)
-    changed = _git(root, "diff-files", "--relative", "--name-only", "-z", "--", *paths)  # relative, as ls-files
-    if changed and _git(root, "update-index", "-q", "--refresh") is not None:
-        changed = _git(root, "diff-files", "--relative", "--name-only", "-z", "--", *paths)
-    if staged is None or changed is None:
+    from .git import Git, GitError
+
+    try:
+        git = Git(root)
+        staged = git.run("ls-files", "-s", "-z", "--", *paths)
+        dirty = git.changed_files(*paths)
+    except GitError:
         return {}
-    dirty = {p.decode("utf-8", "surrogateescape") for p in changed.split(b"\0") if p}
     found: dict[str, str] = {}
     for item in staged.split(b"\0"):
         meta, _, path = item.partition(b"\t")

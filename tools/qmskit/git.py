@@ -147,10 +147,34 @@ class Git:
         can differ (see :meth:`diff`).
         """
         if self._worktree is None:
-            changed = self.run("diff-files", "--name-only", "-z")
+            changed = self.changed_files()
             others = self.run("ls-files", "--others", "--exclude-standard", "-z")
-            self._worktree = ({_decode(p) for p in changed.split(b"\0") if p},
-                              [_decode(p) for p in others.split(b"\0") if p])
+            self._worktree = (changed, [_decode(p) for p in others.split(b"\0") if p])
+
+    def changed_files(self, *paths: str) -> set[str]:
+        """Tracked files under ``paths`` whose working-tree bytes differ from the index (paths as ``ls-files`` gives).
+
+        ``diff-files`` goes by the index's record of each file's stat data, so
+        a file only touched (copied with its folder, restored by a CI cache,
+        rewritten unchanged by an editor) counts as changed until git looks at
+        its bytes. The files it names have their stat data refreshed (``git add
+        --refresh``: git compares their bytes, adds nothing) and are asked
+        about again; otherwise a copied repository would never be read from
+        what was learnt of its blobs. Files really edited cost one more look
+        at themselves, not at the tree.
+        """
+        listed = self.run("diff-files", "--relative", "--name-only", "-z", "--", *paths)
+        changed = {_decode(p) for p in listed.split(b"\0") if p}
+        if not changed:
+            return changed
+        names = [f":(literal){p}" for p in sorted(changed)]
+        try:
+            self.run("add", "--refresh", "--pathspec-from-file=-", "--pathspec-file-nul",
+                     input="\0".join(names).encode("utf-8", "surrogateescape"))
+        except GitError:
+            return changed  # the index cannot be written now (another git holds it): the first answer stands
+        again = self.run("diff-files", "--relative", "--name-only", "-z", "--", *(names if len(names) <= 1000 else paths))
+        return {_decode(p) for p in again.split(b"\0") if p}
 
     @staticmethod
     def _under(path: str, paths: tuple[str, ...]) -> bool:
@@ -350,9 +374,8 @@ class Git:
             if self._worktree is not None:
                 dirty, untracked = self._worktree[0], self.untracked(*paths)
             else:
-                changed = self.run("diff-files", "--relative", "--name-only", "-z", "--", *paths)
+                dirty = self.changed_files(*paths)
                 others = self.run("ls-files", "-o", "-z", "--exclude-standard", "--", *paths)
-                dirty = {_decode(p) for p in changed.split(b"\0") if p}
                 untracked = [_decode(p) for p in others.split(b"\0") if p]
         except GitError:
             return None
