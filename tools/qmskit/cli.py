@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import re
 import sys
@@ -16,13 +15,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from .issues import Issue, QmsError
+from .issues import QmsError
 from .messages import join, text
-from .suggest import did_you_mean
 
+# json, the near-miss suggestions and every command's own modules are imported where used: a question about one
+# record should cost what that record costs (tests/test_show_speed.py holds what `qms show` imports)
 if TYPE_CHECKING:
     from .checks import CheckResult
     from .git import Git
+    from .issues import Issue
     from .report import Report
     from .reports.context import Context
     from .repository import Repository
@@ -185,6 +186,8 @@ class _Parser(argparse.ArgumentParser):
 
     def _check_value(self, action: argparse.Action, value: Any) -> None:
         if action.choices is not None and value not in action.choices:
+            from .suggest import did_you_mean
+
             choices = [str(c) for c in action.choices]
             raise argparse.ArgumentError(action, text("cli.invalid_choice", value=value, choices=join(choices),
                                                       hint=did_you_mean(str(value), choices)))
@@ -520,6 +523,8 @@ def _emit(args: argparse.Namespace, report: Report) -> None:
     """A report as asked: a table on a terminal, Markdown when piped or with --format md, or JSON."""
     fmt = args.format or ("table" if sys.stdout.isatty() else "md")
     if fmt == "json":
+        import json
+
         from .termout import report_json
 
         print(json.dumps(report_json(report), ensure_ascii=False, indent=2))
@@ -618,6 +623,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         result.issues = sorted(set(result.issues) | set(check_seals(repo.root, args.base or "HEAD")))
     _detail(args, text("cli.verbose_checked", seconds=time.monotonic() - started))
     if args.format == "json":
+        import json
+
         print(json.dumps(check_summary(result), ensure_ascii=False, indent=2))
     else:
         _print_issues(result.issues, args.format)

@@ -7,7 +7,6 @@ as if its history were whole.
 """
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -83,6 +82,8 @@ def diff_fields(old: Any, new: Any, prefix: FieldPath = ()) -> list[FieldChange]
 
 def apply_changes(data: Any, changes: list[FieldChange]) -> Any:
     """Replay a trail: ``apply_changes(old, diff_fields(old, new)) == new``."""
+    import copy
+
     result = copy.deepcopy(data)
     for change in changes:
         if not change.field:

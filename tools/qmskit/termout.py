@@ -14,9 +14,10 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from .report import BulletList, Figure, Paragraph, Report, Table
+if TYPE_CHECKING:  # the report model is imported where a report is drawn, not for a progress line or a help text
+    from .report import Report
 
 _ANSI = {"bold": "1", "dim": "2", "red": "31", "yellow": "33", "green": "32", "cyan": "36"}
 
@@ -137,6 +138,7 @@ def render_terminal(report: Report, stream: IO[str] | None = None, colour: bool 
     from rich.text import Text
 
     from .render.markdown import figure_table
+    from .report import BulletList, Figure, Paragraph, Table
 
     stream = stream or sys.stdout
     on = colour_wanted(stream) if colour is None else colour
@@ -186,6 +188,7 @@ def _key(column: str) -> str:
 def report_json(report: Report) -> dict[str, Any]:
     """The report as data for scripts: each table's rows as objects keyed by the English column names."""
     from .render.markdown import figure_table
+    from .report import BulletList, Figure, Paragraph, Table
 
     sections = []
     for section in report.sections:

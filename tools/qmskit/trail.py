@@ -6,7 +6,6 @@ pull-request comment never carries personal data.
 """
 from __future__ import annotations
 
-import glob
 import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -14,15 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 from . import fileio, yamlio
 from . import messages
-from .changeset import ChangeSet, record_id
-from .git import Git
 from .history import MISSING, FieldChange, FieldPath, HistoryIndex, Version, diff_fields
 from .issues import QmsError
 from .masking import mask
-from .render.markdown import inert_for_comments
 from .report import CONFIDENTIAL, Paragraph, Report, Table
 
 if TYPE_CHECKING:  # the models (pydantic) are imported only when an answer needs them, not to show one record
+    from .changeset import ChangeSet
+    from .git import Git
     from .registry import Kind
     from .repository import Repository
 
@@ -31,6 +29,8 @@ Confidential = tuple[str, ...] | None  # a form's confidential fields; None: no 
 
 def find_record(repo: Repository, rid: str) -> tuple[str, Kind | None]:
     """Where record ``rid`` is and its kind; a link or a linked folder is not followed."""
+    import glob
+
     records = repo.root / "records"
     found = [] if "/" in rid or rid.startswith(".") or os.path.islink(records) else sorted(
         p for p in records.glob(f"*/{glob.escape(rid)}.yaml")
@@ -263,6 +263,8 @@ def revision_history_report(path: str, doc_id: str, index: HistoryIndex) -> Repo
 
 def activity_report(versions: list[Version], title: str) -> Report:
     """``qms log``: every change to a document or record in a period, newest first."""
+    from .changeset import record_id
+
     rows = []
     for version in sorted(versions, key=lambda v: (v.commit.authored, v.change.path), reverse=True):
         change = version.change
@@ -356,6 +358,8 @@ def _confidential(kind_name: str, head_kind: Kind | None, base: dict[str, tuple[
 
 def _record_rows(rows: _Rows, repo: Repository, git: Git, change: Any,
                  base: dict[str, tuple[str, ...]] | None, who: Any) -> None:
+    from .changeset import record_id
+
     path = change.path
     kind_name = PurePosixPath(path).parts[1]
     kind = repo.registry.get(kind_name)
@@ -384,6 +388,8 @@ def _record_rows(rows: _Rows, repo: Repository, git: Git, change: Any,
 
 
 def _summary(cs: ChangeSet, rows: _Rows) -> Report:
+    from .render.markdown import inert_for_comments  # the comment's words, for `qms diff` only
+
     def inert(table: list[list[str]]) -> list[list[str]]:
         return [[inert_for_comments(cell) for cell in row] for row in table]
 
