@@ -19,7 +19,7 @@ from .issues import QmsError
 from .messages import join, text
 
 # json, the near-miss suggestions and every command's own modules are imported where used: a question about one
-# record should cost what that record costs (tests/test_show_speed.py holds what `qms show` imports)
+# record should cost what that record costs (tests/test_show_one_item.py holds what `qms show` imports)
 if TYPE_CHECKING:
     from .checks import CheckResult
     from .git import Git
