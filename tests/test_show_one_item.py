@@ -94,7 +94,7 @@ def _modules_after(root: Path, *words: str) -> set[str]:
 # what answering about one item has no use for: the models, the other commands' modules, the writers' helpers
 NOT_FOR_ONE_ITEM = ("pydantic", "qmskit.forms", "qmskit.registry", "qmskit.repository", "qmskit.checks",
                     "qmskit.changeset", "qmskit.reports", "qmskit.site", "qmskit.render.docx", "json", "difflib",
-                    "tempfile", "glob", "rich")
+                    "tempfile", "glob", "shutil", "rich")
 
 
 def test_one_item_on_a_warm_repository_imports_only_what_it_shows(history: GitRepo) -> None:

@@ -81,11 +81,11 @@ def engine_digest() -> str:
     """
     if not _ENGINE_DIGEST:
         try:
-            from _blake2 import blake2b  # type: ignore[import-not-found]
+            from _blake2 import blake2b
         except ImportError:
             from hashlib import blake2b
         package = os.path.dirname(os.path.abspath(__file__))
-        names = []
+        names: list[str] = []
         for folder, folders, files in os.walk(package):
             folders[:] = [f for f in folders if f != "__pycache__"]
             rel = os.path.relpath(folder, package).replace(os.sep, "/")

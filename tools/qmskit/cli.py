@@ -103,6 +103,12 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
     help in the same column as the others.
     """
 
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        from .termout import terminal_columns
+
+        super().__init__(prog, indent_increment, max_help_position, terminal_columns() - 2 if width is None else width)
+
     def add_usage(self, usage: str | None, actions: Iterable[argparse.Action],
                   groups: Iterable[argparse._MutuallyExclusiveGroup], prefix: str | None = None) -> None:
         super().add_usage(usage, actions, groups, text("usage.prefix") if prefix is None else prefix)

@@ -84,6 +84,25 @@ def progress_line(stream: IO[str], label: Callable[[int, int], str], show: bool)
             stream.flush()
 
 
+def terminal_columns() -> int:
+    """``shutil.get_terminal_size().columns`` (COLUMNS, else the terminal's, else 80) without importing shutil.
+
+    argparse asks shutil for the width of every help layout it makes, even
+    for a command that prints no help; shutil brings the compressors with it,
+    a few milliseconds of a single-record question.
+    """
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):  # no stdout, closed, or not a terminal
+            columns = 0
+    return columns or 80
+
+
 def display_width(text: str) -> int:
     """Columns ``text`` takes on a terminal: two for a Chinese character."""
     import unicodedata
