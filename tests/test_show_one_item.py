@@ -81,6 +81,27 @@ def test_show_and_history_print_the_same_bytes_cold_warm_and_with_the_cache_off(
         assert json.loads(_qms(root, "show", "CMP-2026-0001", "--format", "json").stdout)["title"].startswith("CMP-2026-0001")
 
 
+def test_an_edit_not_yet_committed_is_shown_as_it_is_now(history: GitRepo) -> None:
+    """What was remembered is keyed by content: an edited file is read afresh, and masked as before."""
+    root = history.root
+    _qms(root, "show", "CMP-2026-0001")
+    history.edit(CMP, "feedback: dissatisfied", "feedback: [late, rude]")
+    history.edit(CMP, "customer_name: 王大明", "customer_name: 王二明")
+    warm = _qms(root, "show", "CMP-2026-0001", "--format", "md").stdout
+    assert warm == _qms(root, "show", "CMP-2026-0001", "--format", "md", cache=False).stdout
+    assert "\\[late, rude\\]" in warm.decode() and "王二明" not in warm.decode()
+    history.edit(CMP, "feedback: [late, rude]", "feedback: [late")  # no longer YAML: said so, not hidden
+    broken = _qms(root, "show", "CMP-2026-0001", "--format", "md").stdout
+    assert broken == _qms(root, "show", "CMP-2026-0001", "--format", "md", cache=False).stdout
+    assert "records/complaint/CMP-2026-0001.yaml" in broken.decode() and "王大明" not in broken.decode()
+
+
+def test_the_remembered_limits_are_yamlios() -> None:
+    from qmskit import yamlio, yamlmemo
+
+    assert (yamlmemo.DEFAULT_MAX_BYTES, yamlmemo.DEFAULT_MAX_DEPTH) == (yamlio.DEFAULT_MAX_BYTES, yamlio.DEFAULT_MAX_DEPTH)
+
+
 def _modules_after(root: Path, *words: str) -> set[str]:
     """The modules a fresh interpreter holds after running one ``qms`` command (its exit code must be 0)."""
     code = ("import sys; from qmskit.cli import main; rc = main(sys.argv[1:]); "
@@ -94,12 +115,14 @@ def _modules_after(root: Path, *words: str) -> set[str]:
 # what answering about one item has no use for: the models, the other commands' modules, the writers' helpers
 NOT_FOR_ONE_ITEM = ("pydantic", "qmskit.forms", "qmskit.registry", "qmskit.repository", "qmskit.checks",
                     "qmskit.changeset", "qmskit.reports", "qmskit.site", "qmskit.render.docx", "json", "difflib",
-                    "tempfile", "glob", "shutil", "rich")
+                    "tempfile", "glob", "shutil", "rich", "yaml", "qmskit.yamlio")
 
 
-def test_one_item_on_a_warm_repository_imports_only_what_it_shows(history: GitRepo) -> None:
+def test_one_item_asked_again_imports_only_what_it_shows(history: GitRepo) -> None:
+    """Asked again, an item needs neither its form (its facts are remembered) nor the YAML parser (its versions are)."""
     root = history.root
-    _qms(root, "show", "CMP-2026-0001")  # the cold question remembers the form's facts
+    for words in (("show", "CMP-2026-0001"), ("history", "QP-02")):  # the first questions, which parse and remember
+        assert "yaml" in _modules_after(root, *words, "--format", "md")
     for words in (("show", "CMP-2026-0001", "--format", "md"), ("history", "QP-02", "--format", "md")):
         loaded = _modules_after(root, *words)
         assert "qmskit.git" in loaded and "qmskit.history" in loaded  # the run did answer from git

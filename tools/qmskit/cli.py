@@ -698,14 +698,18 @@ def cmd_show(args: argparse.Namespace) -> int:
         from .git import Git
         from .history import HistoryIndex, checked_commit, keep_commit_graph
         from .trail import read_limits, record_trail_report, shown_form
+        from .yamlmemo import YamlMemo
 
         set_language(configured_language(root, search_up=False))
         _detail(args, text("cli.verbose_repository", root=root))
         with Git(root) as git:
             resolved = checked_commit(git)  # at the top of a whole history, and HEAD: one git call
             facts = shown_form(root, found.path.split("/")[1])
-            index = HistoryIndex(git, paths=(found.path,), resolved=resolved)
-            _emit(args, record_trail_report(root, found.path, found.id, facts, index, read_limits(root), args.reveal))
+            memo = YamlMemo(root)  # versions parsed by an earlier question are not parsed again
+            index = HistoryIndex(git, paths=(found.path,), resolved=resolved, memo=memo)
+            limits = read_limits(root, memo)
+            _emit(args, record_trail_report(root, found.path, found.id, facts, index, limits, args.reveal))
+            memo.save()
             keep_commit_graph(git, resolved)  # the next path-limited log skips unchanged commits
         return 0
     from .history import HistoryIndex
@@ -745,9 +749,11 @@ def cmd_history(args: argparse.Namespace) -> int:
     from .history import HistoryIndex, checked_commit, keep_commit_graph
     from .lookup import find, qms_root, quick_document
     from .trail import read_limits, revision_history_report
+    from .yamlmemo import YamlMemo
 
     root = qms_root(args.root)
-    found = quick_document(root, args.doc_id, read_limits(root).max_file_bytes)
+    memo = YamlMemo(root)  # front matter parsed by an earlier question is not parsed again
+    found = quick_document(root, args.doc_id, read_limits(root, memo).max_file_bytes, memo)
     if found is None:  # not a document's id: the full lookup says what it is, or what was meant
         with _repo_and_git(args) as (repo, _):
             found = find(repo, args.doc_id, want="document")
@@ -756,8 +762,9 @@ def cmd_history(args: argparse.Namespace) -> int:
     with Git(root) as git:
         resolved = checked_commit(git)  # at the top of a whole history, and HEAD: one git call
         # documents may be renamed, so the log covers manual/ (small) with renames followed, not records/
-        index = HistoryIndex(git, paths=("manual",), resolved=resolved)
+        index = HistoryIndex(git, paths=("manual",), resolved=resolved, memo=memo)
         _emit(args, revision_history_report(found.path, found.id, index))
+        memo.save()
         keep_commit_graph(git, resolved)  # the next path-limited log skips unchanged commits
     return 0
 
