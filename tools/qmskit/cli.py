@@ -344,13 +344,14 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-def _add(sub: argparse._SubParsersAction[_Parser], name: str, description: str | None = None) -> argparse.ArgumentParser:
+def _add(sub: argparse._SubParsersAction[_Parser], name: str, summary: str,
+         description: str | None = None) -> argparse.ArgumentParser:
     """A command's parser: its one-line help in the list of commands, its description (the same unless given) atop its own."""
-    return sub.add_parser(name, help=text(f"help.{name}"), description=text(description or f"help.{name}"))
+    return sub.add_parser(name, help=summary, description=description or summary)
 
 
 def _check_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
-    check = _add(sub, name)
+    check = _add(sub, name, text("help.check"))
     check.add_argument("--as-of", type=_date, default=None, metavar=DATE, help=text("help.check_as_of"))
     check.add_argument("--format", choices=("text", "json", "github"), default="text", help=text("help.check_format"))
     check.add_argument("--jobs", type=int, default=None, metavar=text("metavar.number"), help=text("help.jobs"))
@@ -360,21 +361,21 @@ def _check_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
 
 
 def _diff_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
-    diff = _add(sub, name)
+    diff = _add(sub, name, text("help.diff"))
     diff.add_argument("--base", metavar=text("metavar.rev"), required=True, help=text("help.diff_base"))
     diff.add_argument("--head", metavar=text("metavar.rev"), help=text("help.diff_head"))
     _view_option(diff)
 
 
 def _show_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
-    show = _add(sub, name)
+    show = _add(sub, name, text("help.show"))
     show.add_argument("id", metavar=text("metavar.id"), help=text("help.show_id"))
     show.add_argument("--reveal", action="store_true", help=text("help.reveal"))
     _view_option(show)
 
 
 def _log_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
-    log = _add(sub, name, "help.log_description")
+    log = _add(sub, name, text("help.log"), text("help.log_description"))
     log.add_argument("--since", type=_date, metavar=DATE, help=text("help.log_since"))
     log.add_argument("--until", type=_date, metavar=DATE, help=text("help.log_until"))
     log.add_argument("--from", dest="from_rev", metavar=text("metavar.rev"), help=text("help.log_from"))
@@ -383,13 +384,13 @@ def _log_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
 
 
 def _history_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
-    hist = _add(sub, name)
+    hist = _add(sub, name, text("help.history"))
     hist.add_argument("doc_id", metavar=text("metavar.doc_id"), help=text("help.doc_id"))
     _view_option(hist)
 
 
 def _new_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
-    new = _add(sub, name)
+    new = _add(sub, name, text("help.new"))
     new.add_argument("kind", metavar=text("metavar.kind"), help=text("help.new_kind"))
     new.add_argument("--set", action="append", default=[], metavar=text("metavar.field_value"), help=text("help.new_set"))
     new.add_argument("--as-of", type=_date, default=None, metavar=DATE, help=text("help.new_as_of"))
@@ -397,14 +398,14 @@ def _new_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
 
 
 def _schema_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
-    schema = _add(sub, name)
+    schema = _add(sub, name, text("help.schema"))
     schema_sub = schema.add_subparsers(dest="action", metavar=text("metavar.action"))
     schema_sub.required = True
     schema_sub.add_parser("export", help=text("help.schema_export"), description=text("help.schema_export"))
 
 
 def _init_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
-    init = _add(sub, name, "help.init_description")
+    init = _add(sub, name, text("help.init"), text("help.init_description"))
     init.add_argument("dir", type=Path, metavar=text("metavar.folder"), help=text("help.init_dir"))
     init.add_argument("--lang", choices=("zh", "en"), default="zh", help=text("help.init_lang"))
     init.add_argument("--standard", action="append", default=None, metavar=text("metavar.standard"),
@@ -413,7 +414,7 @@ def _init_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
 
 
 def _seal_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
-    seal = _add(sub, name, "help.seal_description")
+    seal = _add(sub, name, text("help.seal"), text("help.seal_description"))
     seal.add_argument("--message", "-m", metavar=text("metavar.text"), help=text("help.seal_message"))
     seal.add_argument("--as-of", type=_date, default=None, metavar=DATE, help=text("help.seal_as_of"))
 
@@ -428,20 +429,20 @@ def _report_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _objectives_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
-    p = _add(sub, name)
+    p = _add(sub, name, text("help.objectives"))
     p.add_argument("--period", metavar=text("metavar.period"), help=text("help.period"))
     _report_options(p)
 
 
 def _due_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
-    p = _add(sub, name)
+    p = _add(sub, name, text("help.due"))
     p.add_argument("--since", type=_date, metavar=DATE, help=text("help.due_since"))
     _report_options(p)
 
 
 def _checklist_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
     number = text("metavar.number")
-    p = _add(sub, name)
+    p = _add(sub, name, text("help.checklist"))
     p.add_argument("plan", nargs="?", metavar=text("metavar.plan"), help=text("help.checklist_plan"))
     p.add_argument("--scope", action="append", default=[], metavar=text("metavar.scope"), help=text("help.scope"))
     p.add_argument("--since", type=_date, metavar=DATE, help=text("help.audit_since"))
@@ -452,32 +453,35 @@ def _checklist_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> No
 
 
 def _ncr_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
-    p = _add(sub, name)
+    p = _add(sub, name, text("help.ncr"))
     p.add_argument("id", nargs="?", metavar=text("metavar.id"), help=text("help.ncr_id"))
     p.add_argument("--status", choices=("open", "overdue", "all"), help=text("help.ncr_status"))
     _report_options(p)
 
 
 def _review_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
-    p = _add(sub, name)
+    p = _add(sub, name, text("help.review"))
     p.add_argument("--since", type=_date, metavar=DATE, help=text("help.review_since"))
     p.add_argument("--until", type=_date, metavar=DATE, help=text("help.review_until"))
     _report_options(p)
 
 
 def _register_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
-    p = _add(sub, name)
+    p = _add(sub, name, text("help.register"))
     p.add_argument("what", metavar=text("metavar.register"), help=text("help.register_what"))
     _report_options(p)
 
 
-def _report_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
-    """A report with no options of its own (coverage, reports)."""
-    _report_options(_add(sub, name))
+def _coverage_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
+    _report_options(_add(sub, name, text("help.coverage")))
+
+
+def _reports_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
+    _report_options(_add(sub, name, text("help.reports")))
 
 
 def _site_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
-    p = _add(sub, name)
+    p = _add(sub, name, text("help.site"))
     site_sub = p.add_subparsers(dest="action", metavar=text("metavar.action"))
     site_sub.required = True
     for action, summary in (("build", text("help.site_build")), ("serve", text("help.site_serve"))):
@@ -498,8 +502,8 @@ _COMMAND_PARSERS: dict[str, Callable[[argparse._SubParsersAction[_Parser], str],
     "check": _check_parser, "diff": _diff_parser, "show": _show_parser, "log": _log_parser,
     "history": _history_parser, "new": _new_parser, "schema": _schema_parser, "init": _init_parser,
     "seal": _seal_parser, "objectives": _objectives_parser, "due": _due_parser, "checklist": _checklist_parser,
-    "ncr": _ncr_parser, "review": _review_parser, "coverage": _report_parser, "register": _register_parser,
-    "reports": _report_parser, "site": _site_parser,
+    "ncr": _ncr_parser, "review": _review_parser, "coverage": _coverage_parser, "register": _register_parser,
+    "reports": _reports_parser, "site": _site_parser,
 }
 
 
