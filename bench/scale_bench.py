@@ -17,7 +17,8 @@ What it compares (each ratio within one run):
                     its tree id, as for any later check of a change), and `pr-head-no-cache` runs with
                     QMS_CACHE=0 (a fresh clone)
   show / history    `qms show ID`, `qms history DOC` vs GitPython's per-file iter_commits for the same file,
-                    cold (a fresh clone), warm (later questions) and with QMS_CACHE=0
+                    cold (a fresh clone), warm (the same item again), unasked (warm, but an item whose versions
+                    no earlier question parsed) and with QMS_CACHE=0
   per record        cold full check CPU time / records, 1k → 100k
 """
 from __future__ import annotations
@@ -141,7 +142,11 @@ def bench_single(repo: Path, repeat: int) -> None:
     then remembers them and writes git's commit graph, all inside the timed
     run); **warm** is every later question (the form's facts remembered, the
     commit graph there, which GitPython's ``git rev-list`` reads as well);
-    **QMS_CACHE=0** reads and writes nothing in ``.git``, on the cold state.
+    **QMS_CACHE=0** reads and writes nothing in ``.git``, on the cold state;
+    **unasked** is warm but for the item's own versions, which no earlier
+    question parsed (``.git/qms-cache/yaml-*``, where ``qms`` remembers what a
+    version parses to, removed first): a question about an item not asked
+    before, against GitPython's warm run beside it.
     """
     commits = subprocess.run(["git", "rev-list", "--count", "HEAD"], cwd=repo, capture_output=True, text=True).stdout.strip()
     rid = sorted((repo / "records/nonconformity").glob("*.yaml"))[0].stem
@@ -171,6 +176,13 @@ def bench_single(repo: Path, repeat: int) -> None:
             theirs = run(peer[name], repo)
             found.setdefault((name, "warm"), ([], []))[0].append(ours)
             found[(name, "warm")][1].append(theirs)
+        for name in ask:
+            for parsed in (repo / ".git" / "qms-cache").glob("yaml-*.pickle"):
+                parsed.unlink()
+            ours = run(ask[name], repo)
+            theirs = run(peer[name], repo)
+            found.setdefault((name, "unasked"), ([], []))[0].append(ours)
+            found[(name, "unasked")][1].append(theirs)
     print(f"\n== one item on {repo} ({commits} commits), median of {repeat}")
     for (name, state), (ours, theirs) in found.items():
         (w, c), (gw, gc) = median(ours), median(theirs)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import re
 import sys
@@ -16,13 +15,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from .issues import Issue, QmsError
+from .issues import QmsError
 from .messages import join, text
-from .suggest import did_you_mean
 
+# json, the near-miss suggestions and every command's own modules are imported where used: a question about one
+# record should cost what that record costs (tests/test_show_one_item.py holds what `qms show` imports)
 if TYPE_CHECKING:
     from .checks import CheckResult
     from .git import Git
+    from .issues import Issue
     from .report import Report
     from .reports.context import Context
     from .repository import Repository
@@ -101,6 +102,12 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
     columns they take, and an option whose placeholder is Chinese keeps its
     help in the same column as the others.
     """
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        from .termout import terminal_columns
+
+        super().__init__(prog, indent_increment, max_help_position, terminal_columns() - 2 if width is None else width)
 
     def add_usage(self, usage: str | None, actions: Iterable[argparse.Action],
                   groups: Iterable[argparse._MutuallyExclusiveGroup], prefix: str | None = None) -> None:
@@ -185,6 +192,8 @@ class _Parser(argparse.ArgumentParser):
 
     def _check_value(self, action: argparse.Action, value: Any) -> None:
         if action.choices is not None and value not in action.choices:
+            from .suggest import did_you_mean
+
             choices = [str(c) for c in action.choices]
             raise argparse.ArgumentError(action, text("cli.invalid_choice", value=value, choices=join(choices),
                                                       hint=did_you_mean(str(value), choices)))
@@ -292,68 +301,122 @@ def _view_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("table", "md", "json"), default=None, help=text("help.view_format"))
 
 
-def _parser() -> argparse.ArgumentParser:
+# the options that may stand before the command (``qms -v --root DIR show X``); with anything else there, every
+# command's parser is built, as argparse alone then knows what the words mean
+_TOP_FLAGS = ("-q", "--quiet", "--verbose")  # and -v, -vv, ...
+_TOP_VALUED = ("--root",)
+
+
+def named_command(words: Sequence[str]) -> str | None:
+    """The command ``words`` run, when only plain top-level options stand before it; None when argparse must tell.
+
+    ``qms show ID`` then builds the parser of ``show`` alone: building all
+    eighteen, with their help texts and layouts, cost a single-record
+    question a fifth of its time. Help (``-h`` before the command), an
+    unknown or misspelt command, a bundle of short flags or an abbreviated
+    option all leave it to the whole parser, so what they answer is unchanged.
+    """
+    n = 0
+    while n < len(words):
+        word = words[n]
+        if word in _TOP_VALUED:
+            n += 2
+        elif word.startswith(tuple(f"{option}=" for option in _TOP_VALUED)) or word in _TOP_FLAGS \
+                or (word[:2] == "-v" and set(word[1:]) == {"v"}):
+            n += 1
+        else:
+            return word if word in COMMANDS else None
+    return None
+
+
+def _parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser: every command's, or with ``only`` the top one and that command's alone."""
     parser = _Parser(prog="qms", description=text("help.qms"))
     parser.add_argument("--version", action=_VersionAction, help=text("help.version"))
     parser.add_argument("--root", type=Path, metavar=text("metavar.folder"), help=text("help.root"))
     parser.add_argument("-q", "--quiet", action="store_true", help=text("help.quiet"))
     parser.add_argument("-v", "--verbose", action="count", default=0, help=text("help.verbose"))
     sub = parser.add_subparsers(dest="command", metavar=text("metavar.command"))
-    rev = text("metavar.rev")
+    for name, add in _COMMAND_PARSERS.items():  # in this order in the help
+        if only is None or name == only:
+            add(sub, name)
+    _finish(parser, "")
+    return parser
 
-    check = sub.add_parser("check", help=text("help.check"), description=text("help.check"))
+
+def _add(sub: argparse._SubParsersAction[_Parser], name: str, summary: str,
+         description: str | None = None) -> argparse.ArgumentParser:
+    """A command's parser: its one-line help in the list of commands, its description (the same unless given) atop its own."""
+    return sub.add_parser(name, help=summary, description=description or summary)
+
+
+def _check_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
+    check = _add(sub, name, text("help.check"))
     check.add_argument("--as-of", type=_date, default=None, metavar=DATE, help=text("help.check_as_of"))
     check.add_argument("--format", choices=("text", "json", "github"), default="text", help=text("help.check_format"))
     check.add_argument("--jobs", type=int, default=None, metavar=text("metavar.number"), help=text("help.jobs"))
-    check.add_argument("--base", metavar=rev, help=text("help.check_base"))
-    check.add_argument("--head", metavar=rev, help=text("help.check_head"))
+    check.add_argument("--base", metavar=text("metavar.rev"), help=text("help.check_base"))
+    check.add_argument("--head", metavar=text("metavar.rev"), help=text("help.check_head"))
     check.add_argument("--strict", action="store_true", help=text("help.strict"))
 
-    diff = sub.add_parser("diff", help=text("help.diff"), description=text("help.diff"))
-    diff.add_argument("--base", metavar=rev, required=True, help=text("help.diff_base"))
-    diff.add_argument("--head", metavar=rev, help=text("help.diff_head"))
+
+def _diff_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
+    diff = _add(sub, name, text("help.diff"))
+    diff.add_argument("--base", metavar=text("metavar.rev"), required=True, help=text("help.diff_base"))
+    diff.add_argument("--head", metavar=text("metavar.rev"), help=text("help.diff_head"))
     _view_option(diff)
 
-    show = sub.add_parser("show", help=text("help.show"), description=text("help.show"))
+
+def _show_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
+    show = _add(sub, name, text("help.show"))
     show.add_argument("id", metavar=text("metavar.id"), help=text("help.show_id"))
     show.add_argument("--reveal", action="store_true", help=text("help.reveal"))
     _view_option(show)
 
-    log = sub.add_parser("log", help=text("help.log"), description=text("help.log_description"))
+
+def _log_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
+    log = _add(sub, name, text("help.log"), text("help.log_description"))
     log.add_argument("--since", type=_date, metavar=DATE, help=text("help.log_since"))
     log.add_argument("--until", type=_date, metavar=DATE, help=text("help.log_until"))
-    log.add_argument("--from", dest="from_rev", metavar=rev, help=text("help.log_from"))
-    log.add_argument("--to", dest="to_rev", metavar=rev, default="HEAD", help=text("help.log_to"))
+    log.add_argument("--from", dest="from_rev", metavar=text("metavar.rev"), help=text("help.log_from"))
+    log.add_argument("--to", dest="to_rev", metavar=text("metavar.rev"), default="HEAD", help=text("help.log_to"))
     _view_option(log)
 
-    hist = sub.add_parser("history", help=text("help.history"), description=text("help.history"))
+
+def _history_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
+    hist = _add(sub, name, text("help.history"))
     hist.add_argument("doc_id", metavar=text("metavar.doc_id"), help=text("help.doc_id"))
     _view_option(hist)
 
-    new = sub.add_parser("new", help=text("help.new"), description=text("help.new"))
+
+def _new_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
+    new = _add(sub, name, text("help.new"))
     new.add_argument("kind", metavar=text("metavar.kind"), help=text("help.new_kind"))
     new.add_argument("--set", action="append", default=[], metavar=text("metavar.field_value"), help=text("help.new_set"))
     new.add_argument("--as-of", type=_date, default=None, metavar=DATE, help=text("help.new_as_of"))
-    new.add_argument("--base", metavar=rev, help=text("help.new_base"))
+    new.add_argument("--base", metavar=text("metavar.rev"), help=text("help.new_base"))
 
-    schema = sub.add_parser("schema", help=text("help.schema"), description=text("help.schema"))
+
+def _schema_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
+    schema = _add(sub, name, text("help.schema"))
     schema_sub = schema.add_subparsers(dest="action", metavar=text("metavar.action"))
     schema_sub.required = True
     schema_sub.add_parser("export", help=text("help.schema_export"), description=text("help.schema_export"))
 
-    init = sub.add_parser("init", help=text("help.init"), description=text("help.init_description"))
+
+def _init_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
+    init = _add(sub, name, text("help.init"), text("help.init_description"))
     init.add_argument("dir", type=Path, metavar=text("metavar.folder"), help=text("help.init_dir"))
     init.add_argument("--lang", choices=("zh", "en"), default="zh", help=text("help.init_lang"))
     init.add_argument("--standard", action="append", default=None, metavar=text("metavar.standard"),
                       help=text("help.init_standard"))
     init.add_argument("--engine-source", default=None, metavar=text("metavar.spec"), help=text("help.engine_source"))
 
-    seal = sub.add_parser("seal", help=text("help.seal"), description=text("help.seal_description"))
+
+def _seal_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
+    seal = _add(sub, name, text("help.seal"), text("help.seal_description"))
     seal.add_argument("--message", "-m", metavar=text("metavar.text"), help=text("help.seal_message"))
     seal.add_argument("--as-of", type=_date, default=None, metavar=DATE, help=text("help.seal_as_of"))
-    _report_parsers(sub)
-    _finish(parser, "")
-    return parser
 
 
 def _report_options(parser: argparse.ArgumentParser) -> None:
@@ -365,17 +428,21 @@ def _report_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--include-confidential", action="store_true", help=text("help.include_confidential"))
 
 
-def _report_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
-    number = text("metavar.number")
-    p = sub.add_parser("objectives", help=text("help.objectives"), description=text("help.objectives"))
+def _objectives_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
+    p = _add(sub, name, text("help.objectives"))
     p.add_argument("--period", metavar=text("metavar.period"), help=text("help.period"))
     _report_options(p)
 
-    p = sub.add_parser("due", help=text("help.due"), description=text("help.due"))
+
+def _due_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
+    p = _add(sub, name, text("help.due"))
     p.add_argument("--since", type=_date, metavar=DATE, help=text("help.due_since"))
     _report_options(p)
 
-    p = sub.add_parser("checklist", help=text("help.checklist"), description=text("help.checklist"))
+
+def _checklist_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
+    number = text("metavar.number")
+    p = _add(sub, name, text("help.checklist"))
     p.add_argument("plan", nargs="?", metavar=text("metavar.plan"), help=text("help.checklist_plan"))
     p.add_argument("--scope", action="append", default=[], metavar=text("metavar.scope"), help=text("help.scope"))
     p.add_argument("--since", type=_date, metavar=DATE, help=text("help.audit_since"))
@@ -384,27 +451,37 @@ def _report_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
     p.add_argument("--seed", type=int, default=0, metavar=number, help=text("help.seed"))
     _report_options(p)
 
-    p = sub.add_parser("ncr", help=text("help.ncr"), description=text("help.ncr"))
+
+def _ncr_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
+    p = _add(sub, name, text("help.ncr"))
     p.add_argument("id", nargs="?", metavar=text("metavar.id"), help=text("help.ncr_id"))
     p.add_argument("--status", choices=("open", "overdue", "all"), help=text("help.ncr_status"))
     _report_options(p)
 
-    p = sub.add_parser("review", help=text("help.review"), description=text("help.review"))
+
+def _review_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
+    p = _add(sub, name, text("help.review"))
     p.add_argument("--since", type=_date, metavar=DATE, help=text("help.review_since"))
     p.add_argument("--until", type=_date, metavar=DATE, help=text("help.review_until"))
     _report_options(p)
 
-    p = sub.add_parser("coverage", help=text("help.coverage"), description=text("help.coverage"))
-    _report_options(p)
 
-    p = sub.add_parser("register", help=text("help.register"), description=text("help.register"))
+def _register_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
+    p = _add(sub, name, text("help.register"))
     p.add_argument("what", metavar=text("metavar.register"), help=text("help.register_what"))
     _report_options(p)
 
-    p = sub.add_parser("reports", help=text("help.reports"), description=text("help.reports"))
-    _report_options(p)
 
-    p = sub.add_parser("site", help=text("help.site"), description=text("help.site"))
+def _coverage_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
+    _report_options(_add(sub, name, text("help.coverage")))
+
+
+def _reports_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
+    _report_options(_add(sub, name, text("help.reports")))
+
+
+def _site_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
+    p = _add(sub, name, text("help.site"))
     site_sub = p.add_subparsers(dest="action", metavar=text("metavar.action"))
     site_sub.required = True
     for action, summary in (("build", text("help.site_build")), ("serve", text("help.site_serve"))):
@@ -418,6 +495,16 @@ def _report_parsers(sub: argparse._SubParsersAction[_Parser]) -> None:
         else:
             q.add_argument("--address", default="127.0.0.1:8000", metavar=text("metavar.address"),
                            help=text("help.address"))
+
+
+# each command's parser, in the order the help lists them
+_COMMAND_PARSERS: dict[str, Callable[[argparse._SubParsersAction[_Parser], str], None]] = {
+    "check": _check_parser, "diff": _diff_parser, "show": _show_parser, "log": _log_parser,
+    "history": _history_parser, "new": _new_parser, "schema": _schema_parser, "init": _init_parser,
+    "seal": _seal_parser, "objectives": _objectives_parser, "due": _due_parser, "checklist": _checklist_parser,
+    "ncr": _ncr_parser, "review": _review_parser, "coverage": _coverage_parser, "register": _register_parser,
+    "reports": _reports_parser, "site": _site_parser,
+}
 
 
 def _repo(args: argparse.Namespace) -> Repository:
@@ -446,6 +533,8 @@ def _emit(args: argparse.Namespace, report: Report) -> None:
     """A report as asked: a table on a terminal, Markdown when piped or with --format md, or JSON."""
     fmt = args.format or ("table" if sys.stdout.isatty() else "md")
     if fmt == "json":
+        import json
+
         from .termout import report_json
 
         print(json.dumps(report_json(report), ensure_ascii=False, indent=2))
@@ -544,6 +633,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         result.issues = sorted(set(result.issues) | set(check_seals(repo.root, args.base or "HEAD")))
     _detail(args, text("cli.verbose_checked", seconds=time.monotonic() - started))
     if args.format == "json":
+        import json
+
         print(json.dumps(check_summary(result), ensure_ascii=False, indent=2))
     else:
         _print_issues(result.issues, args.format)
@@ -611,14 +702,18 @@ def cmd_show(args: argparse.Namespace) -> int:
         from .git import Git
         from .history import HistoryIndex, checked_commit, keep_commit_graph
         from .trail import read_limits, record_trail_report, shown_form
+        from .yamlmemo import YamlMemo
 
         set_language(configured_language(root, search_up=False))
         _detail(args, text("cli.verbose_repository", root=root))
         with Git(root) as git:
             resolved = checked_commit(git)  # at the top of a whole history, and HEAD: one git call
             facts = shown_form(root, found.path.split("/")[1])
-            index = HistoryIndex(git, paths=(found.path,), resolved=resolved)
-            _emit(args, record_trail_report(root, found.path, found.id, facts, index, read_limits(root), args.reveal))
+            memo = YamlMemo(root)  # versions parsed by an earlier question are not parsed again
+            index = HistoryIndex(git, paths=(found.path,), resolved=resolved, memo=memo)
+            limits = read_limits(root, memo)
+            _emit(args, record_trail_report(root, found.path, found.id, facts, index, limits, args.reveal))
+            memo.save()
             keep_commit_graph(git, resolved)  # the next path-limited log skips unchanged commits
         return 0
     from .history import HistoryIndex
@@ -658,9 +753,11 @@ def cmd_history(args: argparse.Namespace) -> int:
     from .history import HistoryIndex, checked_commit, keep_commit_graph
     from .lookup import find, qms_root, quick_document
     from .trail import read_limits, revision_history_report
+    from .yamlmemo import YamlMemo
 
     root = qms_root(args.root)
-    found = quick_document(root, args.doc_id, read_limits(root).max_file_bytes)
+    memo = YamlMemo(root)  # front matter parsed by an earlier question is not parsed again
+    found = quick_document(root, args.doc_id, read_limits(root, memo).max_file_bytes, memo)
     if found is None:  # not a document's id: the full lookup says what it is, or what was meant
         with _repo_and_git(args) as (repo, _):
             found = find(repo, args.doc_id, want="document")
@@ -669,8 +766,9 @@ def cmd_history(args: argparse.Namespace) -> int:
     with Git(root) as git:
         resolved = checked_commit(git)  # at the top of a whole history, and HEAD: one git call
         # documents may be renamed, so the log covers manual/ (small) with renames followed, not records/
-        index = HistoryIndex(git, paths=("manual",), resolved=resolved)
+        index = HistoryIndex(git, paths=("manual",), resolved=resolved, memo=memo)
         _emit(args, revision_history_report(found.path, found.id, index))
+        memo.save()
         keep_commit_graph(git, resolved)  # the next path-limited log skips unchanged commits
     return 0
 
@@ -885,7 +983,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # built: the command runs without them unless the user names some (pydantic reads this variable).
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     set_language(_repository_language(words))
-    parser = _parser()
+    parser = _parser(named_command(words))
     args, extra = parser.parse_known_args(words)
     if extra:  # pointed to the help of the command they were given to, not the top one
         _command_parser(parser, args).error(text("cli.unrecognized", names=" ".join(extra)))

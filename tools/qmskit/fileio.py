@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 from . import messages
@@ -167,6 +166,8 @@ def atomic_write(path: Path, data: bytes, *, root: Path | None = None) -> None:
     if root is not None:
         check_parents(root, path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile  # here, not at the top: reading a file (every command) should not import what writing needs
+
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -189,6 +190,8 @@ def create_exclusive(path: Path, data: bytes, *, root: Path | None = None) -> No
     """
     if root is not None:
         check_parents(root, path)
+    import tempfile
+
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -7,15 +7,14 @@ as if its history were whole.
 """
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import yamlio
 from .git import Commit, Git, GitError, RawChange
+from .yamlmemo import YamlMemo
 
 TRACKED = ("manual", "records")
 
@@ -83,6 +82,8 @@ def diff_fields(old: Any, new: Any, prefix: FieldPath = ()) -> list[FieldChange]
 
 def apply_changes(data: Any, changes: list[FieldChange]) -> Any:
     """Replay a trail: ``apply_changes(old, diff_fields(old, new)) == new``."""
+    import copy
+
     result = copy.deepcopy(data)
     for change in changes:
         if not change.field:
@@ -167,12 +168,14 @@ class HistoryIndex:
     """Every file's history under ``manual/`` and ``records/``, from one ``git log`` pass."""
 
     def __init__(self, git: Git, revision: str = "HEAD", paths: tuple[str, ...] = TRACKED, *,
-                 resolved: str | None | object = UNCHECKED) -> None:
-        """``resolved``: ``revision``'s commit as :func:`checked_commit` found it (None: no commits yet)."""
+                 resolved: str | None | object = UNCHECKED, memo: YamlMemo | None = None) -> None:
+        """``resolved``: ``revision``'s commit as :func:`checked_commit` found it (None: no commits yet);
+        ``memo``: where versions parsed before are remembered (by default each is parsed)."""
         if resolved is UNCHECKED:
             git.require_full_history()
             resolved = git.try_rev(revision)
         self.git = git
+        self.memo = memo if memo is not None else YamlMemo(None)
         self.commits: list[Commit] = []
         self.by_path: dict[str, list[Version]] = {}
         if not isinstance(resolved, str):
@@ -213,7 +216,12 @@ class HistoryIndex:
         return None if sha is None else self.git.blob(sha)
 
     def data_of(self, sha: str | None) -> Any:
-        return yamlio.try_load(self.blob(sha))
+        """A version's data, as :func:`qmskit.yamlio.try_load` reads it (the blob is read only when not remembered)."""
+        return self.memo.data(sha, lambda: self.blob(sha))
+
+    def front_of(self, sha: str | None) -> dict[str, Any] | None:
+        """A page version's front matter ({} when it has none); None when it cannot be read."""
+        return self.memo.front(sha, lambda: self.blob(sha))
 
     def trail(self, path: str) -> list[TrailEntry]:
         """A record's field-level changes, oldest first; replaying them rebuilds each version."""
@@ -264,6 +272,8 @@ def changes_in_range(git: Git, from_rev: str, to_rev: str = "HEAD") -> Iterator[
 
 def version_at_revision(git: Git, revision: str, path: str) -> Any:
     """A file as it is at a revision (data, or None if absent)."""
+    from . import yamlio
+
     return yamlio.try_load(git.blob(f"{revision}:{path}"))
 
 

@@ -19,6 +19,7 @@ from .suggest import did_you_mean, find_ignoring_case
 
 if TYPE_CHECKING:
     from .history import HistoryIndex
+    from .yamlmemo import YamlMemo
     from .report import Report
     from .repository import Repository
 
@@ -97,11 +98,11 @@ def quick_record(root: Path, word: str) -> Found | None:
 _ID_LINE = re.compile(rb"^id:[ \t]*[\"']?([^\s\"'#]+)", re.M)
 
 
-def _front_id(raw: bytes) -> str | None:
-    """The ``id`` of a page's front matter, parsed as every reader parses it."""
-    from . import yamlio
+def _front_id(raw: bytes, memo: YamlMemo) -> str | None:
+    """The ``id`` of a page's front matter, parsed as every reader parses it (or as it was parsed before)."""
+    from .yamlmemo import blob_id
 
-    front, _ = yamlio.read_front_matter(raw)
+    front = memo.front(blob_id(raw), lambda: raw)
     doc_id = front.get("id") if front else None
     return doc_id if isinstance(doc_id, str) and doc_id else None
 
@@ -115,7 +116,7 @@ def _id_line(raw: bytes) -> str | None:
     return found.group(1).decode("utf-8", "replace") if found else None
 
 
-def quick_document(root: Path, word: str, max_bytes: int) -> Found | None:
+def quick_document(root: Path, word: str, max_bytes: int, memo: YamlMemo | None = None) -> Found | None:
     """The document ``word`` names (any case), from ``manual/``'s front matter alone; None when none is.
 
     No model is built, so a document's history does not import pydantic.
@@ -139,15 +140,19 @@ def quick_document(root: Path, word: str, max_bytes: int) -> Found | None:
                     raws[Path(page).relative_to(root).as_posix()] = handle.read()
         except OSError:
             continue
+    if memo is None:
+        from .yamlmemo import YamlMemo
+
+        memo = YamlMemo(None)
     guessed: dict[str, str] = {}
     for path, raw in raws.items():
         guessed.setdefault(_id_line(raw) or "", path)
     did = find_ignoring_case(word, [g for g in guessed if g])
-    if did is not None and _front_id(raws[guessed[did]]) == did:
+    if did is not None and _front_id(raws[guessed[did]], memo) == did:
         return Found("document", did, guessed[did])
     ids: dict[str, str] = {}
     for path, raw in raws.items():
-        ids.setdefault(_front_id(raw) or "", path)
+        ids.setdefault(_front_id(raw, memo) or "", path)
     did = find_ignoring_case(word, [i for i in ids if i])
     return None if did is None else Found("document", did, ids[did])
 

@@ -5,7 +5,6 @@ should find the first and name the second's fix rather than just refuse.
 """
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 from .messages import join, language, text, using
@@ -13,6 +12,8 @@ from .messages import join, language, text, using
 
 def close_matches(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
     """The choices nearest ``word`` (case ignored), best first; none when nothing is close."""
+    import difflib  # only for a near miss: finding an id as typed should not import it
+
     by_folded: dict[str, str] = {}
     for choice in choices:
         by_folded.setdefault(choice.casefold(), choice)

@@ -14,9 +14,10 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from .report import BulletList, Figure, Paragraph, Report, Table
+if TYPE_CHECKING:  # the report model is imported where a report is drawn, not for a progress line or a help text
+    from .report import Report
 
 _ANSI = {"bold": "1", "dim": "2", "red": "31", "yellow": "33", "green": "32", "cyan": "36"}
 
@@ -83,6 +84,25 @@ def progress_line(stream: IO[str], label: Callable[[int, int], str], show: bool)
             stream.flush()
 
 
+def terminal_columns() -> int:
+    """``shutil.get_terminal_size().columns`` (COLUMNS, else the terminal's, else 80) without importing shutil.
+
+    argparse asks shutil for the width of every help layout it makes, even
+    for a command that prints no help; shutil brings the compressors with it,
+    a few milliseconds of a single-record question.
+    """
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):  # no stdout, closed, or not a terminal
+            columns = 0
+    return columns or 80
+
+
 def display_width(text: str) -> int:
     """Columns ``text`` takes on a terminal: two for a Chinese character."""
     import unicodedata
@@ -137,6 +157,7 @@ def render_terminal(report: Report, stream: IO[str] | None = None, colour: bool 
     from rich.text import Text
 
     from .render.markdown import figure_table
+    from .report import BulletList, Figure, Paragraph, Table
 
     stream = stream or sys.stdout
     on = colour_wanted(stream) if colour is None else colour
@@ -186,6 +207,7 @@ def _key(column: str) -> str:
 def report_json(report: Report) -> dict[str, Any]:
     """The report as data for scripts: each table's rows as objects keyed by the English column names."""
     from .render.markdown import figure_table
+    from .report import BulletList, Figure, Paragraph, Table
 
     sections = []
     for section in report.sections:

@@ -6,23 +6,24 @@ pull-request comment never carries personal data.
 """
 from __future__ import annotations
 
-import glob
 import os
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from . import fileio, yamlio
+from . import fileio
 from . import messages
-from .changeset import ChangeSet, record_id
-from .git import Git
 from .history import MISSING, FieldChange, FieldPath, HistoryIndex, Version, diff_fields
 from .issues import QmsError
 from .masking import mask
-from .render.markdown import inert_for_comments
 from .report import CONFIDENTIAL, Paragraph, Report, Table
+from .yamlmemo import DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, YamlMemo, blob_id
 
 if TYPE_CHECKING:  # the models (pydantic) are imported only when an answer needs them, not to show one record
+    from .changeset import ChangeSet
+    from .git import Git
     from .registry import Kind
     from .repository import Repository
 
@@ -31,6 +32,8 @@ Confidential = tuple[str, ...] | None  # a form's confidential fields; None: no 
 
 def find_record(repo: Repository, rid: str) -> tuple[str, Kind | None]:
     """Where record ``rid`` is and its kind; a link or a linked folder is not followed."""
+    import glob
+
     records = repo.root / "records"
     found = [] if "/" in rid or rid.startswith(".") or os.path.islink(records) else sorted(
         p for p in records.glob(f"*/{glob.escape(rid)}.yaml")
@@ -47,12 +50,30 @@ def find_document(repo: Repository, doc_id: str) -> str:
     raise QmsError(messages.text("trail.no_document", id=doc_id))
 
 
-def format_value(value: Any, limit: int = 80) -> str:
+def _unreadable(value: Any) -> bool:
+    """Whether ``value`` is :data:`qmskit.yamlio.UNREADABLE`, asked without importing yamlio (and the YAML library).
+
+    The marker exists only once yamlio is imported (a parse, or a remembered
+    unreadable version, imports it), so when it is not, no value is the marker.
+    """
+    yamlio = sys.modules.get("qmskit.yamlio")
+    return yamlio is not None and value is yamlio.UNREADABLE
+
+
+def format_value(value: Any, limit: int = 80, dump: Callable[[Any], str] | None = None) -> str:
+    """A value on one line; ``dump`` writes a value that is not text as YAML (by default yamlio's dump_scalar)."""
     if value is MISSING:
         return "—"
-    if value is yamlio.UNREADABLE:
+    if _unreadable(value):
         return messages.text("trail.not_yaml")
-    text = value if isinstance(value, str) else yamlio.dump_scalar(value)
+    if isinstance(value, str):
+        text = value
+    elif dump is not None:
+        text = dump(value)
+    else:
+        from . import yamlio
+
+        text = yamlio.dump_scalar(value)
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -64,7 +85,7 @@ def shown_value(field: FieldPath, value: Any, confidential: Confidential) -> Any
     (an unreadable or odd version of the file) and any value of a record no
     form describes are not shown at all.
     """
-    if value is MISSING or value is None or value is yamlio.UNREADABLE or value in ("", [], {}):
+    if value is MISSING or value is None or _unreadable(value) or value in ("", [], {}):
         return value
     if confidential is None:
         return CONFIDENTIAL
@@ -79,7 +100,8 @@ def shown_value(field: FieldPath, value: Any, confidential: Confidential) -> Any
     return masked
 
 
-def describe(change: FieldChange, kind: Kind | None, reveal: bool = False, confidential: Confidential = None) -> str:
+def describe(change: FieldChange, kind: Kind | None, reveal: bool = False, confidential: Confidential = None,
+             dump: Callable[[Any], str] | None = None) -> str:
     """One field change in words, confidential values masked, nested ones too.
 
     ``confidential`` overrides the kind's fields (the pull-request summary
@@ -93,10 +115,10 @@ def describe(change: FieldChange, kind: Kind | None, reveal: bool = False, confi
             return f"{change.name}: {CONFIDENTIAL}"
         change = FieldChange(change.field, old, new)
     if change.old is MISSING:
-        return f"{change.name}: + {format_value(change.new)}"
+        return f"{change.name}: + {format_value(change.new, dump=dump)}"
     if change.new is MISSING:
-        return f"{change.name}: − {format_value(change.old)}"
-    return f"{change.name}: {format_value(change.old)} → {format_value(change.new)}"
+        return f"{change.name}: − {format_value(change.old, dump=dump)}"
+    return f"{change.name}: {format_value(change.old, dump=dump)} → {format_value(change.new, dump=dump)}"
 
 
 def _day(iso: str) -> str:
@@ -125,8 +147,8 @@ class ShownForm:
 class Limits:
     """qms.yml's limits on reading a file, as :class:`~qmskit.repository.Config` has them."""
 
-    max_file_bytes: int = yamlio.DEFAULT_MAX_BYTES
-    max_depth: int = yamlio.DEFAULT_MAX_DEPTH
+    max_file_bytes: int = DEFAULT_MAX_BYTES
+    max_depth: int = DEFAULT_MAX_DEPTH
 
 
 SHOWN_FORM_FORMAT = 1  # bump when the shape of a remembered ShownForm changes
@@ -161,18 +183,19 @@ def shown_form(root: Path, kind_name: str) -> ShownForm | None:
     return facts
 
 
-def read_limits(root: Path) -> Limits:
+def read_limits(root: Path, memo: YamlMemo | None = None) -> Limits:
     """qms.yml's ``max_file_bytes`` and ``max_depth`` without building its model; a value out of range is the default.
 
     The bounds are :class:`~qmskit.repository.Config`'s; a qms.yml that cannot
     be read gives the defaults, as it does there.
     """
-    data = yamlio.try_load(fileio.read_or_none(root / "qms.yml", yamlio.DEFAULT_MAX_BYTES))
+    raw = fileio.read_or_none(root / "qms.yml", DEFAULT_MAX_BYTES)
+    data = None if raw is None else (memo or YamlMemo(None)).data(blob_id(raw), lambda: raw)
     if not isinstance(data, dict):
         return Limits()
     size, depth = data.get("max_file_bytes"), data.get("max_depth")
-    return Limits(size if type(size) is int and size >= 1024 else yamlio.DEFAULT_MAX_BYTES,
-                  depth if type(depth) is int and 2 <= depth <= 200 else yamlio.DEFAULT_MAX_DEPTH)
+    return Limits(size if type(size) is int and size >= 1024 else DEFAULT_MAX_BYTES,
+                  depth if type(depth) is int and 2 <= depth <= 200 else DEFAULT_MAX_DEPTH)
 
 
 def record_report(repo: Repository, index: HistoryIndex, rid: str, reveal: bool = False) -> Report:
@@ -184,31 +207,48 @@ def record_report(repo: Repository, index: HistoryIndex, rid: str, reveal: bool 
 
 def record_trail_report(root: Path, path: str, rid: str, form: ShownForm | None, index: HistoryIndex,
                         limits: Limits = Limits(), reveal: bool = False) -> Report:
-    """A record's report from its form's facts alone; with no form (None) no value but the id is shown."""
+    """A record's report from its form's facts alone; with no form (None) no value but the id is shown.
+
+    Its versions are read through ``index.memo``, so a question asked before
+    needs no YAML parser; their values are masked afresh on every question.
+    """
     title = f"{rid} — {form.title_zh} / {form.title_en}" if form else rid
     report = Report(title, subtitle=f"`{path}`", document_id=form.code if form else None)
-    try:
-        current = yamlio.load_file(root / path, max_bytes=limits.max_file_bytes, max_depth=limits.max_depth,
-                                   root=root).data
-    except yamlio.YamlError as exc:
-        current = None
-        report.section("当前内容 / Now").blocks.append(Paragraph(messages.text("trail.unreadable", line=exc.line, message=exc.message)))
+    current, problem = _current(root, path, limits, index.memo)
+    if problem is not None:
+        report.section("当前内容 / Now").blocks.append(Paragraph(messages.text("trail.unreadable", line=problem[0], message=problem[1])))
+    dump = index.memo.scalar
     names = form.confidential if form else None
     if isinstance(current, dict):
         shown = current if reveal else {k: v if k == "id" else shown_value((k,), v, names) for k, v in current.items()}
-        rows = [[str(name), format_value(value, 120)] for name, value in shown.items()]
+        rows = [[str(name), format_value(value, 120, dump)] for name, value in shown.items()]
         report.section("当前内容 / Now").blocks.append(Table(["字段 / field", "值 / value"], rows))
     history = report.section("修改历史 / History (newest first)")
     rows = []
     for entry in reversed(index.trail(path)):
         commit = entry.version.commit
-        changes = "\n".join(describe(c, None, reveal, confidential=names) for c in entry.changes) \
+        changes = "\n".join(describe(c, None, reveal, confidential=names, dump=dump) for c in entry.changes) \
             or messages.text("trail.no_field_changed")
         rows.append([commit.sha[:8], _day(commit.authored), commit.author, commit.subject, changes])
     history.blocks.append(Table(["提交 / commit", "日期 / date", "作者 / author", "说明 / message", "修改 / changes"], rows))
     if not rows:
         history.blocks.append(Paragraph(messages.text("trail.not_committed")))
     return report
+
+
+def _current(root: Path, path: str, limits: Limits, memo: YamlMemo) -> tuple[Any, tuple[int, str] | None]:
+    """The record's data as :func:`qmskit.yamlio.load_file` reads it now, or (None, (line, why)) when it cannot be read."""
+    try:
+        raw = fileio.read_regular(root / path, limits.max_file_bytes, root=root)
+    except (fileio.FileRefused, OSError):  # not a regular file, too large, unreadable: yamlio says why, in its words
+        from . import yamlio
+
+        try:
+            return yamlio.load_file(root / path, max_bytes=limits.max_file_bytes, max_depth=limits.max_depth,
+                                    root=root).data, None
+        except yamlio.YamlError as exc:
+            return None, (exc.line, exc.message)
+    return memo.loaded(raw, limits.max_file_bytes, limits.max_depth)
 
 
 @dataclass(frozen=True)
@@ -231,12 +271,9 @@ def document_revisions(index: HistoryIndex, path: str) -> list[Revision]:
     for version in reversed(index.versions(path)):
         if version.change.status == "D":
             continue
-        raw = index.blob(version.change.new_blob)
-        try:
-            md = yamlio.load_markdown(raw or b"")
-        except yamlio.YamlError:
+        front = index.front_of(version.change.new_blob)
+        if front is None:  # its front matter cannot be read
             continue
-        front = md.front.data if md.front and isinstance(md.front.data, dict) else {}
         revision = str(front.get("revision", "?"))
         if revision == last:
             continue
@@ -263,6 +300,8 @@ def revision_history_report(path: str, doc_id: str, index: HistoryIndex) -> Repo
 
 def activity_report(versions: list[Version], title: str) -> Report:
     """``qms log``: every change to a document or record in a period, newest first."""
+    from .changeset import record_id
+
     rows = []
     for version in sorted(versions, key=lambda v: (v.commit.authored, v.change.path), reverse=True):
         change = version.change
@@ -356,6 +395,9 @@ def _confidential(kind_name: str, head_kind: Kind | None, base: dict[str, tuple[
 
 def _record_rows(rows: _Rows, repo: Repository, git: Git, change: Any,
                  base: dict[str, tuple[str, ...]] | None, who: Any) -> None:
+    from . import yamlio
+    from .changeset import record_id
+
     path = change.path
     kind_name = PurePosixPath(path).parts[1]
     kind = repo.registry.get(kind_name)
@@ -384,6 +426,8 @@ def _record_rows(rows: _Rows, repo: Repository, git: Git, change: Any,
 
 
 def _summary(cs: ChangeSet, rows: _Rows) -> Report:
+    from .render.markdown import inert_for_comments  # the comment's words, for `qms diff` only
+
     def inert(table: list[list[str]]) -> list[list[str]]:
         return [[inert_for_comments(cell) for cell in row] for row in table]
 
@@ -404,4 +448,6 @@ def _summary(cs: ChangeSet, rows: _Rows) -> Report:
 
 
 def _front(raw: bytes | None) -> dict[str, Any]:
+    from . import yamlio
+
     return yamlio.read_front_matter(raw)[0] or {}

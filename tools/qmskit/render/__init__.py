@@ -7,7 +7,6 @@ never into the folders that hold the QMS itself.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -26,6 +25,8 @@ PROTECTED = ("records", "manual", "schemas")
 
 def render_json(report: Report) -> str:
     """The report's figures as data (sorted keys, so the same input gives the same bytes)."""
+    import json  # here: a report shown as Markdown (qms show) should not import it
+
     payload = {"title": report.title, "report": report.document_id, "period": report.period, **report.data}
     return json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True, default=_jsonable) + "\n"
 

@@ -1,0 +1,120 @@
+"""YAML read once per content: what a file's bytes parse to, and how a value is written back, remembered.
+
+A single-item ``qms show`` or ``qms history`` parses the item's versions and
+writes some values back as YAML text; importing the YAML library alone was a
+quarter of such a question. Both are pure functions of their input (the
+bytes and the limits; the value), so an answer given before is remembered
+in ``.git/qms-cache`` under git's blob id of the bytes (or the value's
+``repr``), the engine's digest and the language of its messages, and a later
+question about the same item reads it instead of importing the library. A
+miss parses exactly as :mod:`qmskit.yamlio` does and remembers the result.
+Nothing confidential is decided here: masking runs on every question,
+through :mod:`qmskit.masking`. ``QMS_CACHE=0`` reads and writes nothing.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+FORMAT = 1  # bump when the shape of a remembered entry changes
+LIMIT = 4000  # entries kept: a few hundred items' versions; the oldest are forgotten first
+DEFAULT_MAX_BYTES = 1024 * 1024  # yamlio's defaults, here so that a remembered answer needs no yamlio import
+DEFAULT_MAX_DEPTH = 32
+
+
+def blob_id(raw: bytes) -> str:
+    """git's id of a blob holding ``raw`` (what ``git hash-object`` prints): the key of a file's content."""
+    try:
+        from _sha1 import sha1  # type: ignore[import-not-found]  # CPython's own: no OpenSSL to load for a few files
+    except ImportError:  # pragma: no cover - every CPython build has it
+        from hashlib import sha1
+    return str(sha1(b"blob %d\0" % len(raw) + raw).hexdigest())
+
+
+class YamlMemo:
+    """Parsed YAML and dumped scalars of one QMS folder, loaded once and saved once a command."""
+
+    def __init__(self, root: Path | None) -> None:
+        """``root``: the QMS folder whose ``.git`` keeps the answers; None parses every time and keeps nothing."""
+        from . import messages
+
+        self._cache: Any = None
+        if root is None or os.environ.get("QMS_CACHE", "1") == "0":
+            return
+        from .cache import ResultCache, digest_of, engine_digest
+
+        cache = ResultCache(root, "yaml", digest_of(FORMAT, engine_digest(), messages.language()))
+        self._cache = cache if cache.enabled else None
+
+    def _remembered(self, key: tuple[object, ...], work: Callable[[], Any]) -> Any:
+        if self._cache is None:
+            return work()
+        name = "\0".join(str(part) for part in key)
+        found = self._cache.entries.get(name, self)  # self: not there (None is an answer too)
+        if found is not self:
+            return found
+        value = work()
+        self._cache.put(name, value)
+        return value
+
+    def data(self, blob: str | None, raw: Callable[[], bytes | None], max_bytes: int = DEFAULT_MAX_BYTES,
+             max_depth: int = DEFAULT_MAX_DEPTH) -> Any:
+        """:func:`qmskit.yamlio.try_load` of the blob ``blob`` (None: absent), whose bytes ``raw`` reads on a miss."""
+        if blob is None:
+            return None
+
+        def parse() -> Any:
+            from . import yamlio
+
+            return yamlio.try_load(raw(), max_bytes=max_bytes, max_depth=max_depth)
+
+        return self._remembered(("data", blob, max_bytes, max_depth), parse)
+
+    def loaded(self, raw: bytes, max_bytes: int, max_depth: int) -> tuple[Any, tuple[int, str] | None]:
+        """(data, None) of :func:`qmskit.yamlio.loads`, or (None, (line, message)) of the YamlError it raises."""
+        def parse() -> tuple[Any, tuple[int, str] | None]:
+            from . import yamlio
+
+            try:
+                return yamlio.loads(raw, max_bytes=max_bytes, max_depth=max_depth).data, None
+            except yamlio.YamlError as exc:
+                return None, (exc.line, exc.message)
+
+        return self._remembered(("loads", blob_id(raw), max_bytes, max_depth), parse)  # type: ignore[no-any-return]
+
+    def front(self, blob: str | None, raw: Callable[[], bytes | None]) -> dict[str, Any] | None:
+        """A Markdown version's front matter: a mapping ({} when it has none), None when it cannot be read."""
+        def parse() -> dict[str, Any] | None:
+            from . import yamlio
+
+            try:
+                md = yamlio.load_markdown(raw() or b"")
+            except yamlio.YamlError:
+                return None
+            return md.front.data if md.front and isinstance(md.front.data, dict) else {}
+
+        return self._remembered(("front", blob), parse)  # type: ignore[no-any-return]
+
+    def scalar(self, value: Any) -> str:
+        """:func:`qmskit.yamlio.dump_scalar` of ``value`` (plain data: its ``repr`` tells every such value apart)."""
+        def dump() -> str:
+            from . import yamlio
+
+            return yamlio.dump_scalar(value)
+
+        return self._remembered(("scalar", type(value).__name__, repr(value)), dump)  # type: ignore[no-any-return]
+
+    def save(self) -> None:
+        """Keep what this command parsed, the newest :data:`LIMIT` entries (a no-op when nothing is new)."""
+        if self._cache is None:
+            return
+        entries = self._cache.entries
+        if len(entries) > LIMIT:
+            for key in list(entries)[: len(entries) - LIMIT]:
+                del entries[key]
+        self._cache.save()
+
+
+__all__ = ["YamlMemo", "blob_id"]
