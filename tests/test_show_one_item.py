@@ -141,3 +141,15 @@ def test_only_the_named_commands_parser_is_built_unless_argparse_must_tell(monke
         built.clear()
         cli._parser(cli.named_command(words))
         assert built == list(cli._COMMAND_PARSERS), words
+
+
+def test_a_show_after_a_check_needs_no_form(history: GitRepo) -> None:
+    """A check that loads every form notes what showing each form's records needs: the show after it imports none."""
+    root = history.root
+    _forget(root)
+    masked = _qms(root, "show", "CMP-2026-0001", "--format", "md", cache=False).stdout
+    _qms(root, "check")  # the whole load of the forms, as CI or a person runs it first
+    loaded = _modules_after(root, "show", "CMP-2026-0001", "--format", "md")
+    assert "pydantic" not in loaded and not [m for m in loaded if m.startswith("qms_schemas")]
+    assert _qms(root, "show", "CMP-2026-0001", "--format", "md").stdout == masked  # masked as without the cache
+    assert "王大明".encode() not in masked and CONFIDENTIAL.encode() in masked

@@ -233,4 +233,15 @@ class ResultCache:
             return
 
 
-__all__ = ["ResultCache", "clean_blob_ids", "digest_of", "engine_digest", "folder_digest", "sha256"]
+def forms_cache(namespace: str, schemas_dir: Path, root: Path, cache_root: Path, *extra: object) -> ResultCache:
+    """A cache of what loading the forms in ``schemas_dir`` found: under the engine and every form module's bytes.
+
+    Here, not in the registry, so that ``qms show`` reads what a load found
+    without importing the registry's pydantic.
+    """
+    key = digest_of(engine_digest(), folder_digest(schemas_dir), os.path.islink(schemas_dir),
+                    schemas_dir.relative_to(root).as_posix(), *extra)
+    return ResultCache(cache_root, namespace, key)
+
+
+__all__ = ["ResultCache", "clean_blob_ids", "digest_of", "engine_digest", "folder_digest", "forms_cache", "sha256"]

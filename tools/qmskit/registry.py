@@ -348,24 +348,30 @@ def load_registry(schemas_dir: Path, root: Path) -> Registry:
 
 def _forms_cache(namespace: str, schemas_dir: Path, root: Path, cache_root: Path, *extra: object) -> ResultCache:
     """A cache of what loading these forms found, under a digest of the engine, every form module's bytes and ``extra``."""
-    from .cache import ResultCache, digest_of, engine_digest, folder_digest
+    from .cache import forms_cache
 
-    key = digest_of(engine_digest(), folder_digest(schemas_dir), os.path.islink(schemas_dir),
-                    schemas_dir.relative_to(root).as_posix(), *extra)
-    return ResultCache(cache_root, namespace, key)
+    return forms_cache(namespace, schemas_dir, root, cache_root, *extra)
 
 
 def _kinds_cache(schemas_dir: Path, root: Path) -> ResultCache:
-    """The cache of which module defines each kind."""
+    """The cache of which module defines each kind, and what showing one of its records needs of it."""
     return _forms_cache("kinds", schemas_dir, root, root)
 
 
 def remember_kinds(registry: Registry, schemas_dir: Path, root: Path) -> None:
-    """Note which module defines each kind a whole load accepted, for :func:`load_kind` next time."""
+    """Note which module defines each kind a whole load accepted, for :func:`load_kind` next time.
+
+    And each kind's code, titles and confidential fields (``"shown"``): what
+    ``qms show`` needs of a form, so that a show after any check that loaded
+    the forms imports neither pydantic nor the form (see ``trail.shown_form``).
+    """
     cache = _kinds_cache(schemas_dir, root)
     found = {name: kind.module_path for name, kind in registry.kinds.items()}
-    if cache.enabled and cache.get("modules") != found:
+    shown = {name: (k.spec.code, k.spec.title_zh, k.spec.title_en, tuple(k.spec.confidential))
+             for name, k in registry.kinds.items()}
+    if cache.enabled and (cache.get("modules") != found or cache.get("shown") != shown):
         cache.put("modules", found)
+        cache.put("shown", shown)
         cache.save()
 
 

@@ -164,9 +164,12 @@ def shown_form(root: Path, kind_name: str) -> ShownForm | None:
     without the cache would, and remembers its answer; with ``QMS_CACHE=0``
     it always asks. The fields to mask are never guessed.
     """
-    from .cache import ResultCache, digest_of, engine_digest, folder_digest
+    from .cache import ResultCache, digest_of, engine_digest, folder_digest, forms_cache
 
     schemas = root / "schemas"
+    loaded = forms_cache("kinds", schemas, root, root).get("shown")  # what the last whole load of these forms found
+    if isinstance(loaded, dict) and kind_name in loaded:
+        return ShownForm(*loaded[kind_name])
     cache = ResultCache(root, "form-facts", digest_of(SHOWN_FORM_FORMAT, engine_digest(), folder_digest(schemas),
                                                       os.path.islink(schemas)))
     stored = cache.get(kind_name)
