@@ -12,9 +12,9 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import GitRepo, in_english, write
-from reportkit import clear_records
-from test_cross_records import AS_OF, FORMS, OBJECTIVES, add_forms, closed_ncr, complaint, ncr, of_rule, verified_action
+from conftest import GitRepo
+from test_cross_records import AS_OF, closed_ncr, complaint, ncr, of_rule, verified_action
+from test_cross_records import qms  # noqa: F401  # the fixture: the forms and records of the rules across records
 
 from qmskit import Repository, check_repository
 from qmskit.checks import check_pull_request
@@ -25,16 +25,6 @@ D = dt.date
 NCR1 = "records/nonconformity/NCR-2026-0001.yaml"
 NCR2 = "records/nonconformity/NCR-2026-0002.yaml"
 OPEN_COMPLAINT = "CMP-2026-0030"
-
-
-@pytest.fixture
-def qms(repo: Path) -> Path:
-    """The forms and records of the rules across records (``test_cross_records``), messages in English."""
-    in_english(repo)
-    clear_records(repo)
-    add_forms(repo, "test_forms.py", FORMS)
-    write(repo / "manual" / "objectives.yml", OBJECTIVES)
-    return repo
 
 
 @pytest.fixture
