@@ -346,16 +346,11 @@ def load_registry(schemas_dir: Path, root: Path) -> Registry:
     return Registry(kinds, issues)
 
 
-def _forms_cache(namespace: str, schemas_dir: Path, root: Path, cache_root: Path, *extra: object) -> ResultCache:
-    """A cache of what loading these forms found, under a digest of the engine, every form module's bytes and ``extra``."""
-    from .cache import forms_cache
-
-    return forms_cache(namespace, schemas_dir, root, cache_root, *extra)
-
-
 def _kinds_cache(schemas_dir: Path, root: Path) -> ResultCache:
     """The cache of which module defines each kind, and what showing one of its records needs of it."""
-    return _forms_cache("kinds", schemas_dir, root, root)
+    from .cache import forms_cache
+
+    return forms_cache("kinds", schemas_dir, root, root)
 
 
 def remember_kinds(registry: Registry, schemas_dir: Path, root: Path) -> None:
@@ -441,7 +436,9 @@ def form_facts(registry: Registry, extra: dict[str, Any]) -> FormFacts:
 
 def _facts_cache(schemas_dir: Path, root: Path, cache_root: Path) -> ResultCache:
     """The cache of a whole load's :class:`FormFacts` (its issues are worded in the language of the time)."""
-    return _forms_cache("forms", schemas_dir, root, cache_root, messages.language())
+    from .cache import forms_cache
+
+    return forms_cache("forms", schemas_dir, root, cache_root, messages.language())
 
 
 def remember_forms(registry: Registry, schemas_dir: Path, root: Path, cache_root: Path,

@@ -151,39 +151,27 @@ class Limits:
     max_depth: int = DEFAULT_MAX_DEPTH
 
 
-SHOWN_FORM_FORMAT = 1  # bump when the shape of a remembered ShownForm changes
-
-
 def shown_form(root: Path, kind_name: str) -> ShownForm | None:
     """The facts of the form of ``kind_name``; None when no accepted form defines that kind (then nothing is shown).
 
-    Remembered in ``.git/qms-cache`` under a digest of the engine's source
-    and of every form module's bytes, so a repeated ``qms show`` imports
-    neither pydantic nor any form. A miss (the first show, or any form module
-    or the engine changed) asks the engine's registry, exactly as a show
-    without the cache would, and remembers its answer; with ``QMS_CACHE=0``
-    it always asks. The fields to mask are never guessed.
+    Every whole load of the forms (a check, a report, the site, or this on a
+    miss) keeps each kind's titles and confidential fields in the ``kinds``
+    cache (``registry.remember_kinds``), under a digest of the engine's source
+    and of every form module's bytes, so a later ``qms show`` imports neither
+    pydantic nor any form. With nothing remembered (a fresh clone, a changed
+    form, ``QMS_CACHE=0``) the forms are loaded, exactly as a show without
+    the cache would. The fields to mask are never guessed.
     """
-    from .cache import ResultCache, digest_of, engine_digest, folder_digest, forms_cache
+    from .cache import forms_cache
 
-    schemas = root / "schemas"
-    loaded = forms_cache("kinds", schemas, root, root).get("shown")  # what the last whole load of these forms found
-    if isinstance(loaded, dict) and kind_name in loaded:
-        return ShownForm(*loaded[kind_name])
-    cache = ResultCache(root, "form-facts", digest_of(SHOWN_FORM_FORMAT, engine_digest(), folder_digest(schemas),
-                                                      os.path.islink(schemas)))
-    stored = cache.get(kind_name)
-    if stored is False:
-        return None
-    if isinstance(stored, tuple) and len(stored) == 4 and isinstance(stored[3], tuple):
-        return ShownForm(*stored)
+    loaded = forms_cache("kinds", root / "schemas", root, root).get("shown")
+    if isinstance(loaded, dict):  # the kinds of the last whole load of these very forms, and only those
+        facts = loaded.get(kind_name)
+        return ShownForm(*facts) if facts is not None else None
     from .repository import Repository
 
-    kind = Repository(root).kind(kind_name)
-    facts = ShownForm.of(kind) if kind is not None else None
-    cache.put(kind_name, (facts.code, facts.title_zh, facts.title_en, facts.confidential) if facts else False)
-    cache.save()
-    return facts
+    kind = Repository(root).registry.get(kind_name)  # the whole load remembers what it found
+    return ShownForm.of(kind) if kind is not None else None
 
 
 def read_limits(root: Path, memo: YamlMemo | None = None) -> Limits:
