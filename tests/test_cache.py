@@ -260,3 +260,25 @@ def test_the_rules_across_records_run_again_for_another_day_an_edit_or_a_new_org
     assert crossed == [1]  # another organization: the rules run again
     monkeypatch.setenv("QMS_CACHE", "0")
     assert at(TODAY) == warm
+
+
+def test_the_rules_across_records_run_again_when_the_objectives_change(
+        git_repo: GitRepo, crossed: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Re-counted objectives are read from manual/objectives.yml, not from a record: an edit there is a new answer."""
+    root = git_repo.root
+
+    def now():  # type: ignore[no-untyped-def]
+        return check_repository(Repository(root), TODAY, jobs=1).issues
+
+    now()
+    crossed.clear()
+    now()
+    assert crossed == []  # nothing changed: the kept answer
+    objectives = root / "manual/objectives.yml"
+    objectives.write_text(objectives.read_text(encoding="utf-8").replace("target: 1.0", "target: 0.9", 1),
+                          encoding="utf-8")
+    assert "target: 0.9" in objectives.read_text(encoding="utf-8")
+    warm = now()
+    assert crossed == [1]
+    monkeypatch.setenv("QMS_CACHE", "0")
+    assert now() == warm

@@ -364,7 +364,7 @@ def _cross(
     from ..cache import ResultCache, digest_of
 
     key = digest_of(facts.origin, as_of.isoformat(), organization.model_dump_json() if organization else None,
-                    facts.complete, subjects)
+                    facts.complete, subjects, _plan_digest(plan))
     cache = ResultCache(root, "cross-records", key)
     found = cache.get("issues")
     if found is None:
@@ -372,6 +372,13 @@ def _cross(
         cache.put("issues", found)
         cache.save()
     return list(found)
+
+
+def _plan_digest(plan: CrossPlan) -> list[object]:
+    """What the rules across records read besides the records: the objectives (``manual/objectives.yml``) they
+    re-count and the fields they keep of each kind."""
+    return [sorted((oid, objective.model_dump_json()) for oid, objective in plan.objectives.items()),
+            sorted((kind, sorted(fields) if fields is not None else None) for kind, fields in plan.needs.items())]
 
 
 def check_pull_request(
