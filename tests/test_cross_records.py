@@ -689,3 +689,26 @@ def test_a_training_revision_needs_its_document(qms: Path) -> None:
                                           "trainer": "王芳", "department": "质量部", "attendees": 1, "revision": "A/0"})
     [issue] = check(qms)
     assert issue.rule == "schema" and "'revision' is the revision of 'document'" in issue.message
+
+
+def test_a_pull_request_finds_a_recurrence_of_a_requirement_yaml_wrote_with_an_escape(
+        qms: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The earlier NCR's file spells a word of the requirement as a YAML escape (§ as \\u00a7): it is read all the same.
+
+    With the cache off, the lazy index finds the records that may name the requirement by the text of their files.
+    """
+    monkeypatch.setenv("QMS_CACHE", "0")
+    g = GitRepo(qms)
+    closed_ncr(qms, on=D(2026, 4, 25), requirement="QP-02 §5.1 记录")
+    path = qms / "records/nonconformity/NCR-2026-0001.yaml"
+    text = path.read_text(encoding="utf-8")
+    escaped = text.replace("requirement: QP-02 §5.1 记录", 'requirement: "QP-02 \\u00a75.1 记录"')
+    assert escaped != text and "§" not in escaped
+    path.write_text(escaped, encoding="utf-8")
+    verified_action(qms)
+    g.commit("记录", "王芳", "2026-04-26T09:00:00+08:00")
+    g.git("checkout", "-q", "-b", "again")
+    ncr(qms, "NCR-2026-0002", raised=D(2026, 6, 1), requirement="QP-02 §5.1 记录")
+    result = check_pull_request(Repository(qms), "main", AS_OF, jobs=1)
+    [issue] = of_rule(result.issues, "closure-contradiction")
+    assert (issue.path, issue.severity) == ("records/nonconformity/NCR-2026-0002.yaml", Severity.ERROR)

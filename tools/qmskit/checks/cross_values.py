@@ -275,8 +275,10 @@ def _same_group(run: Pass, kind: Kind, closure: Closure, same: str) -> list[Fact
     record of the kind (a full check, or facts remembered by blob id); otherwise those whose file holds it."""
     assert closure.same
     if not run.index.whole_kind(kind.name):
-        # every word of the requirement is in the file of a record that names it (as the first word was before)
-        return run.index.of_kind(kind.name, containing=tuple(same.split()) or (same,))
+        # the file of a record that names the requirement holds its longest word as typed, unless YAML escaped
+        # it: a word with a quote or a backslash may be written otherwise, so none of those is looked for
+        words = [w for w in same.split() if not any(c in w for c in "'\"\\")]
+        return run.index.of_kind(kind.name, containing=max(words, key=len) if words else None)
     key = ("same", kind.name)
     if key not in run.cache:
         groups: dict[str, list[Fact]] = {}
