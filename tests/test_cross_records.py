@@ -712,3 +712,26 @@ def test_a_pull_request_finds_a_recurrence_of_a_requirement_yaml_wrote_with_an_e
     result = check_pull_request(Repository(qms), "main", AS_OF, jobs=1)
     [issue] = of_rule(result.issues, "closure-contradiction")
     assert (issue.path, issue.severity) == ("records/nonconformity/NCR-2026-0002.yaml", Severity.ERROR)
+
+
+def test_a_file_a_grep_names_is_read_within_the_size_limit(qms: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The complaints that may name a closed NCR are read to see whether they do: never beyond qms.yml's limit."""
+    from qmskit.checks.sides import HeadFiles
+
+    monkeypatch.setenv("QMS_CACHE", "0")  # no remembered facts: the files a grep names are read
+    g = _ncr_in_verification_named_by_an_open_complaint(qms)
+    g.commit("记录", "王芳", "2026-04-20T09:00:00+08:00")
+    g.git("checkout", "-q", "-b", "close")
+    closed_ncr(qms)
+    limits: list[tuple[str, int | None]] = []
+    real = HeadFiles._read_any
+
+    def spy(self: HeadFiles, path: str, max_bytes: int | None = None) -> bytes | None:
+        limits.append((path, max_bytes))
+        return real(self, path, max_bytes)
+
+    monkeypatch.setattr(HeadFiles, "_read_any", spy)
+    [issue] = of_rule(check_pull_request(Repository(qms), "main", AS_OF, jobs=1).issues, "closure-contradiction")
+    assert "CMP-2026-0030" in issue.message
+    assert any(path == "records/complaint/CMP-2026-0030.yaml" for path, _ in limits)
+    assert [path for path, limit in limits if limit is None] == []

@@ -67,6 +67,7 @@ def _judge(repo: Repository, git: Git, cs: ChangeSet, rules: BaseRules, folder: 
         tree.lay_out_rules()
         listing = tree.record_paths()
         files = tree
+    files.max_bytes = rules.config.max_file_bytes
     judged = JudgedRepository(files.root, rules, listing)
     judged.cache_root = repo.root
     judged.record_source = files  # records not laid out, and which records name a text, from git

@@ -213,6 +213,7 @@ class HeadFiles:
     """
 
     revision: str | None = None  # None: the working tree
+    max_bytes: int | None = None  # qms.yml's limit: a file a grep names is read no further (set by the check)
 
     def __init__(self, root: Path, git: Git | None = None) -> None:
         self.root = root
@@ -255,7 +256,7 @@ class HeadFiles:
     def _raw(self, path: str) -> bytes:
         """A candidate's bytes, read once (a grep's answer and the parse that follows share them)."""
         if path not in self._blobs:
-            self._blobs[path] = self._read_any(path)
+            self._blobs[path] = self._read_any(path, self.max_bytes)
         return self._blobs[path] or b""
 
     def _read_any(self, path: str, max_bytes: int | None = None) -> bytes | None:
