@@ -39,12 +39,31 @@ def two(git_repo: GitRepo) -> GitRepo:
     return git_repo
 
 
-def test_a_folder_met_before_is_taken_as_it_was_and_a_changed_one_is_listed_again(two: GitRepo, tmp_path: Path) -> None:
+def _folder_listings(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
+    """The ``git ls-tree`` calls that list a folder of records/ (the ones a known tree id spares)."""
+    calls: list[tuple[str, ...]] = []
+    real = Git.run
+
+    def spy(self: Git, *args: str, **kwargs: object) -> bytes:
+        if args[:1] == ("ls-tree",) and any(a.startswith("records/") and a != "records/" for a in args) or (
+                args[:1] == ("ls-tree",) and "-r" in args and "records" in args):
+            calls.append(args)
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Git, "run", spy)
+    return calls
+
+
+def test_a_folder_met_before_is_taken_as_it_was_and_a_changed_one_is_listed_again(
+        two: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _folder_listings(monkeypatch)
     first = listing(two.root, "main", tmp_path / "a")
+    assert calls  # the folders were listed by git
     assert list((two.root / ".git" / "qms-cache").glob("tree-listing-*.pickle"))
     assert first[:2] == truth(two.root, "main")
+    calls.clear()
     again = listing(two.root, "main", tmp_path / "b")  # every folder known now
-    assert again == first
+    assert again == first and calls == []  # and none listed by git again
     more = listing(two.root, "more", tmp_path / "c")  # the complaint folder has another tree id: listed afresh
     assert more[:2] == truth(two.root, "more")
     assert f"records/complaint/CMP-{YEAR}-0077.yaml" in more[0] and more[2] == ["records/complaint/linked.yaml"]
