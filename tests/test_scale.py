@@ -62,7 +62,7 @@ def test_the_git_listing_of_records_matches_the_folder_walk(git_repo: GitRepo) -
     os.symlink("/etc/hostname", root / NCR2)  # a tracked record replaced by a link
     write(root / "records/.hidden/x.yaml", "id: x\n")
     walked = Repository(root).record_files()
-    judged = JudgedRepository(root, BaseRules("HEAD", Repository(root).config, Repository(root).registry, {}))
+    judged = JudgedRepository(root, BaseRules("HEAD", Repository(root).config, Repository(root).registry, root / "schemas"))
     listed = judged.record_files()
     assert [(r.path, r.kind, r.id, r.entry) for r in listed] == [(r.path, r.kind, r.id, r.entry) for r in walked]
     assert next(r for r in listed if r.path == NCR2).entry  # the link is named, never followed

@@ -321,14 +321,11 @@ def _json_schemas(repo: Repository, registry: Registry) -> list[Issue]:
     """
     from ..cache import ResultCache, digest_of, engine_digest, folder_digest
 
-    base_forms: dict[str, str] | None = getattr(repo, "base_schema_files", None)
     base_dir: Path | None = getattr(repo, "base_forms_dir", None)
     if type(repo) is Repository:
         forms, namespace = folder_digest(repo.root / "schemas"), "json-schemas"
     elif base_dir is not None:  # the same bytes as the full check's forms give the same answer: it is shared
         forms, namespace = folder_digest(base_dir), "json-schemas"
-    elif base_forms is not None:
-        forms, namespace = repr(sorted(base_forms.items())), "json-schemas-base"
     else:
         return check_json_schemas(repo.root, registry)
     json_dir = repo.root / "schemas" / "json"

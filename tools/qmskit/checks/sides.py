@@ -34,8 +34,7 @@ class BaseRules:
     revision: str
     config: Config
     registry: Registry
-    schema_files: dict[str, str]  # schemas/ path -> blob at the base
-    forms_dir: Path | None = None  # the base's form modules laid out: their bytes key the cached drift answer
+    forms_dir: Path  # the base's form modules laid out: their bytes key the cached drift answer
 
 
 def load_base_rules(git: Git, revision: str, folder: Path, cache_root: Path | None = None) -> BaseRules:
@@ -64,8 +63,7 @@ def load_base_rules(git: Git, revision: str, folder: Path, cache_root: Path | No
             remember_forms(registry, schemas, folder, cache_root, lambda: forms_extra(registry))
     except BaseException as exc:  # noqa: BLE001 - the base's own modules: fail closed, never exit 0
         raise QmsError(text("pr.base_forms_failed", revision=revision[:8], error=type(exc).__name__), exit_code=3) from None
-    files = {e.path: e.sha for e in entries if e.path.startswith("schemas/")}
-    return BaseRules(revision, config, registry, files, schemas)
+    return BaseRules(revision, config, registry, schemas)
 
 
 def forms_extra(registry: Registry) -> dict[str, object]:
@@ -111,7 +109,6 @@ class JudgedRepository(Repository):
         self._ids: dict[str, str] | None = None
         self._clean_blobs: dict[str, str] = {}  # the working tree's record files that are git's blobs
         self.record_source: HeadFiles | None = None  # the head: records not laid out, and greps, from git
-        self.base_schema_files = base.schema_files  # the base's forms by blob id
         self.base_forms_dir = base.forms_dir  # the base's forms laid out: what the drift answer depends on
         self.cache_root = root  # where .git/qms-cache is (the real repository, not a folder laid out)
 
@@ -371,10 +368,6 @@ class TreeFiles(HeadFiles):
     def _read_any(self, path: str, max_bytes: int | None = None) -> bytes | None:
         raw = read_entry(self.tree_git, self.entry(path))
         return raw if raw is None or max_bytes is None or len(raw) <= max_bytes else None
-
-    def read(self, path: str, max_bytes: int) -> bytes | None:
-        raw = self._blobs[path] if path in self._blobs else read_entry(self.tree_git, self.entry(path))
-        return raw if raw is not None and len(raw) <= max_bytes else None
 
     def exists(self, path: str) -> bool:
         if path in self.record_blobs:
