@@ -153,3 +153,16 @@ def test_a_show_after_a_check_needs_no_form(history: GitRepo) -> None:
     assert "pydantic" not in loaded and not [m for m in loaded if m.startswith("qms_schemas")]
     assert _qms(root, "show", "CMP-2026-0001", "--format", "md").stdout == masked  # masked as without the cache
     assert "王大明".encode() not in masked and CONFIDENTIAL.encode() in masked
+
+
+def test_a_confidential_value_never_committed_is_kept_nowhere_in_the_cache(history: GitRepo) -> None:
+    """An uncommitted edit is parsed on each question and not remembered; revealed values are not remembered either."""
+    root = history.root
+    (root / CMP).write_text((root / CMP).read_text(encoding="utf-8").replace("王大明", "赵未提交"), encoding="utf-8")
+    masked = _qms(root, "show", "CMP-2026-0001", "--format", "md").stdout
+    revealed = _qms(root, "show", "CMP-2026-0001", "--format", "md", "--reveal").stdout
+    assert "赵未提交".encode() not in masked and "赵未提交".encode() in revealed
+    assert "王大明".encode() in revealed  # a committed value, remembered or not, is still shown under --reveal
+    kept = b"".join(p.read_bytes() for p in (root / ".git" / "qms-cache").glob("*.pickle"))
+    assert kept  # the question did remember what it could
+    assert "赵未提交".encode() not in kept

@@ -205,10 +205,11 @@ def record_trail_report(root: Path, path: str, rid: str, form: ShownForm | None,
     """
     title = f"{rid} — {form.title_zh} / {form.title_en}" if form else rid
     report = Report(title, subtitle=f"`{path}`", document_id=form.code if form else None)
-    current, problem = _current(root, path, limits, index.memo)
+    committed = {v.change.new_blob for v in index.versions(path) if v.change.new_blob}
+    current, problem = _current(root, path, limits, index.memo, committed)
     if problem is not None:
         report.section("当前内容 / Now").blocks.append(Paragraph(messages.text("trail.unreadable", line=problem[0], message=problem[1])))
-    dump = index.memo.scalar
+    dump = index.memo.scalar if not reveal else _plain_dump  # revealed values are not remembered
     names = form.confidential if form else None
     if isinstance(current, dict):
         shown = current if reveal else {k: v if k == "id" else shown_value((k,), v, names) for k, v in current.items()}
@@ -227,7 +228,14 @@ def record_trail_report(root: Path, path: str, rid: str, form: ShownForm | None,
     return report
 
 
-def _current(root: Path, path: str, limits: Limits, memo: YamlMemo) -> tuple[Any, tuple[int, str] | None]:
+def _plain_dump(value: Any) -> str:
+    from .yamlio import dump_scalar
+
+    return dump_scalar(value)
+
+
+def _current(root: Path, path: str, limits: Limits, memo: YamlMemo,
+             committed: set[str]) -> tuple[Any, tuple[int, str] | None]:
     """The record's data as :func:`qmskit.yamlio.load_file` reads it now, or (None, (line, why)) when it cannot be read."""
     try:
         raw = fileio.read_regular(root / path, limits.max_file_bytes, root=root)
@@ -239,7 +247,7 @@ def _current(root: Path, path: str, limits: Limits, memo: YamlMemo) -> tuple[Any
                                     root=root).data, None
         except yamlio.YamlError as exc:
             return None, (exc.line, exc.message)
-    return memo.loaded(raw, limits.max_file_bytes, limits.max_depth)
+    return memo.loaded(raw, limits.max_file_bytes, limits.max_depth, committed)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ through :mod:`qmskit.masking`. ``QMS_CACHE=0`` reads and writes nothing.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from pathlib import Path
 from typing import Any
 
@@ -72,8 +72,15 @@ class YamlMemo:
 
         return self._remembered(("data", blob, max_bytes, max_depth), parse)
 
-    def loaded(self, raw: bytes, max_bytes: int, max_depth: int) -> tuple[Any, tuple[int, str] | None]:
-        """(data, None) of :func:`qmskit.yamlio.loads`, or (None, (line, message)) of the YamlError it raises."""
+    def loaded(self, raw: bytes, max_bytes: int, max_depth: int,
+               committed: Container[str] = ()) -> tuple[Any, tuple[int, str] | None]:
+        """(data, None) of :func:`qmskit.yamlio.loads`, or (None, (line, message)) of the YamlError it raises.
+
+        Remembered only when ``raw`` is one of the ``committed`` blobs: what
+        git already keeps. A working file's edit is parsed each time and never
+        written into ``.git/qms-cache``, so a confidential value taken out of it
+        before the commit is kept nowhere.
+        """
         def parse() -> tuple[Any, tuple[int, str] | None]:
             from . import yamlio
 
@@ -82,7 +89,10 @@ class YamlMemo:
             except yamlio.YamlError as exc:
                 return None, (exc.line, exc.message)
 
-        return self._remembered(("loads", blob_id(raw), max_bytes, max_depth), parse)  # type: ignore[no-any-return]
+        blob = blob_id(raw)
+        if blob not in committed:
+            return parse()
+        return self._remembered(("loads", blob, max_bytes, max_depth), parse)  # type: ignore[no-any-return]
 
     def front(self, blob: str | None, raw: Callable[[], bytes | None]) -> dict[str, Any] | None:
         """A Markdown version's front matter: a mapping ({} when it has none), None when it cannot be read."""
@@ -98,7 +108,11 @@ class YamlMemo:
         return self._remembered(("front", blob), parse)  # type: ignore[no-any-return]
 
     def scalar(self, value: Any) -> str:
-        """:func:`qmskit.yamlio.dump_scalar` of ``value`` (plain data: its ``repr`` tells every such value apart)."""
+        """:func:`qmskit.yamlio.dump_scalar` of ``value`` (plain data: its ``repr`` tells every such value apart).
+
+        Only values already masked come here (``--reveal`` dumps without the memo), so no confidential value
+        becomes a key in ``.git/qms-cache``.
+        """
         def dump() -> str:
             from . import yamlio
 
