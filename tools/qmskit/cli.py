@@ -508,12 +508,10 @@ _COMMAND_PARSERS: dict[str, Callable[[argparse._SubParsersAction[_Parser], str],
 
 
 def _repo(args: argparse.Namespace) -> Repository:
-    from .repository import Repository, find_root
+    from .lookup import qms_root
+    from .repository import Repository
 
-    root = args.root if args.root else find_root(Path.cwd())
-    if args.root and not (root / "qms.yml").is_file():
-        raise QmsError(text("cli.no_config_at_root", root=root))
-    repo = Repository(root)
+    repo = Repository(qms_root(args.root))
     _detail(args, text("cli.verbose_repository", root=repo.root))
     return repo
 
