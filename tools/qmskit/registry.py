@@ -370,6 +370,11 @@ def remember_kinds(registry: Registry, schemas_dir: Path, root: Path) -> None:
         cache.save()
 
 
+def _kind_of(model: type[RecordBase], spec: FormSpec, rel: str) -> Kind:
+    """The kind a form module defines, as a load of one module makes it (its id pattern accepted by a whole load)."""
+    return Kind(spec.kind, model, rel, IdPattern(spec.id_pattern), tuple(reference_paths(model)))
+
+
 UNKNOWN = object()  # load_kind cannot tell without loading every form
 
 
@@ -396,7 +401,7 @@ def load_kind(schemas_dir: Path, root: Path, name: str) -> Kind | None | object:
     for model in _forms_in(module):
         spec = model.__dict__["form"]
         if isinstance(spec, FormSpec) and spec.kind == name:
-            return Kind(name, model, rel, IdPattern(spec.id_pattern), tuple(reference_paths(model)))
+            return _kind_of(model, spec, rel)
     return UNKNOWN
 
 
@@ -519,8 +524,7 @@ class LazyRegistry(Registry):
                     continue
                 if spec.kind in self._loaded or self.facts.lineage[spec.kind][0][1] != model.__qualname__:
                     continue
-                self._loaded[spec.kind] = Kind(spec.kind, model, rel, IdPattern(spec.id_pattern),
-                                               tuple(reference_paths(model)))
+                self._loaded[spec.kind] = _kind_of(model, spec, rel)
         found = self._loaded.get(name)
         return found if found is not None else self._load_whole().kinds.get(name)
 
