@@ -7,12 +7,16 @@ import sys
 from pathlib import Path
 
 from conftest import TODAY, GitRepo, write
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from qmskit.checks.records import check_record_folders
+from qmskit.checks.references import check_unique_ids
 from qmskit.checks.sides import BaseRules, JudgedRepository
 from qmskit.git import Git
 from qmskit.history import HistoryIndex
 from qmskit.render.markdown import render
-from qmskit.repository import Repository
+from qmskit.repository import RecordListing, Repository
 from qmskit.trail import find_record, record_report
 
 YEAR = TODAY.year
@@ -83,3 +87,53 @@ def test_show_from_a_path_limited_log_equals_show_from_the_whole_history(git_rep
         limited = render(record_report(repo, single, rid))
     assert limited == whole and "李娜" in limited
     assert len(single.commits) == 2  # only the commits that touched it
+
+
+class _Kinds:
+    """A registry as the listing rules read it: its kinds' names, and no import problem."""
+
+    kinds = {"complaint": None, "nonconformity": None}
+    issues: list[object] = []
+
+
+_NAMES = st.sampled_from(["A-1.yaml", "A-2.yaml", "B-1.yaml", ".A-1.yaml", "notes.txt", ".yaml", "QP-01.yaml"])
+_FOLDERS = st.sampled_from(["complaint", "nonconformity", "survey", "complaint/2026", ".old", ""])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_FOLDERS, _NAMES), max_size=12, unique=True), st.sets(st.integers(0, 11), max_size=3))
+def test_the_listing_rules_from_strings_say_what_a_record_by_record_walk_says(
+        entries: list[tuple[str, str]], odd: set[int]) -> None:
+    """Ids unique, folders known, nothing hidden: the same issues as judging each record file in turn."""
+    paths = sorted(f"records/{folder}/{name}" if folder else f"records/{name}" for folder, name in entries)
+    broken = {p: "a symbolic link" for i, p in enumerate(paths) if i in odd}
+    listing = RecordListing(paths, broken)
+    documents = {"QP-01": "manual/QP-01.md"}
+    # the rules as a walk over one record file after another would apply them
+    seen: dict[str, str] = {}
+    duplicates, first, hidden = [], {}, []
+    for path in paths:
+        parts = path.split("/")
+        folder, name = "/".join(parts[1:-1]), parts[-1]
+        rid = name[:-5] if len(name) > 5 else name
+        if any(part.startswith(".") for part in parts[1:]):
+            hidden.append(path)
+            continue
+        if path in broken:
+            continue
+        first.setdefault(folder, path)
+        if not name.endswith(".yaml"):
+            continue
+        if rid in seen or rid in documents:
+            duplicates.append(path)
+        else:
+            seen[rid] = path
+    assert sorted(i.path for i in check_unique_ids(listing, documents)) == sorted(duplicates)
+    found = check_record_folders(listing, _Kinds())  # type: ignore[arg-type]
+    assert sorted(i.path for i in found if i.rule == "record-hidden") == sorted(hidden)
+    assert sorted(i.path for i in found if i.rule != "record-hidden" and i.rule != "record-kind") == \
+        sorted(set(broken) - set(hidden))
+    unknown = {folder: path for folder, path in first.items() if folder not in _Kinds.kinds}
+    assert sorted(i.path for i in found if i.rule == "record-kind") == sorted(unknown.values())
+    assert listing.ids() == {(n[:-5] if len(n) > 5 else n): "/".join(p.split("/")[1:-1])
+                             for p in paths for n in [p.rsplit("/", 1)[-1]] if n.endswith(".yaml")}

@@ -181,7 +181,6 @@ def ids_on_branch(repo: Repository, kind_name: str, base: str | None) -> set[str
 def _validate(repo: Repository, path: Path) -> list[Issue]:
     from .checks import build_index, check_one  # the full check is only needed here
 
-    record_files = repo.record_files()
-    loaded = build_index(repo, record_files)
+    loaded = build_index(repo, repo.record_listing())
     rf = repo.record_file(path)
     return check_one(rf, repo.root, repo.registry, repo.config, loaded.index)

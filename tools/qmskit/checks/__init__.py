@@ -13,7 +13,7 @@ import datetime as dt
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,7 +22,7 @@ from ..documents import Organization
 from ..issues import Issue, Severity
 from ..recordindex import Fact, RecordIndex
 from ..registry import Registry
-from ..repository import Config, DocumentFile, RecordFile, Repository
+from ..repository import Config, DocumentFile, RecordFile, RecordListing, Repository
 from .cross_records import CrossPlan, check_cross_records, lazy_index, plan_for
 from .documents import check_documents, check_form_procedures, check_organization, check_standards
 from .jsonschema_drift import check_file_schemas, check_json_schemas
@@ -78,7 +78,7 @@ class ManualSide:
     organization: Organization | None
 
 
-def build_index(repo: Repository, record_files: Sequence[RecordFile]) -> ManualSide:
+def build_index(repo: Repository, listing: RecordListing) -> ManualSide:
     """What references may point at, and the issues found on the way there."""
     issues: list[Issue] = []
     org, org_loaded, org_issues = repo.load_organization()
@@ -93,17 +93,9 @@ def build_index(repo: Repository, record_files: Sequence[RecordFile]) -> ManualS
         documents=documents,
         roles={r.name for r in org.roles} if org else set(),
         departments={d.name for d in org.departments} if org else set(),
-        records=_record_ids(repo, record_files),
+        records=dict(listing.ids()),
     )
     return ManualSide(index, issues, docs, org)
-
-
-def _record_ids(repo: Repository, record_files: Sequence[RecordFile]) -> dict[str, str]:
-    """Id → kind of every record file; a pull-request check's repository keeps it from its one listing."""
-    ids = getattr(repo, "record_ids", None)
-    if ids is not None and record_files is getattr(repo, "_files", None):
-        return dict(ids())
-    return {rf.id: rf.kind for rf in record_files if rf.path.endswith(".yaml")}
 
 
 def check_one(rf: RecordFile, root: Path, registry: Registry, config: Config, index: Index) -> list[Issue]:
@@ -270,8 +262,8 @@ def check_repository(
         remember_forms(registry, repo.root / "schemas", repo.root, repo.root, lambda: forms_extra(registry))
     if not untrusted_forms:
         issues.extend(registry.issues)
-    record_files = repo.record_files()
-    loaded = build_index(repo, record_files)
+    listing = repo.record_listing()
+    loaded = build_index(repo, listing)
     index, docs = loaded.index, loaded.documents
     issues.extend(loaded.issues)
     issues.extend(check_documents(docs, registry, loaded.organization, as_of))
@@ -281,9 +273,9 @@ def check_repository(
         issues.extend(_json_schemas(repo, registry))
     issues.extend(check_file_schemas(repo.root))
     issues.extend(check_plans(repo.root, registry, index))
-    issues.extend(check_unique_ids(record_files, {df.doc.id: df.path for df in docs if df.doc}))
-    issues.extend(check_record_folders(record_files, registry))
-    to_check = record_files if only is None else [rf for rf in record_files if rf.path in only]
+    issues.extend(check_unique_ids(listing, {df.doc.id: df.path for df in docs if df.doc}))
+    issues.extend(check_record_folders(listing, registry))
+    to_check = listing.files(only)
     plan = plan_for(repo)
     facts = lazy_index(repo, plan, index.records, complete=only is None)
     use_cache = only is None and not untrusted_forms and type(repo) is Repository

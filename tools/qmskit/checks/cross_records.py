@@ -256,9 +256,7 @@ def check_changed_records(repo: Repository, as_of: dt.date, paths: Iterable[str]
         return []
     organization = repo.load_organization()[0]
     plan = plan_for(repo)
-    ids = getattr(repo, "record_ids", None)  # a pull-request check's repository keeps them from its one listing
-    files = ids() if ids is not None else {rf.id: rf.kind for rf in repo.record_files() if rf.path.endswith(".yaml")}
-    index = lazy_index(repo, plan, files)
+    index = lazy_index(repo, plan, repo.record_listing().ids())  # a pull-request check's repository lists once
     subjects = [p.rsplit("/", 1)[1][:-5] for p in closing]
     needles, folders = _needles(index, registry, subjects)
     index.prefetch(needles, folders)

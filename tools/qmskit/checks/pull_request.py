@@ -105,14 +105,15 @@ def _sandbox(judged: JudgedRepository, cs: ChangeSet, files: HeadFiles, rules: B
     schema_paths = _head_schema_paths(files)
     for path in schema_paths:
         _copy(files, path, folder, limit)
-    record_files = judged.record_files()
+    listing = judged.record_listing()
+    record_files = listing.files()
     changed_modules = {p for p in cs.paths() if p.startswith("schemas/")}
     changed_kinds = {k.name for k in rules.registry.kinds.values() if k.module_path in changed_modules}
     records = [rf for rf in record_files
                if rf.kind not in rules.registry.kinds or rf.kind in changed_kinds]
     for rf in records:
         _copy(files, rf.path, folder, limit)
-    manual = build_index(judged, record_files).index
+    manual = build_index(judged, listing).index
     request = Request(
         root=str(folder), blame=min((p for p in changed_modules if p.endswith(".py")), default="schemas"),
         max_file_bytes=limit, max_depth=rules.config.max_depth,
@@ -167,8 +168,8 @@ def _merge(issues: set[Issue], found: list[Issue], cs: ChangeSet, rules: BaseRul
 
 def _first_record_per_kind(judged: JudgedRepository) -> dict[str, str]:
     first: dict[str, str] = {}
-    for rf in judged.record_files():
-        first.setdefault(rf.kind, rf.path)
+    for path in judged.record_listing().paths:
+        first.setdefault(path[8:path.rfind("/")], path)
     return first
 
 

@@ -12,7 +12,7 @@ from ..masking import is_confidential
 from ..messages import text
 from ..recordindex import values_at
 from ..registry import Kind, Registry
-from ..repository import RecordFile
+from ..repository import RecordFile, RecordListing
 from ..validation import field_name
 
 _DOC_ID = re.compile(r"[^\s§]+")
@@ -34,21 +34,28 @@ def document_id(value: str) -> str:
     return match.group(0) if match else value
 
 
-def check_unique_ids(records: list[RecordFile], document_ids: dict[str, str]) -> list[Issue]:
-    """An id names one record (and no document) in the whole repository."""
+def check_unique_ids(listing: RecordListing, document_ids: dict[str, str]) -> list[Issue]:
+    """An id names one record (and no document) in the whole repository.
+
+    The usual answer (every id once, none a document's) comes from two
+    comprehensions over the listing's strings; only then are the records
+    walked one by one to say which file repeats which.
+    """
+    entries = listing.entries  # not regular, or hidden: the listing reports them, not this rule
+    paths = [p for p in listing.paths if p.endswith(".yaml") and "/." not in p and p not in entries]
+    ids = [p[p.rindex("/") + 1:-5] for p in paths]
+    if len(set(ids)) == len(ids) and document_ids.keys().isdisjoint(ids):
+        return []
     issues = []
-    seen: dict[str, RecordFile] = {}
-    for rf in records:
-        if not rf.path.endswith(".yaml") or rf.entry or "/." in rf.path:
-            continue  # not a record file, or hidden or not regular: the listing reports it
-        if rf.id in seen:
-            issues.append(Issue(rf.path, 1, 1, "record-id-unique",
-                                text("ref.id_twice", id=repr(rf.id), other=seen[rf.id].path)))
-        elif rf.id in document_ids:
-            issues.append(Issue(rf.path, 1, 1, "record-id-unique",
-                                text("ref.id_is_document", id=repr(rf.id), document=document_ids[rf.id])))
+    seen: dict[str, str] = {}
+    for path, rid in zip(paths, ids):
+        if rid in seen:
+            issues.append(Issue(path, 1, 1, "record-id-unique", text("ref.id_twice", id=repr(rid), other=seen[rid])))
+        elif rid in document_ids:
+            issues.append(Issue(path, 1, 1, "record-id-unique",
+                                text("ref.id_is_document", id=repr(rid), document=document_ids[rid])))
         else:
-            seen[rf.id] = rf
+            seen[rid] = path
     return issues
 
 

@@ -22,7 +22,7 @@ from ..git import Git, TreeEntry
 from ..issues import Issue, QmsError
 from ..messages import text
 from ..registry import Kind, LazyRegistry, Registry, lazy_registry, load_registry, remember_forms
-from ..repository import CONFIG_FILE, Config, RecordFile, Repository
+from ..repository import CONFIG_FILE, Config, RecordFile, RecordListing, Repository
 
 RULE_FOLDERS = ("manual/", "records/", "schemas/")
 
@@ -105,8 +105,7 @@ class JudgedRepository(Repository):
         self.config = base.config
         self._base_registry = base.registry
         self._listing = listing
-        self._files: list[RecordFile] | None = None
-        self._ids: dict[str, str] | None = None
+        self._records: RecordListing | None = None
         self._clean_blobs: dict[str, str] = {}  # the working tree's record files that are git's blobs
         self.record_source: HeadFiles | None = None  # the head: records not laid out, and greps, from git
         self.base_forms_dir = base.forms_dir  # the base's forms laid out: what the drift answer depends on
@@ -120,20 +119,15 @@ class JudgedRepository(Repository):
         """The base's form, never one of the head's modules."""
         return self._base_registry.get(name)
 
-    def record_files(self) -> list[RecordFile]:
-        """The head's record files, listed once per check; a later caller gets fresh copies (checking fills them in)."""
-        if self._files is None:
-            self._files = self._list_records()
-            return self._files  # only their path, kind, id and entry are ever copied, which checking leaves alone
-        return [RecordFile(rf.path, rf.kind, rf.id, entry=rf.entry) for rf in self._files]
+    def record_listing(self) -> RecordListing:
+        """The head's entries under records/, listed once per check (from git's listing when there is one)."""
+        if self._records is None:
+            self._records = self._list_records()
+        return self._records
 
-    def record_ids(self) -> dict[str, str]:
-        """Id → kind of every record file, from the same listing (what ``build_index`` and the closure pass index)."""
-        if self._ids is None:
-            if self._files is None:
-                self._files = self._list_records()
-            self._ids = {rf.id: rf.kind for rf in self._files if rf.path.endswith(".yaml")}
-        return self._ids
+    def record_files(self) -> list[RecordFile]:
+        """A record file for every entry of the head, made afresh on each call (checking fills them in)."""
+        return self.record_listing().files()
 
     def record_blobs(self) -> dict[str, str]:
         """Path → git blob id of every record file whose bytes are that blob's (what the cache may be asked about).
@@ -144,29 +138,19 @@ class JudgedRepository(Repository):
         """
         if isinstance(self.record_source, TreeFiles):
             return self.record_source.record_blobs
-        if self._files is None:
-            self._files = self._list_records()
+        self.record_listing()
         return self._clean_blobs
 
-    def _list_records(self) -> list[RecordFile]:
-        if self._listing is None:
-            found = self._working_records()
-            if found:
-                return found
-            self._ids = None  # from the folder walk instead (see record_ids)
-            return super().record_files()
-        found = []
-        ids = {}
-        for path in sorted(self._listing):
-            folder, _, name = path[8:].rpartition("/")  # after "records/"
-            stem = name.rsplit(".", 1)[0] if "." in name[1:] else name
-            found.append(RecordFile(path, folder, stem))
-            if name.endswith(".yaml"):
-                ids[stem] = folder
-        self._ids = ids  # the same listing, one pass
-        return found
+    def _list_records(self) -> RecordListing:
+        if self._listing is not None:
+            return RecordListing(sorted(self._listing))
+        found = self._working_records()
+        if found is not None and found.paths:
+            return found
+        walked = super().record_files()  # no git: the folder walk, its files made again for each caller
+        return RecordListing([rf.path for rf in walked], {rf.path: rf.entry for rf in walked if rf.entry})
 
-    def _working_records(self) -> list[RecordFile] | None:
+    def _working_records(self) -> RecordListing | None:
         """The working tree's records/ from ``git ls-files`` (one pass, no folder walk); None outside git.
 
         An entry git holds as a link or submodule, and any file that differs
@@ -179,25 +163,20 @@ class JudgedRepository(Repository):
         listed = (source or Git(self.root)).working_entries("records")  # the check's own git: its listing held
         if listed is None:
             return None
-        found = []
+        paths: list[str] = []
+        entries: dict[str, str] = {}
         blobs = self._clean_blobs
-        ids: dict[str, str] = {}
         regular = ("100644", "100755")
         for path, (mode, blob) in listed.items():
             if mode is None and not os.path.lexists(os.path.join(self.root, path)):
                 continue  # deleted in the working tree (staged or not): git lists it as changed, without a mode
-            folder, _, name = path[8:].rpartition("/")  # after "records/"
-            stem = name.rsplit(".", 1)[0] if "." in name[1:] else name
-            if name.endswith(".yaml"):
-                ids[stem] = folder
+            paths.append(path)
             if mode in regular:
-                found.append(RecordFile(path, folder, stem))
                 if blob is not None:
                     blobs[path] = blob
-            else:
-                found.append(RecordFile(path, folder, stem, entry=fileio.entry_problem(os.path.join(self.root, path))))
-        self._ids = ids  # the same listing, one pass
-        return found
+            elif (problem := fileio.entry_problem(os.path.join(self.root, path))) is not None:
+                entries[path] = problem
+        return RecordListing(paths, entries)
 
 
 class HeadFiles:
