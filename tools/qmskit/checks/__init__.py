@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import multiprocessing
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -148,6 +147,13 @@ def _record_cache(repo: Repository, index: Index) -> tuple[ResultCache | None, d
     return (cache, clean_blob_ids(repo.root, "records")) if cache.enabled else (None, {})
 
 
+def _can_fork() -> bool:
+    """Whether workers can be forked; multiprocessing is imported only when enough records make it worth asking."""
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 def _check_records(
     repo: Repository, record_files: list[RecordFile], index: Index, facts: RecordIndex, jobs: int,
     progress: Progress | None, use_cache: bool = False,
@@ -200,7 +206,7 @@ def _run_records(
         if cache is not None and path in blobs:
             cache.put(f"{path}\0{blobs[path]}", (found, fact))
 
-    if jobs <= 1 or total < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1 or total < PARALLEL_THRESHOLD or not _can_fork():
         issues: list[Issue] = []
         for n, rf in enumerate(record_files, 1):
             found = check_one(rf, repo.root, registry, config, index)
@@ -219,6 +225,8 @@ def _run_records(
     # otherwise write to every inherited object and so copy the parent's memory page by page.
     gc.freeze()
     try:
+        import multiprocessing
+
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             done = 0
             for results in pool.imap(_check_chunk, chunks):

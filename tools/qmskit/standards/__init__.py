@@ -17,7 +17,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -188,7 +187,7 @@ def _review_inputs(entries: object, add: Callable[..., None]) -> list[ReviewInpu
 @cache
 def builtin() -> dict[str, Catalogue]:
     """The catalogues qmskit ships, by id (read once per process)."""
-    folder = resources.files("qmskit") / "standards"
+    folder = Path(__file__).parent  # shipped beside this module (importlib.resources would cost more than the read)
     found: dict[str, Catalogue] = {}
     for ident in BUILTIN_IDS:
         text = (folder / f"{ident}.yml").read_text(encoding="utf-8")
