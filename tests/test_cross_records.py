@@ -229,6 +229,16 @@ def test_an_ncr_raised_before_the_audit_it_cites_is_reported(qms: Path) -> None:
     assert "Correct whichever date is wrong" in issue.message
 
 
+def test_in_chinese_a_date_order_message_names_each_field_by_its_label_and_identifier(qms: Path) -> None:
+    config = qms / "qms.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("lang: en", "lang: zh", 1), encoding="utf-8")
+    audit(qms, opened=D(2026, 3, 12))
+    ncr(qms, audit="IA-2026-01")
+    [issue] = of_rule(check(qms), "date-order")
+    assert issue.message.startswith("NCR-2026-0001:提出日期(raised) 2026-03-10 早于 IA-2026-01 的 首次会议(opened) 2026-03-12")
+    assert "即“审核报告(audit)”所引用的审核报告;提出日期(raised) 不得早于它" in issue.message
+
+
 def test_an_ncr_raised_on_or_after_the_audit_is_in_order(qms: Path) -> None:
     audit(qms, opened=D(2026, 3, 10))
     ncr(qms, audit="IA-2026-01")

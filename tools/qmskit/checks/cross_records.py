@@ -40,7 +40,7 @@ from ..recordindex import Fact, FactMemory, Loc, RecordIndex, beside, dotted, va
 from ..registry import Kind, Registry, RefPath, ref_at, sum_refs_path
 from ..relations import Computed, Recount, SumOf, top
 from ..repository import Repository
-from ..validation import load_model
+from ..validation import field_name, load_model
 from .cross_values import check_closure, check_derived
 
 __all__ = ["CrossPlan", "FormNeeds", "check_changed_records", "fact_memory", "form_needs", "save_fact_memory", "check_cross_records", "lazy_index", "plan_for"]
@@ -177,6 +177,13 @@ class Pass:
         if kind is not None and language() == "zh":
             return kind.spec.title_zh
         return kind.spec.title_en[:1].lower() + kind.spec.title_en[1:] if kind is not None else fact.kind
+
+    def field(self, fact: Fact, loc: Loc | str) -> str:
+        """A field of ``fact`` as a message names it: in Chinese, the form's label beside the identifier
+        (``关闭日期(closed_on)``), as the per-record messages do (see :func:`qmskit.validation.field_name`)."""
+        where = tuple(loc.split(".")) if isinstance(loc, str) else loc
+        kind = self.index.registry.get(fact.kind)
+        return field_name(where, kind.model if kind is not None else None)
 
     def issue(self, fact: Fact, loc: Loc, rule: str, message: str, severity: Severity = Severity.ERROR) -> None:
         line, col = self.index.position(fact.id, loc)
@@ -324,11 +331,11 @@ def _date_order(run: Pass, fact: Fact, path: RefPath, ref: Ref) -> None:
             if key in run.seen:
                 continue
             run.seen.add(key)
-            own_name = dotted(own_loc)
+            own_name = run.field(fact, own_loc)
             run.issue(fact, own_loc, "date-order",
                       text("cross.date_before" if before else "cross.date_after", id=fact.id, own_name=own_name, own=own,
-                           target=target.id, theirs_name=order.theirs, theirs=theirs, path=target.path,
-                           title=run.title(target), field=dotted(loc)))
+                           target=target.id, theirs_name=run.field(target, order.theirs), theirs=theirs, path=target.path,
+                           title=run.title(target), field=run.field(fact, loc)))
 
 
 # -- person-role -----------------------------------------------------------------------------------
@@ -363,7 +370,7 @@ def _person_role(run: Pass, fact: Fact, path: RefPath, ref: Ref) -> None:
         else:
             what = text("cross.no_role", when=when)
         run.issue(fact, loc, "person-role",
-                  text("cross.person_role", id=fact.id, field=dotted(loc), person=person.id, path=person.path, what=what))
+                  text("cross.person_role", id=fact.id, field=run.field(fact, loc), person=person.id, path=person.path, what=what))
 
 
 def _held(role: dict[str, Any], day: dt.date | None) -> bool:

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..recordindex import Fact, Loc, RecordIndex, at, beside, container_loc, dotted, lookup, values_at
+from ..recordindex import Fact, Loc, RecordIndex, at, beside, container_loc, lookup, values_at
 from ..forms import Amendment
 from ..messages import join, text
 from ..registry import Kind
@@ -66,13 +66,13 @@ def check_derived(run: Pass, fact: Fact, kind: Kind) -> None:
                 expected = _expected(run, fact, loc, derived)
             except Exception as exc:  # a form's own rule must not stop the check
                 run.issue(fact, loc, "derived-value",
-                          text("cross.rule_failed", id=fact.id, field=derived.field, module=kind.module_path,
+                          text("cross.rule_failed", id=fact.id, field=run.field(fact, loc), module=kind.module_path,
                                error=f"{type(exc).__name__}: {exc}"))
                 continue
             if expected is None or _equal(actual, expected.value):
                 continue
             run.issue(fact, loc, "derived-value",
-                      text("cross.derived", id=fact.id, field=dotted(loc), actual=actual, rule=derived.rule.describe(),
+                      text("cross.derived", id=fact.id, field=run.field(fact, loc), actual=actual, rule=derived.rule.describe(),
                            expected=expected.value, sources=expected.sources))
 
 
@@ -214,11 +214,11 @@ def _linked(run: Pass, fact: Fact, kind: Kind, closure: Closure) -> Iterator[tup
             for loc, value in values_at(fact.data, path):
                 other = run.index.get(value) if isinstance(value, str) and value else None
                 if other is not None:
-                    yield loc, other, text("cross.cites", field=dotted(loc))
+                    yield loc, other, text("cross.cites", field=run.field(fact, loc))
     for cited_by in closure.cited_by:
         base, _, name = cited_by.partition(".")
         for other in run.index.citing(base, name, fact.id):
-            yield ("status",), other, text("cross.cited_by", field=name)
+            yield ("status",), other, text("cross.cited_by", field=run.field(other, name))
 
 
 def _norm(value: Any) -> str:
