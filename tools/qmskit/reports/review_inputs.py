@@ -40,7 +40,7 @@ from ..report import Figure, Paragraph, Section, Series, Table
 from ..trail import describe, document_revisions
 from . import due as due_report
 from .context import Context, Rec
-from .labels import Translator
+from .labels import Translator, description_label
 from .periods import Period
 
 LABELS: dict[str, tuple[str, str]] = {  # words the packet shows that the shared table (labels.VALUES) does not name
@@ -153,8 +153,7 @@ class Packet:
 
 def field_title(info: Any, name: str, lang: str) -> str:
     """A form field's title in the report's language, from its description ``中文 / English: note``."""
-    words = str(info.description or name).split(" / ")
-    return words[0] if lang == "zh" or len(words) < 2 else words[1].split(":")[0].strip()
+    return description_label(info.description, lang) or info.description or name
 
 
 def few(ids: list[str], limit: int = 8) -> str:

@@ -13,7 +13,7 @@ from ..documents import Document
 from ..render.markdown import escape, render, render_blocks
 from ..report import Paragraph, Report, Table
 from ..reports.context import Context, Rec
-from ..reports.labels import VALUES
+from ..reports.labels import VALUES, description_label
 from ..trail import describe, document_revisions, format_value
 from .links import Linker
 
@@ -43,13 +43,9 @@ def value_text(ctx: Context, value: Any) -> str:
 
 
 def field_label(description: str | None, name: str, lang: str) -> str:
-    """A field's label in the page's language: ``来源 / source`` is 来源 in Chinese and source in English."""
-    if not description:
-        return name
-    zh, sep, en = description.partition(" / ")
-    if not sep or not any("\u4e00" <= ch <= "\u9fff" for ch in zh):
-        return description
-    return zh.strip() if lang == "zh" else en.strip()
+    """A field's label in the page's language, as the reports and messages name it (``来源 / source`` is 来源
+    in Chinese, Source in English); a description in one language only is shown whole."""
+    return description_label(description, lang) or description or name
 
 
 def document_page(ctx: Context, doc: Document, path: str, body: str, linker: Linker, page: str) -> str:
