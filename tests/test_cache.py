@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -282,3 +284,32 @@ def test_the_rules_across_records_run_again_when_the_objectives_change(
     assert crossed == [1]
     monkeypatch.setenv("QMS_CACHE", "0")
     assert now() == warm
+
+
+def test_another_release_of_pydantic_or_pyyaml_is_another_engine(tmp_path: Path) -> None:
+    """What a record's errors say and what a JSON Schema holds come from pydantic: an upgrade reads no old result."""
+    tools = str(Path(__file__).resolve().parents[1] / "tools")
+
+    def digest(*first: Path) -> str:  # a new process, as after an upgrade: its imports are found anew
+        path = os.pathsep.join([*map(str, first), tools])
+        return subprocess.run([sys.executable, "-c", "from qmskit.cache import engine_digest; print(engine_digest())"],
+                              env={**os.environ, "PYTHONPATH": path}, capture_output=True, text=True, check=True).stdout
+
+    now = digest()
+    assert digest() == now  # the same install, the same engine
+    for name in ("pydantic", "yaml"):
+        write(tmp_path / name / name / "__init__.py", "VERSION = 'another release'\n")
+        assert digest(tmp_path / name) != now  # found first on the path, as an upgraded install would be
+
+
+def test_the_settings_files_schemas_are_built_once_per_engine(git_repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    import qmskit.checks.jsonschema_drift as drift
+
+    built: list[int] = []
+    real = drift.file_schemas
+    monkeypatch.setattr(drift, "file_schemas", lambda: built.append(1) or real())
+    first = check(git_repo.root)
+    assert check(git_repo.root) == first and len(built) == 1  # the second check reads them from .git/qms-cache
+    (git_repo.root / "schemas/json/files/qms.schema.json").write_text("{}\n", encoding="utf-8")
+    assert any(i.rule == "schema-json-drift" and i.path == "schemas/json/files/qms.schema.json"
+               for i in check(git_repo.root))  # the file is still compared, only the expected text is kept

@@ -72,7 +72,7 @@ _ENGINE_DIGEST: list[str] = []  # one per process: a check, the registry and `qm
 
 
 def engine_digest() -> str:
-    """A digest of qmskit's own Python source: a new engine (even an uncommitted edit) never reads old results.
+    """A digest of qmskit's own Python source and its libraries: a new engine (even an uncommitted edit) never reads old results.
 
     Every source file's name and bytes, hashed with BLAKE2 (CPython's own,
     like :func:`sha256`) and listed and read with plain ``os`` calls: over the
@@ -90,13 +90,37 @@ def engine_digest() -> str:
             folders[:] = [f for f in folders if f != "__pycache__"]
             rel = folder[len(package) + 1:].replace(os.sep, "/")  # os.walk gives folders under package as they are
             names.extend(f"{rel}/{f}" if rel else f for f in files if f.endswith(".py"))
-        digest = blake2b(str(FORMAT).encode())
+        digest = blake2b(str(FORMAT).encode() + _libraries().encode())
         for name in sorted(names):
             digest.update(name.encode() + b"\0")
             with open(os.path.join(package, name), "rb") as handle:
                 digest.update(handle.read())
         _ENGINE_DIGEST.append(digest.hexdigest())
     return _ENGINE_DIGEST[0]
+
+
+def _libraries() -> str:
+    """Python's version and where and when the libraries a verdict depends on were installed.
+
+    pydantic decides what a record's errors say and what a JSON Schema holds,
+    PyYAML what a file holds: an upgrade of either (or of Python) must not
+    read results the old one gave. Their ``__init__.py``'s path, size and
+    time stand for the release, found without importing them (``qms show``
+    imports neither).
+    """
+    import importlib.util
+    import sys
+
+    parts = [sys.version]
+    for name in ("pydantic", "pydantic_core", "yaml"):
+        spec = importlib.util.find_spec(name)
+        origin = spec.origin if spec is not None else None
+        try:
+            info = os.stat(origin) if origin else None
+        except OSError:
+            info = None
+        parts.append(f"{name}={origin}:{info.st_size}:{info.st_mtime_ns}" if info else f"{name}=?")
+    return "\0".join(parts)
 
 
 def folder_digest(folder: Path, pattern: str = "*.py") -> str:

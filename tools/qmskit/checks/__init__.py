@@ -279,7 +279,7 @@ def check_repository(
     issues.extend(check_form_procedures(registry, set(index.documents)))
     if not untrusted_forms:
         issues.extend(_json_schemas(repo, registry))
-    issues.extend(check_file_schemas(repo.root))
+    issues.extend(check_file_schemas(repo.root, getattr(repo, "cache_root", repo.root)))
     issues.extend(check_plans(repo.root, registry, index))
     issues.extend(check_unique_ids(listing, {df.doc.id: df.path for df in docs if df.doc}))
     issues.extend(check_record_folders(listing, registry))

@@ -30,7 +30,7 @@ def check_json_schemas(root: Path, registry: Registry) -> list[Issue]:
     return issues
 
 
-def check_file_schemas(root: Path) -> list[Issue]:
+def check_file_schemas(root: Path, cache_root: Path | None = None) -> list[Issue]:
     """The settings files' schemas (``schemas/json/files/``) match the engine's models.
 
     They depend on the engine alone, never on a change's forms, so the
@@ -38,8 +38,25 @@ def check_file_schemas(root: Path) -> list[Issue]:
     """
     if os.path.islink(root / JSON_DIR):
         return []  # reported by check_json_schemas
-    return [issue for name, schema in file_schemas().items()
-            for issue in _check_one(root, name, render(schema), "qmskit", file_schema_path(root, name))]
+    return [issue for name, expected in _file_schemas(cache_root or root).items()
+            for issue in _check_one(root, name, expected, "qmskit", file_schema_path(root, name))]
+
+
+def _file_schemas(cache_root: Path) -> dict[str, str]:
+    """The settings files' schemas as exported, kept under the engine's digest (pydantic's included).
+
+    Building them is a fifth of a small pull-request check's own work, and
+    their answer changes only with the engine.
+    """
+    from ..cache import ResultCache, engine_digest
+
+    cache = ResultCache(cache_root, "file-schemas", engine_digest())
+    found = cache.get("schemas")
+    if not isinstance(found, dict):
+        found = {name: render(schema) for name, schema in file_schemas().items()}
+        cache.put("schemas", found)
+        cache.save()
+    return found
 
 
 def _check_one(root: Path, name: str, expected: str, module_path: str, path: Path | None = None) -> list[Issue]:
