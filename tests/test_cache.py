@@ -297,9 +297,19 @@ def test_another_release_of_pydantic_or_pyyaml_is_another_engine(tmp_path: Path)
 
     now = digest()
     assert digest() == now  # the same install, the same engine
-    for name in ("pydantic", "yaml"):
-        write(tmp_path / name / name / "__init__.py", "VERSION = 'another release'\n")
-        assert digest(tmp_path / name) != now  # found first on the path, as an upgraded install would be
+    for name, release in (("pydantic", "pydantic-2.7.1"), ("yaml", "PyYAML-6.0.1")):
+        site = tmp_path / name
+        init = write(site / name / "__init__.py", "VERSION = 'a release'\n")
+        (site / f"{release}.dist-info").mkdir()
+        installed = digest(site)
+        assert installed != now  # found first on the path
+        stamp = os.stat(init)
+        (site / f"{release}.dist-info").rename(site / f"{release[:-1]}2.dist-info")  # a patch release whose
+        os.utime(init, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))  # __init__.py is byte for byte the same
+        upgraded = digest(site)
+        assert upgraded != installed
+        init.write_text("VERSION = 'rewritten in place'\n", encoding="utf-8")  # no release folder changed
+        assert digest(site) not in (upgraded, installed, now)
 
 
 def test_the_settings_files_schemas_are_built_once_per_engine(git_repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -310,6 +320,10 @@ def test_the_settings_files_schemas_are_built_once_per_engine(git_repo: GitRepo,
     monkeypatch.setattr(drift, "file_schemas", lambda: built.append(1) or real())
     first = check(git_repo.root)
     assert check(git_repo.root) == first and len(built) == 1  # the second check reads them from .git/qms-cache
+    import qmskit.cache
+
+    monkeypatch.setattr(qmskit.cache, "_ENGINE_DIGEST", ["another engine"])
+    assert check(git_repo.root) == first and len(built) == 2  # another engine builds them anew
     (git_repo.root / "schemas/json/files/qms.schema.json").write_text("{}\n", encoding="utf-8")
     assert any(i.rule == "schema-json-drift" and i.path == "schemas/json/files/qms.schema.json"
                for i in check(git_repo.root))  # the file is still compared, only the expected text is kept

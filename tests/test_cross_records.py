@@ -300,6 +300,18 @@ def test_a_verifier_who_did_not_hold_the_role_that_day_is_reported(qms: Path) ->
         "roles and dates in EMP-0001")
 
 
+def test_in_chinese_a_person_role_message_names_the_field_by_its_label(qms: Path) -> None:
+    config = qms / "qms.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("lang: en", "lang: zh", 1), encoding="utf-8")
+    person(qms, "EMP-0001", [{"role": "质量部经理", "from": D(2024, 1, 1)}])
+    verified_action(qms)
+    closed_ncr(qms)
+    text = (qms / NCR).read_text(encoding="utf-8").replace("  by: 内审员\n", "  by: 内审员\n  by_person: EMP-0001\n")
+    (qms / NCR).write_text(text, encoding="utf-8")
+    [issue] = of_rule(check(qms), "person-role")
+    assert issue.message.startswith("NCR-2026-0001:“验证人(verification.by_person)”填写的是 EMP-0001")
+
+
 def test_a_verifier_who_held_the_role_that_day_passes(qms: Path) -> None:
     person(qms, "EMP-0001", [{"role": "内审员", "from": D(2026, 4, 25)}])
     verified_action(qms)

@@ -294,3 +294,18 @@ def test_a_change_to_one_forms_records_imports_only_the_forms_its_rules_read(bra
     # the complaint's own form: its references are checked against the id index, by name, and the verdicts about
     # every form (import problems, procedures, JSON Schemas, fields the plans name) come from the remembered load
     assert lazy == ["complaint"]
+
+
+def test_a_copied_id_is_reported_on_both_files_by_the_full_and_the_pull_request_check(branch: GitRepo) -> None:
+    """Which file keeps the id is the author's choice: every check names both, whatever order it lists them in."""
+    copy = f"records/nonconformity/{YEAR}/NCR-{YEAR}-0002.yaml"  # a nested folder: listed after NCR2 by a walk
+    write(branch.root / copy, (branch.root / NCR2).read_text(encoding="utf-8"))
+    branch.commit("a copy")
+
+    def blamed(issues: list[Issue]) -> list[str]:
+        return sorted(i.path for i in issues if i.rule == "record-id-unique")
+
+    full = checks.check_repository(Repository(branch.root), TODAY, jobs=1).issues
+    assert blamed(full) == sorted([copy, NCR2])
+    assert blamed(pr_check(branch)) == blamed(pr_check(branch, head="HEAD")) == blamed(full)
+    assert any(copy in i.message for i in full if i.path == NCR2)  # each names the other

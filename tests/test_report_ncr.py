@@ -88,6 +88,16 @@ def test_reference_ncr_quotes_section_and_names_its_audit(reference: Context) ->
     assert report.data["quote"]["problem"] is None
 
 
+def test_two_fields_with_one_label_are_told_apart_by_their_identifiers(reference: Context) -> None:
+    """负责人 / owner (role) and 负责人 / owner (person): the details table says which row is which."""
+    rid = next(r["id"] for r in _yaml("nonconformity"))
+    report = ncr.build(reference, rid)
+    rows = [row[0] for section in report.sections for block in section.blocks
+            if hasattr(block, "rows") for row in block.rows]
+    assert "负责人(owner)" in rows and "负责人(owner_person)" in rows and "负责人" not in rows
+    assert "提出日期" in rows  # a label no other field has is shown alone
+
+
 def test_reference_report_is_reproducible(reference: Context) -> None:
     again = Context.load(Repository(ROOT), AS_OF)
     assert render(ncr.build_list(reference, "all")) == render(ncr.build_list(again, "all"))

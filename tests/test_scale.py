@@ -58,6 +58,18 @@ def test_many_ids_reach_git_grep_without_an_argument_list(git_repo: GitRepo) -> 
         assert "records/complaint/note.yaml" in at_head and expected <= at_head
 
 
+def test_a_small_pull_request_check_imports_no_multiprocessing(git_repo: GitRepo) -> None:
+    """Workers are forked only for many records: a check of a few never pays for the import."""
+    git_repo.edit(NCR2, "status: open", "status: analysis\nroot_cause: 未核对版本。")
+    code = ("import sys\nfrom qmskit import cli\n"
+            "try:\n    cli.main(['--root', sys.argv[1], 'check', '--base', 'main'])\nexcept SystemExit:\n    pass\n"
+            "print('multiprocessing' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, str(git_repo.root)], capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": TOOLS}, check=True).stdout
+    assert "已检查" in out or "Checked" in out  # the check ran
+    assert out.strip().splitlines()[-1] == "False"
+
+
 def test_the_git_listing_of_records_matches_the_folder_walk(git_repo: GitRepo) -> None:
     root = git_repo.root
     write(root / f"records/complaint/CMP-{YEAR}-0009.yaml", "id: x\n")  # untracked
@@ -65,6 +77,7 @@ def test_the_git_listing_of_records_matches_the_folder_walk(git_repo: GitRepo) -
     (root / NCR2).unlink()
     os.symlink("/etc/hostname", root / NCR2)  # a tracked record replaced by a link
     write(root / "records/.hidden/x.yaml", "id: x\n")
+    write(root / f"records/nonconformity/2026/NCR-{YEAR}-0002.yaml", "id: x\n")  # a nested folder: after NCR-… in a walk
     walked = Repository(root).record_files()
     judged = JudgedRepository(root, BaseRules("HEAD", Repository(root).config, Repository(root).registry, root / "schemas"))
     listed = judged.record_files()
@@ -110,30 +123,31 @@ def test_the_listing_rules_from_strings_say_what_a_record_by_record_walk_says(
     listing = RecordListing(paths, broken)
     documents = {"QP-01": "manual/QP-01.md"}
     # the rules as a walk over one record file after another would apply them
-    seen: dict[str, str] = {}
-    duplicates, first, hidden = [], {}, []
+    holders: dict[str, list[str]] = {}
+    first: dict[str, str] = {}
+    hidden = []
     for path in paths:
         parts = path.split("/")
         folder, name = "/".join(parts[1:-1]), parts[-1]
-        rid = name[:-5] if len(name) > 5 else name
         if any(part.startswith(".") for part in parts[1:]):
             hidden.append(path)
             continue
         if path in broken:
             continue
         first.setdefault(folder, path)
-        if not name.endswith(".yaml"):
-            continue
-        if rid in seen or rid in documents:
-            duplicates.append(path)
-        else:
-            seen[rid] = path
-    assert sorted(i.path for i in check_unique_ids(listing, documents)) == sorted(duplicates)
+        if name.endswith(".yaml"):
+            holders.setdefault(name.rsplit(".", 1)[0], []).append(path)
+    expected = sorted([(p, "twice") for where in holders.values() if len(where) > 1 for p in where]
+                      + [(p, "document") for rid, where in holders.items() if rid in documents for p in where])
+    found_ids = check_unique_ids(listing, documents)
+    assert sorted((i.path, "document" if "manual/QP-01.md" in i.message else "twice") for i in found_ids) == expected
+    assert all(o in i.message for i in found_ids if "manual/QP-01.md" not in i.message
+               for o in holders[i.path.rsplit("/", 1)[1][:-5]] if o != i.path)  # each names the others
     found = check_record_folders(listing, _Kinds())  # type: ignore[arg-type]
     assert sorted(i.path for i in found if i.rule == "record-hidden") == sorted(hidden)
     assert sorted(i.path for i in found if i.rule != "record-hidden" and i.rule != "record-kind") == \
         sorted(set(broken) - set(hidden))
     unknown = {folder: path for folder, path in first.items() if folder not in _Kinds.kinds}
     assert sorted(i.path for i in found if i.rule == "record-kind") == sorted(unknown.values())
-    assert listing.ids() == {(n[:-5] if len(n) > 5 else n): "/".join(p.split("/")[1:-1])
-                             for p in paths for n in [p.rsplit("/", 1)[-1]] if n.endswith(".yaml")}
+    walked = [(f.id, f.kind) for f in listing.files() if f.path.endswith(".yaml")]  # each file's own split
+    assert listing.ids() == dict(walked)

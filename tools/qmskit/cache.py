@@ -99,27 +99,44 @@ def engine_digest() -> str:
     return _ENGINE_DIGEST[0]
 
 
+_LIBRARIES = {"pydantic": "pydantic-", "pydantic_core": "pydantic_core-", "yaml": "pyyaml-"}  # module: release folder
+
+
 def _libraries() -> str:
-    """Python's version and where and when the libraries a verdict depends on were installed.
+    """Python's version and the release of each library a verdict depends on.
 
     pydantic decides what a record's errors say and what a JSON Schema holds,
     PyYAML what a file holds: an upgrade of either (or of Python) must not
-    read results the old one gave. Their ``__init__.py``'s path, size and
-    time stand for the release, found without importing them (``qms show``
+    read results the old one gave. The release is the name of the
+    ``*.dist-info`` folder its installer wrote beside it (the version is in
+    the name), with the path, size and time of its ``__init__.py`` for an
+    install without one; all found without importing them (``qms show``
     imports neither).
     """
     import importlib.util
     import sys
 
     parts = [sys.version]
-    for name in ("pydantic", "pydantic_core", "yaml"):
+    listed: dict[str, list[str]] = {}
+    for name, release in _LIBRARIES.items():
         spec = importlib.util.find_spec(name)
         origin = spec.origin if spec is not None else None
+        if not origin:
+            parts.append(f"{name}=?")
+            continue
+        where = os.path.dirname(os.path.dirname(origin))
+        if where not in listed:
+            try:
+                listed[where] = sorted(n for n in os.listdir(where) if n.endswith((".dist-info", ".egg-info")))
+            except OSError:
+                listed[where] = []
+        found = [n for n in listed[where] if n.lower().startswith(release)]
         try:
-            info = os.stat(origin) if origin else None
+            info = os.stat(origin)
+            stamp = f"{info.st_size}:{info.st_mtime_ns}"
         except OSError:
-            info = None
-        parts.append(f"{name}={origin}:{info.st_size}:{info.st_mtime_ns}" if info else f"{name}=?")
+            stamp = "?"
+        parts.append(f"{name}={origin}:{stamp}:{','.join(found)}")
     return "\0".join(parts)
 
 

@@ -107,9 +107,19 @@ class RecordFile:
 
 
 def split_record_path(path: str) -> tuple[str, str]:
-    """``records/<kind>/<id>.yaml`` → ``(kind, id)``: the folder below records/ and the name without its extension."""
+    """``records/<kind>/<id>.yaml`` → ``(kind, id)``: the folder below records/ and the name without its extension.
+
+    The passes over a whole listing spell this out inline (a call per entry
+    costs more than the split); each such copy says so.
+    """
+    if "/" not in path:
+        return "", path  # records/ itself, when it is no folder
     folder, _, name = path[8:].rpartition("/")  # after "records/"
     return folder, (name.rsplit(".", 1)[0] if "." in name[1:] else name)
+
+
+def _path_of(rf: RecordFile) -> str:
+    return rf.path
 
 
 class RecordListing:
@@ -216,7 +226,7 @@ class Repository:
         return self.registry.get(name)
 
     def record_files(self) -> list[RecordFile]:
-        """Every entry under ``records/``, sorted; the folder below records/ names the kind.
+        """Every entry under ``records/``, sorted by path as git lists them; the folder below records/ names the kind.
 
         Nothing is left out, so nothing can hide: hidden files and folders,
         nested folders and other extensions are listed for the checks to
@@ -233,6 +243,7 @@ class Repository:
             return []
         found: list[RecordFile] = []
         _walk_records(base, "", found)
+        found.sort(key=_path_of)  # the walk gives a folder's files before its sub-folders; git's order is the paths'
         return found
 
     def record_listing(self) -> RecordListing:

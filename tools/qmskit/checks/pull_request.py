@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from ..git import Git
 from ..issues import Issue, Severity
 from ..messages import text
-from ..repository import CONFIG_FILE, Repository
+from ..repository import CONFIG_FILE, Repository, split_record_path
 from . import CheckResult, Progress, build_index, check_repository
 from .changes import ChangeSet, Sides, affected_records, check_changes, collect
 from .cross_records import check_changed_records, save_fact_memory
@@ -106,11 +106,10 @@ def _sandbox(judged: JudgedRepository, cs: ChangeSet, files: HeadFiles, rules: B
     for path in schema_paths:
         _copy(files, path, folder, limit)
     listing = judged.record_listing()
-    record_files = listing.files()
     changed_modules = {p for p in cs.paths() if p.startswith("schemas/")}
     changed_kinds = {k.name for k in rules.registry.kinds.values() if k.module_path in changed_modules}
-    records = [rf for rf in record_files
-               if rf.kind not in rules.registry.kinds or rf.kind in changed_kinds]
+    records = listing.files({path for path in listing.paths
+                             if (kind := split_record_path(path)[0]) not in rules.registry.kinds or kind in changed_kinds})
     for rf in records:
         _copy(files, rf.path, folder, limit)
     manual = build_index(judged, listing).index
@@ -169,7 +168,7 @@ def _merge(issues: set[Issue], found: list[Issue], cs: ChangeSet, rules: BaseRul
 def _first_record_per_kind(judged: JudgedRepository) -> dict[str, str]:
     first: dict[str, str] = {}
     for path in judged.record_listing().paths:
-        first.setdefault(path[8:path.rfind("/")], path)
+        first.setdefault(split_record_path(path)[0], path)
     return first
 
 

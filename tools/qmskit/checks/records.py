@@ -15,7 +15,7 @@ from .. import fileio, yamlio
 from ..issues import Issue
 from ..messages import join, text
 from ..registry import Kind, Registry
-from ..repository import Config, RecordFile, RecordListing
+from ..repository import Config, RecordFile, RecordListing, split_record_path
 from ..validation import field_name, issues_from_validation
 
 
@@ -156,13 +156,13 @@ def check_record_folders(listing: RecordListing, registry: Registry) -> list[Iss
     issues = hidden + [Issue(path, 1, 1, fileio.NOT_REGULAR, entry)
                        for path, entry in listing.entries.items() if path not in odd]
     odd.update(listing.entries)
-    kinds = {p[8:p.rfind("/")] for p in listing.paths}  # the folder below records/ ("" for a file in records/ itself)
+    kinds = {p[8:p.rfind("/")] for p in listing.paths}  # split_record_path's kind, inlined ("" in records/ itself)
     unknown = {kind for kind in kinds if kind not in registry.kinds}  # a name only: no form is imported to answer
     if not unknown:
         return issues
     first: dict[str, str] = {}
     for path in listing.paths:
-        kind = path[8:path.rfind("/")]
+        kind = split_record_path(path)[0]
         if kind in unknown and path not in odd:
             first.setdefault(kind, path)
     known = ", ".join(sorted(registry.kinds)) or "none defined"

@@ -9,7 +9,7 @@ from typing import Any
 from ..forms import Ref
 from ..issues import Issue
 from ..masking import is_confidential
-from ..messages import text
+from ..messages import join, text
 from ..recordindex import values_at
 from ..registry import Kind, Registry
 from ..repository import RecordFile, RecordListing
@@ -37,25 +37,30 @@ def document_id(value: str) -> str:
 def check_unique_ids(listing: RecordListing, document_ids: dict[str, str]) -> list[Issue]:
     """An id names one record (and no document) in the whole repository.
 
-    The usual answer (every id once, none a document's) comes from two
-    comprehensions over the listing's strings; only then are the records
-    walked one by one to say which file repeats which.
+    Every file holding a repeated id is reported, naming the others: which
+    one keeps it is the author's choice, and the answer must not hang on
+    the order a listing comes in (the full check walks the folders, a
+    pull-request check reads git's listing). The usual answer (every id
+    once, none a document's) comes from two comprehensions over the
+    listing's strings.
     """
     entries = listing.entries  # not regular, or hidden: the listing reports them, not this rule
     paths = [p for p in listing.paths if p.endswith(".yaml") and "/." not in p and p not in entries]
-    ids = [p[p.rindex("/") + 1:-5] for p in paths]
+    ids = [p[p.rindex("/") + 1:-5] for p in paths]  # split_record_path's id, for a visible .yaml name
     if len(set(ids)) == len(ids) and document_ids.keys().isdisjoint(ids):
         return []
-    issues = []
-    seen: dict[str, str] = {}
+    holders: dict[str, list[str]] = {}
     for path, rid in zip(paths, ids):
-        if rid in seen:
-            issues.append(Issue(path, 1, 1, "record-id-unique", text("ref.id_twice", id=repr(rid), other=seen[rid])))
-        elif rid in document_ids:
-            issues.append(Issue(path, 1, 1, "record-id-unique",
-                                text("ref.id_is_document", id=repr(rid), document=document_ids[rid])))
-        else:
-            seen[rid] = path
+        holders.setdefault(rid, []).append(path)
+    issues = []
+    for rid, where in holders.items():
+        if rid in document_ids:
+            issues += [Issue(path, 1, 1, "record-id-unique",
+                             text("ref.id_is_document", id=repr(rid), document=document_ids[rid])) for path in where]
+        if len(where) > 1:
+            issues += [Issue(path, 1, 1, "record-id-unique",
+                             text("ref.id_twice", id=repr(rid), other=join([o for o in where if o != path])))
+                       for path in where]
     return issues
 
 

@@ -7,7 +7,9 @@ records hold (statuses, grades, sources) are named here once for all reports.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,24 @@ VALUES: dict[str, tuple[str, str]] = {
     "met": ("达成", "met"), "missed": ("未达成", "missed"), "no_data": ("无数据", "no data"),
     "in_progress_period": ("期间未结束", "period in progress"),
 }
+
+
+def field_labels(model: type[Any], names: list[str], lang: str) -> dict[str, str]:
+    """The labels of a form's fields ``names`` (see :func:`description_label`), each told apart from the others.
+
+    Two fields may share a label (``负责人 / owner (role)`` and ``负责人 /
+    owner (person, …)``): a column or a row must still say which is which,
+    so those name their identifier beside it (``负责人(owner_person)``), as
+    the check's messages do. A description in one language only is the
+    label whole; a field with none is named by its identifier.
+    """
+    fields = getattr(model, "model_fields", {})
+    described = {name: fields[name].description if name in fields else None for name in names}
+    labels = {name: description_label(text, lang) or text or name for name, text in described.items()}
+    seen = Counter(labels.values())
+    return {name: (label if seen[label] == 1 or label == name else
+                   (f"{label}({name})" if lang == "zh" else f"{label} ({name})"))
+            for name, label in labels.items()}
 
 
 def description_label(description: str | None, lang: str) -> str | None:

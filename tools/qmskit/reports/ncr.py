@@ -24,7 +24,8 @@ from ..masking import mask
 from ..report import BulletList, Paragraph, Report, Table
 from ..trail import describe
 from .context import Context, Rec
-from .registers import cell, field_label, is_overdue, overdue_days, show
+from .labels import field_labels
+from .registers import cell, is_overdue, overdue_days, show
 
 QUOTE_LINES = 30  # longer sections are cut, with a pointer to the document
 STATUSES = ("open", "overdue", "all")
@@ -213,8 +214,8 @@ def _summary(ctx: Context, rec: Rec) -> dict[str, Any]:
 
 def _details(ctx: Context, rec: Rec) -> Table:
     tr, model = ctx.tr, rec.kind.model
-    rows = [[field_label(model, name, tr) if name != "id" else tr("编号", "Id"),
-             _verification(rec.shown.get(name), ctx) if name == "verification" else show(rec, name, tr, 10_000)]
+    labels = {**field_labels(model, list(model.model_fields), tr.lang), "id": tr("编号", "Id")}
+    rows = [[labels[name], _verification(rec.shown.get(name), ctx) if name == "verification" else show(rec, name, tr, 10_000)]
             for name in model.model_fields]
     return Table([tr("栏目", "Field"), tr("内容", "Entry")], rows, widths=[1, 4])
 

@@ -26,7 +26,7 @@ from ..issues import QmsError
 from ..registry import Kind
 from ..report import Paragraph, Report, Table
 from .context import Context, Rec
-from .labels import Translator, description_label
+from .labels import Translator, field_labels
 
 SHORT_COLUMNS = 6  # short fields shown after id, status, date and due
 TEXT_COLUMNS = 2  # long text fields shown, truncated
@@ -37,12 +37,6 @@ DOC_STATUS = {"draft": ("草稿(未生效)", "draft (not in force)"), "effective
 TYPE_ORDER = ["QM", "MAN", "QP", "REG", "WI", "JD", "FOR", "REF"]  # from the manual down to the forms
 
 # -- values and labels, shared with the NCR report ---------------------------------
-
-
-def field_label(model: type[Any], name: str, tr: Translator) -> str:
-    """A field's label from its description (``提出日期 / raised on``), in the report's language."""
-    info = model.model_fields.get(name)
-    return description_label(info.description if info else None, tr.lang) or name
 
 
 def cell(value: Any, tr: Translator, limit: int = 120) -> str:
@@ -140,8 +134,9 @@ def choose_columns(kind: Kind, tr: Translator, reveal: bool = False) -> list[Col
     short = [n for n, c in rest if c in ("ref", "enum", "number", "date", "short", "list")][:SHORT_COLUMNS]
     texts = [n for n, c in rest if c == "text" and fields[n].is_required()]
     texts = (texts or [n for n, c in rest if c == "text"])[:TEXT_COLUMNS]
-    columns = [Column(n, field_label(model, n, tr) if n != "id" else tr("编号", "Id")) for n in lead + short]
-    columns += [Column(n, field_label(model, n, tr), TEXT_LIMIT) for n in texts]
+    labels = {**field_labels(model, lead + short + texts, tr.lang), "id": tr("编号", "Id")}
+    columns = [Column(n, labels[n]) for n in lead + short]
+    columns += [Column(n, labels[n], TEXT_LIMIT) for n in texts]
     if "due" in fields:
         columns.append(Column("overdue", tr("逾期(天)", "Overdue (days)")))
     return columns

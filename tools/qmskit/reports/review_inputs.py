@@ -40,7 +40,7 @@ from ..report import Figure, Paragraph, Section, Series, Table
 from ..trail import describe, document_revisions
 from . import due as due_report
 from .context import Context, Rec
-from .labels import Translator, description_label
+from .labels import Translator, field_labels
 from .periods import Period
 
 LABELS: dict[str, tuple[str, str]] = {  # words the packet shows that the shared table (labels.VALUES) does not name
@@ -149,11 +149,6 @@ class Packet:
         if not text or self.previous is None:
             return []
         return [Paragraph(self.tr(f"上次评审 {self.previous.id} 所述:{text}", f"{self.previous.id} recorded: {text}"), "note")]
-
-
-def field_title(info: Any, name: str, lang: str) -> str:
-    """A form field's title in the report's language, from its description ``中文 / English: note``."""
-    return description_label(info.description, lang) or info.description or name
 
 
 def few(ids: list[str], limit: int = 8) -> str:
@@ -809,7 +804,7 @@ def measurement_blocks(p: Packet) -> tuple[Blocks, dict[str, Any]]:
                                          f"{kind.spec.title_en}: months with no report: {', '.join(gaps)} (no point in the charts).")))
         for name in fields:
             values = [float(month[m].get(name)) if m in month else None for m in p.months]
-            title = field_title(kind.model.model_fields[name], name, p.ctx.lang)
+            title = field_labels(kind.model, [name], p.ctx.lang)[name]
             blocks.append(Figure(f"c5-{act.kind}-{name}", f"{kind.spec.title(p.ctx.lang)}{p.tr(':', ': ')}{title}", p.months,
                                  [Series(title, values, key=name)], y_label=title))
             data.setdefault(act.kind, {})[name] = dict(zip(p.months, values, strict=True))
@@ -895,7 +890,7 @@ def ranking_blocks(p: Packet) -> Blocks:
             latest = max(recs, key=lambda r: (r.date, r.id))
             rows = [i for i in latest.shown[list_field] if isinstance(i, dict)][:5]
             keys = [k for k, f in item.model_fields.items() if typing.get_origin(f.annotation) is not list]
-            heads = [field_title(item.model_fields[k], k, p.ctx.lang) for k in keys]
+            heads = list(field_labels(item, keys, p.ctx.lang).values())
             blocks.append(Table(heads, [[p.label(i.get(k)) if isinstance(i.get(k), str) else str(i.get(k, "—")) for k in keys] for i in rows],
                                 caption=f"{kind.spec.title(p.ctx.lang)} {latest.id}{p.tr('(前 5 位)', ' (top 5)')}"))
     return blocks
@@ -903,7 +898,7 @@ def ranking_blocks(p: Packet) -> Blocks:
 
 __all__ = [
     "Dimension", "Output", "Packet", "Recount", "Recurrence", "Replies", "Span", "Stated", "action_blocks", "competence_blocks",
-    "complaint_blocks", "completion_field", "counted", "dated", "days_to", "document_changes", "field_title", "latest_before", "mean",
+    "complaint_blocks", "completion_field", "counted", "dated", "days_to", "document_changes", "latest_before", "mean",
     "measurement_blocks", "mentions_provider", "ncr_figure", "outputs", "outputs_table", "overdue_items", "overdue_on",
     "per_month", "process_table", "provider_forms", "ranked_lists", "ranking_blocks", "ranks", "recount", "recurrence_key", "recurrences",
     "replies", "review_span", "reviews", "risk_changes", "satisfied_by", "score_of", "servqual", "servqual_blocks",

@@ -13,7 +13,7 @@ from ..documents import Document
 from ..render.markdown import escape, render, render_blocks
 from ..report import Paragraph, Report, Table
 from ..reports.context import Context, Rec
-from ..reports.labels import VALUES, description_label
+from ..reports.labels import VALUES, field_labels
 from ..trail import describe, document_revisions, format_value
 from .links import Linker
 
@@ -40,12 +40,6 @@ def value_text(ctx: Context, value: Any) -> str:
     if isinstance(value, str):  # the record's page shows all of its text, line breaks kept (<br> in the cell)
         return value
     return format_value(value, 400)
-
-
-def field_label(description: str | None, name: str, lang: str) -> str:
-    """A field's label in the page's language, as the reports and messages name it (``来源 / source`` is 来源
-    in Chinese, Source in English); a description in one language only is shown whole."""
-    return description_label(description, lang) or description or name
 
 
 def document_page(ctx: Context, doc: Document, path: str, body: str, linker: Linker, page: str) -> str:
@@ -104,13 +98,8 @@ def record_page(ctx: Context, rec: Rec, linker: Linker, page: str) -> str:
     spec = rec.kind.spec
     title = f"{rec.id} {spec.title(ctx.lang)}"
     refs = {path[0]: ref for path, ref in rec.kind.refs if len(path) == 1}
-    rows = []
-    for name, value in rec.shown.items():
-        if name == "id":
-            continue
-        info = rec.kind.model.model_fields.get(name)
-        label = field_label(info.description, name, ctx.lang) if info else name
-        rows.append([label, value_text(ctx, value)])
+    labels = field_labels(rec.kind.model, [name for name in rec.shown if name != "id"], ctx.lang)
+    rows = [[labels[name], value_text(ctx, value)] for name, value in rec.shown.items() if name != "id"]
     report = Report(title, subtitle=tr(f"表格 {spec.code}({spec.title_zh}),依据 {spec.procedure}。",
                                        f"Form {spec.code} ({spec.title_en}), under {spec.procedure}."))
     report.section(tr("内容", "Fields")).add(Table([tr("字段", "Field"), tr("值", "Value")], rows))
