@@ -121,7 +121,11 @@ def _source_files(folder: str, rel: str) -> Iterator[tuple[str, os.DirEntry[str]
     A linked folder is not entered, nor ``__pycache__``; one ``scandir`` a
     folder, without the lists ``os.walk`` builds (a third of its time here).
     """
-    with os.scandir(folder) as listing:
+    try:
+        listing = os.scandir(folder)
+    except OSError:  # a folder that cannot be listed is passed over, as os.walk does
+        return
+    with listing:
         for entry in listing:
             try:
                 is_dir = entry.is_dir()
