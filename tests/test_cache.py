@@ -327,3 +327,62 @@ def test_the_settings_files_schemas_are_built_once_per_engine(git_repo: GitRepo,
     (git_repo.root / "schemas/json/files/qms.schema.json").write_text("{}\n", encoding="utf-8")
     assert any(i.rule == "schema-json-drift" and i.path == "schemas/json/files/qms.schema.json"
                for i in check(git_repo.root))  # the file is still compared, only the expected text is kept
+
+
+# -- the engine's digest, remembered under its files' stat data ------------------------------------------------
+
+_DIGEST_OF = ("import sys; from pathlib import Path; from qmskit.cache import engine_digest; "
+              "print(engine_digest(Path(sys.argv[1])))")
+
+
+def _engine_digest_in(engine: Path, root: Path, **env: str) -> str:
+    """What a fresh process with the engine copied to ``engine`` takes as its digest, for the QMS at ``root``."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _DIGEST_OF, str(root)], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(engine), **env})
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def _bytes_digest(package: Path) -> str:
+    """The engine's digest re-counted here: every .py file's name and bytes, in name order (BLAKE2)."""
+    import hashlib
+
+    from qmskit.cache import FORMAT, _libraries
+
+    digest = hashlib.blake2b(str(FORMAT).encode() + _libraries().encode())  # the releases: see the test above
+    names = sorted(p.relative_to(package).as_posix() for p in package.rglob("*.py") if "__pycache__" not in p.parts)
+    for name in names:
+        digest.update(name.encode() + b"\0")
+        digest.update((package / name).read_bytes())
+    return digest.hexdigest()
+
+
+def test_an_edited_engine_is_never_taken_for_the_remembered_one(tmp_path: Path, git_repo: GitRepo) -> None:
+    """The digest is remembered under each file's stat data once the files have settled; any edit is seen."""
+    import time
+
+    from qmskit import cache
+
+    engine = tmp_path / "engine"
+    shutil.copytree(Path(cache.__file__).parent, engine / "qmskit", ignore=shutil.ignore_patterns("__pycache__"))
+    package, root = engine / "qmskit", git_repo.root
+    folder = root / ".git" / "qms-cache"
+    expected = _bytes_digest(package)
+    assert _engine_digest_in(engine, root) == expected
+    assert not list(folder.glob("engine-*"))  # just copied: not settled, so not remembered
+    time.sleep(cache.SETTLED_NS / 1e9 + 0.2)
+    assert _engine_digest_in(engine, root, QMS_CACHE="0") == expected
+    assert not list(folder.glob("engine-*"))  # QMS_CACHE=0 writes nothing
+    assert _engine_digest_in(engine, root) == expected
+    [memo] = folder.glob("engine-*")
+    signature, remembered = memo.read_text().split()
+    assert remembered == expected
+    memo.write_text(f"{signature} {'0' * 128}\n")  # what the next process reads is the memo, not the bytes
+    assert _engine_digest_in(engine, root) == "0" * 128
+    source = package / "masking.py"
+    raw = source.read_bytes()
+    source.write_bytes(raw.replace(b"marker", b"markes", 1))  # the same size, the same second
+    assert _engine_digest_in(engine, root) == _bytes_digest(package) != expected

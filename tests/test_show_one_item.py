@@ -115,7 +115,8 @@ def _modules_after(root: Path, *words: str) -> set[str]:
 # what answering about one item has no use for: the models, the other commands' modules, the writers' helpers
 NOT_FOR_ONE_ITEM = ("pydantic", "qmskit.forms", "qmskit.registry", "qmskit.repository", "qmskit.checks",
                     "qmskit.changeset", "qmskit.reports", "qmskit.site", "qmskit.render.docx", "json", "difflib",
-                    "tempfile", "glob", "shutil", "rich", "yaml", "qmskit.yamlio")
+                    "tempfile", "glob", "shutil", "rich", "yaml", "qmskit.yamlio", "dataclasses", "inspect",
+                    "qmskit.issues")
 
 
 def test_one_item_asked_again_imports_only_what_it_shows(history: GitRepo) -> None:
@@ -127,6 +128,24 @@ def test_one_item_asked_again_imports_only_what_it_shows(history: GitRepo) -> No
         loaded = _modules_after(root, *words)
         assert "qmskit.git" in loaded and "qmskit.history" in loaded  # the run did answer from git
         assert not [name for name in NOT_FOR_ONE_ITEM if name in loaded], words
+
+
+def test_an_item_not_asked_before_is_parsed_without_the_models_dataclasses_or_tempfile(history: GitRepo) -> None:
+    """Its versions are parsed (YAML) and remembered; nothing else a check or a report needs is imported for that."""
+    root = history.root
+    for words in (("show", "CMP-2026-0001"), ("history", "QP-02")):
+        _modules_after(root, *words, "--format", "md")  # the form's facts and the commit graph, as any later question has
+    for words in (("show", "CMP-2026-0001", "--format", "md"), ("history", "QP-02", "--format", "md")):
+        remembered = list((root / ".git" / "qms-cache").glob("yaml-*.pickle"))
+        assert remembered, "the earlier questions remembered their versions"
+        for path in remembered:  # what a question about another item meets: no version of this one parsed before
+            path.unlink()
+        loaded = _modules_after(root, *words)
+        assert "qmskit.yamlio" in loaded, words  # it did parse
+        assert list((root / ".git" / "qms-cache").glob("yaml-*.pickle")), words  # and remembered what it parsed
+        unwanted = ("pydantic", "qmskit.repository", "qmskit.registry", "qmskit.checks", "dataclasses", "inspect",
+                    "tempfile", "shutil", "qmskit.issues")
+        assert not [name for name in unwanted if name in loaded], (words, [n for n in unwanted if n in loaded])
 
 
 def test_only_the_named_commands_parser_is_built_unless_argparse_must_tell(monkeypatch: pytest.MonkeyPatch) -> None:

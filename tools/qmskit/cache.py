@@ -18,7 +18,7 @@ fill with hooks that run on every commit.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -69,34 +69,111 @@ def _git_dir(root: Path) -> Path | None:
 
 
 _ENGINE_DIGEST: list[str] = []  # one per process: a check, the registry and `qms show` all key their caches on it
+SETTLED_NS = 2_000_000_000  # a file changed this recently may change again within its timestamp's tick
 
 
-def engine_digest() -> str:
+def engine_digest(root: Path | None = None) -> str:
     """A digest of qmskit's own Python source and its libraries: a new engine (even an uncommitted edit) never reads old results.
 
     Every source file's name and bytes, hashed with BLAKE2 (CPython's own,
-    like :func:`sha256`) and listed and read with plain ``os`` calls: over the
-    engine's ~900 KB a third of what pathlib and SHA-256 cost, which a
-    single-record ``qms show`` pays on every run. Worked out once a process.
+    like :func:`sha256`) and listed and read with plain ``os`` calls. Worked
+    out once a process; with ``root``, whose ``.git/qms-cache`` remembers the
+    digest under each file's name, size, inode and change times, the bytes
+    are read again only when one of those moved: a single-record ``qms show``
+    pays for 80 ``stat`` calls, not for reading and hashing ~900 KB. This is
+    how git trusts its index and Python its bytecode; as git does with a
+    "racy" entry, the digest is not remembered while a file changed less than
+    :data:`SETTLED_NS` ago, so an edit made within the same timestamp tick as
+    the remembered look is never missed (a write always moves the change time).
     """
     if not _ENGINE_DIGEST:
-        try:
-            from _blake2 import blake2b
-        except ImportError:
-            from hashlib import blake2b
         package = os.path.dirname(os.path.abspath(__file__))
-        names: list[str] = []
-        for folder, folders, files in os.walk(package):
-            folders[:] = [f for f in folders if f != "__pycache__"]
-            rel = folder[len(package) + 1:].replace(os.sep, "/")  # os.walk gives folders under package as they are
-            names.extend(f"{rel}/{f}" if rel else f for f in files if f.endswith(".py"))
-        digest = blake2b(str(FORMAT).encode() + _libraries().encode())
-        for name in sorted(names):
-            digest.update(name.encode() + b"\0")
-            with open(os.path.join(package, name), "rb") as handle:
-                digest.update(handle.read())
-        _ENGINE_DIGEST.append(digest.hexdigest())
+        files = sorted(_source_files(package, ""))
+        names = [name for name, _ in files]
+        libraries = _libraries()
+        memo = _engine_memo(root, package)
+        if memo is None:
+            _ENGINE_DIGEST.append(_engine_bytes_digest(package, names, libraries))
+            return _ENGINE_DIGEST[0]
+        import time
+
+        stats = [(name, entry.stat()) for name, entry in files]
+        newest = max((max(st.st_mtime_ns, st.st_ctime_ns) for _, st in stats), default=0)
+        signature = sha256(repr((FORMAT, package, libraries, [(name, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns,
+                                                    st.st_ctime_ns) for name, st in stats])).encode(
+            "utf-8", "surrogateescape")).hexdigest()
+        try:
+            said = memo.read_text(encoding="ascii").split()
+        except (OSError, UnicodeDecodeError):
+            said = []
+        settled = newest < time.time_ns() - SETTLED_NS
+        if settled and len(said) == 2 and said[0] == signature:
+            _ENGINE_DIGEST.append(said[1])
+            return _ENGINE_DIGEST[0]
+        _ENGINE_DIGEST.append(_engine_bytes_digest(package, names, libraries))
+        if settled:
+            _write_small(memo, f"{signature} {_ENGINE_DIGEST[0]}\n")
     return _ENGINE_DIGEST[0]
+
+
+def _source_files(folder: str, rel: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """(``/``-separated name, entry) of every ``.py`` file under ``folder``, as ``os.walk`` finds them.
+
+    A linked folder is not entered, nor ``__pycache__``; one ``scandir`` a
+    folder, without the lists ``os.walk`` builds (a third of its time here).
+    """
+    try:
+        listing = os.scandir(folder)
+    except OSError:  # a folder that cannot be listed is passed over, as os.walk does
+        return
+    with listing:
+        for entry in listing:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            name = f"{rel}/{entry.name}" if rel else entry.name
+            if not is_dir:
+                if entry.name.endswith(".py"):
+                    yield name, entry
+            elif entry.name != "__pycache__" and not entry.is_symlink():
+                yield from _source_files(entry.path, name)
+
+
+def _engine_bytes_digest(package: str, names: list[str], libraries: str) -> str:
+    """The digest of the engine's source files ``names`` (sorted), their names and bytes, and of its ``libraries``."""
+    try:
+        from _blake2 import blake2b
+    except ImportError:
+        from hashlib import blake2b
+    digest = blake2b(str(FORMAT).encode() + libraries.encode("utf-8", "surrogateescape"))
+    for name in names:
+        digest.update(name.encode() + b"\0")
+        with open(os.path.join(package, name), "rb") as handle:
+            digest.update(handle.read())
+    return digest.hexdigest()
+
+
+def _engine_memo(root: Path | None, package: str) -> Path | None:
+    """Where ``root``'s ``.git/qms-cache`` remembers the digest of the engine in ``package``; None: nowhere."""
+    if root is None or os.environ.get("QMS_CACHE", "1") == "0":
+        return None
+    git_dir = _git_dir(root)
+    if git_dir is None:
+        return None
+    # one file per engine: two installations used in turn on one repository do not undo each other's
+    return git_dir / FOLDER / f"engine-{sha256(package.encode('utf-8', 'surrogateescape')).hexdigest()[:12]}"
+
+
+def _write_small(path: Path, text: str) -> None:
+    """Write a small cache file whole (a rename), or not at all."""
+    tmp = path.parent / f".{path.name}.{os.getpid()}-{os.urandom(6).hex()}.tmp"
+    try:
+        path.parent.mkdir(exist_ok=True)
+        tmp.write_text(text, encoding="ascii")
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
 
 
 _LIBRARIES = {"pydantic": "pydantic-", "pydantic_core": "pydantic_core-", "yaml": "pyyaml-"}  # module: release folder
@@ -263,15 +340,21 @@ class ResultCache:
         if self.path is None or not self._dirty:
             return
         import pickle
-        import tempfile
 
+        # a name of its own (O_EXCL, readable by the owner alone, as tempfile's would be) without importing
+        # tempfile, whose shutil, random, bz2 and lzma cost a single-record ``qms show`` a twentieth of its time
+        tmp = self.path.parent / f".{self.path.name}.{os.getpid()}-{os.urandom(6).hex()}.tmp"
         try:
             self.path.parent.mkdir(exist_ok=True)
-            with tempfile.NamedTemporaryFile("wb", dir=self.path.parent, delete=False, suffix=".tmp") as handle:
-                pickle.dump((self.digest, self.entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(handle.name, self.path)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
         except OSError:
             return
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump((self.digest, self.entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+        except OSError:
+            tmp.unlink(missing_ok=True)
 
 
 def forms_cache(namespace: str, schemas_dir: Path, root: Path, cache_root: Path, *extra: object) -> ResultCache:
@@ -280,7 +363,7 @@ def forms_cache(namespace: str, schemas_dir: Path, root: Path, cache_root: Path,
     Here, not in the registry, so that ``qms show`` reads what a load found
     without importing the registry's pydantic.
     """
-    key = digest_of(engine_digest(), folder_digest(schemas_dir), os.path.islink(schemas_dir),
+    key = digest_of(engine_digest(cache_root), folder_digest(schemas_dir), os.path.islink(schemas_dir),
                     schemas_dir.relative_to(root).as_posix(), *extra)
     return ResultCache(cache_root, namespace, key)
 

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from .issues import QmsError
+from .errors import QmsError
 from .messages import join, text
 
 # json, the near-miss suggestions and every command's own modules are imported where used: a question about one

@@ -12,12 +12,11 @@ import os
 import re
 import subprocess
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, NamedTuple
 
 from . import fileio
-from .issues import QmsError
+from .errors import QmsError
 from . import messages
 
 ZERO = "0" * 40
@@ -31,8 +30,7 @@ def _decode(raw: bytes) -> str:
     return raw.decode("utf-8", "surrogateescape")
 
 
-@dataclass(frozen=True)
-class RawChange:
+class RawChange(NamedTuple):
     """One line of ``git diff --raw`` / ``git log --raw``: a path that changed."""
 
     status: str  # A M D R (T, C treated as M/A)
@@ -42,8 +40,7 @@ class RawChange:
     new_blob: str | None
 
 
-@dataclass(frozen=True)
-class TreeEntry:
+class TreeEntry(NamedTuple):
     """One entry of ``git ls-tree``: a path with its mode, so a symlink or submodule is seen, not followed."""
 
     mode: str  # 100644/100755 regular file, 120000 symlink, 160000 submodule
@@ -56,8 +53,7 @@ class TreeEntry:
         return self.type == "blob" and self.mode in ("100644", "100755")
 
 
-@dataclass(frozen=True)
-class Tag:
+class Tag(NamedTuple):
     """A tag and the commit it names (a seal: ``qms-seal/<date>-<n>``)."""
 
     name: str
@@ -66,8 +62,7 @@ class Tag:
     subject: str
 
 
-@dataclass(frozen=True)
-class Commit:
+class Commit(NamedTuple):
     sha: str
     author: str
     email: str
@@ -103,14 +98,15 @@ def parse_raw(tokens: list[str], start: int = 0) -> Iterator[tuple[int, RawChang
 
 GREP_NEEDLES = 256
 GREP_MAX_BYTES = 16 * 1024 * 1024
-# words between spaces and YAML punctuation, and runs of ASCII id characters (an id written against Chinese text)
-_WORDS = (re.compile(r"[^\s,:;'\"\[\]{}()<>|，。；：、（）【】「」]+"), re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*"))
+# words between spaces and YAML punctuation, and runs of ASCII id characters (an id written against Chinese text);
+# compiled when first needed (a check of many ids), not by every command that imports this module
+_WORDS = (r"[^\s,:;'\"\[\]{}()<>|，。；：、（）【】「」]+", r"[A-Za-z0-9][A-Za-z0-9._/-]*")
 
 
 def _names_any(raw: bytes, needles: set[str]) -> bool:
     """Whether ``raw`` holds one of ``needles`` as a word (trailing punctuation such as a full stop aside)."""
     text = raw.decode("utf-8", "surrogateescape")
-    for pattern in _WORDS:
+    for pattern in map(re.compile, _WORDS):  # re keeps what it compiled: a dictionary look-up after the first file
         for match in pattern.finditer(text):
             word = match.group()
             if word in needles or word.rstrip(".-_/") in needles:

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .git import Commit, Git, GitError, RawChange
 from .yamlmemo import YamlMemo
@@ -33,8 +32,7 @@ MISSING: Any = _Missing()
 FieldPath = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
-class FieldChange:
+class FieldChange(NamedTuple):
     field: FieldPath
     old: Any
     new: Any
@@ -44,12 +42,12 @@ class FieldChange:
         return ".".join(str(p) for p in self.field) or "(file)"
 
 
-@dataclass(frozen=True)
-class Version:
+class Version(NamedTuple):
     """One commit's change to one file."""
 
     commit: Commit
-    index: int  # position in the log, 0 = newest
+    # position in the log, 0 = newest; the name shadows tuple.index, which nothing here calls
+    index: int  # type: ignore[assignment]
     change: RawChange
 
     @property
@@ -57,8 +55,7 @@ class Version:
         return dt.datetime.fromisoformat(self.commit.authored)
 
 
-@dataclass
-class TrailEntry:
+class TrailEntry(NamedTuple):
     version: Version
     changes: list[FieldChange]
     data: Any  # the record as this commit left it (None if deleted, yamlio.UNREADABLE if not valid YAML)

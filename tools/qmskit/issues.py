@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from .errors import QmsError  # defined apart, exported here too: see qmskit.errors
+
 
 class Severity(str, Enum):
     ERROR = "error"
@@ -44,16 +46,4 @@ class Issue:
         }
 
 
-class QmsError(Exception):
-    """An error the user can act on: printed as a message, never a traceback.
-
-    ``exit_code`` 2 means the command could not run as asked (usage, missing
-    repository); the message says what to do instead.
-    """
-
-    exit_code = 2
-
-    def __init__(self, message: str, exit_code: int | None = None) -> None:
-        super().__init__(message)
-        if exit_code is not None:
-            self.exit_code = exit_code
+__all__ = ["Issue", "QmsError", "Severity"]

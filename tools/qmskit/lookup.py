@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
-from .issues import QmsError
+from .errors import QmsError
 from .messages import text
 from .suggest import did_you_mean, find_ignoring_case
 
@@ -26,8 +25,7 @@ if TYPE_CHECKING:
 DOCUMENT_SECTION = "文件信息 / Document"  # a section label, in both languages as every report label is
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):
     what: Literal["record", "document"]
     id: str
     path: str

@@ -9,14 +9,13 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import fileio
 from . import messages
 from .history import MISSING, FieldChange, FieldPath, HistoryIndex, Version, diff_fields
-from .issues import QmsError
+from .errors import QmsError
 from .masking import mask
 from .report import CONFIDENTIAL, Paragraph, Report, Table
 from .yamlmemo import DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, YamlMemo, blob_id
@@ -125,8 +124,7 @@ def _day(iso: str) -> str:
     return iso[:16].replace("T", " ")
 
 
-@dataclass(frozen=True)
-class ShownForm:
+class ShownForm(NamedTuple):
     """What showing a record needs of its form: titles, code, and the fields to mask (no model, no pydantic).
 
     Not :class:`qmskit.registry.FormFacts`, which a check keeps of a whole load of the forms.
@@ -143,12 +141,14 @@ class ShownForm:
         return cls(spec.code, spec.title_zh, spec.title_en, tuple(spec.confidential))
 
 
-@dataclass(frozen=True)
-class Limits:
+class Limits(NamedTuple):
     """qms.yml's limits on reading a file, as :class:`~qmskit.repository.Config` has them."""
 
     max_file_bytes: int = DEFAULT_MAX_BYTES
     max_depth: int = DEFAULT_MAX_DEPTH
+
+
+DEFAULT_LIMITS = Limits()  # a value, shared safely (a tuple)
 
 
 def shown_form(root: Path, kind_name: str) -> ShownForm | None:
@@ -197,7 +197,7 @@ def record_report(repo: Repository, index: HistoryIndex, rid: str, reveal: bool 
 
 
 def record_trail_report(root: Path, path: str, rid: str, form: ShownForm | None, index: HistoryIndex,
-                        limits: Limits = Limits(), reveal: bool = False) -> Report:
+                        limits: Limits = DEFAULT_LIMITS, reveal: bool = False) -> Report:
     """A record's report from its form's facts alone; with no form (None) no value but the id is shown.
 
     Its versions are read through ``index.memo``, so a question asked before
@@ -250,8 +250,7 @@ def _current(root: Path, path: str, limits: Limits, memo: YamlMemo,
     return memo.loaded(raw, limits.max_file_bytes, limits.max_depth, committed)
 
 
-@dataclass(frozen=True)
-class Revision:
+class Revision(NamedTuple):
     """A row of a document's revision history, as the site will show it too."""
 
     revision: str
@@ -353,15 +352,15 @@ def change_report(repo: Repository, cs: ChangeSet, git: Git) -> Report:
     return _summary(cs, rows)
 
 
-@dataclass
 class _Rows:
-    """The rows of the change summary, by section."""
+    """The rows of the change summary, by section (filled in place; a plain class: no dataclass on qms show's path)."""
 
-    added: list[list[str]] = field(default_factory=list)
-    deleted: list[list[str]] = field(default_factory=list)
-    transitions: list[list[str]] = field(default_factory=list)
-    edited: list[list[str]] = field(default_factory=list)
-    documents: list[list[str]] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.added: list[list[str]] = []
+        self.deleted: list[list[str]] = []
+        self.transitions: list[list[str]] = []
+        self.edited: list[list[str]] = []
+        self.documents: list[list[str]] = []
 
 
 def _base_confidential(repo: Repository, git: Git, merge_base: str) -> dict[str, tuple[str, ...]] | None:

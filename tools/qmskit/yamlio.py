@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -482,9 +481,8 @@ def load_file(
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:^|\n)(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 
 
-@dataclass
-class MarkdownFile:
-    """A Markdown document split into its front matter and body."""
+class MarkdownFile(NamedTuple):
+    """A Markdown document split into its front matter and body (a NamedTuple: no ``dataclasses`` import to read a page)."""
 
     front: Loaded | None
     body: str

@@ -45,7 +45,7 @@ class YamlMemo:
             return
         from .cache import ResultCache, digest_of, engine_digest
 
-        cache = ResultCache(root, "yaml", digest_of(FORMAT, engine_digest(), messages.language()))
+        cache = ResultCache(root, "yaml", digest_of(FORMAT, engine_digest(root), messages.language()))
         self._cache = cache if cache.enabled else None
 
     def _remembered(self, key: tuple[object, ...], work: Callable[[], Any]) -> Any:

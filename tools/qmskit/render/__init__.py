@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from .. import messages
 from ..fileio import atomic_write
-from ..issues import QmsError
+from ..errors import QmsError
 from ..report import Figure, Report
 from .markdown import render as render_markdown
 

@@ -383,7 +383,7 @@ def document_changes(ctx: Context, scope: Scope) -> list[DocChange]:
         summary = summarize(old_body, new_body)
         if before and old == new and old_body != new_body:
             summary.insert(0, ctx.tr("! 正文修改而版本未变 (7.5.2)", "! text changed without a new revision (7.5.2)"))
-        revisions = [asdict(r) for r in document_revisions(history, df.path) if scope.inside(_day(r.date[:10]))]
+        revisions = [r._asdict() for r in document_revisions(history, df.path) if scope.inside(_day(r.date[:10]))]
         found.append(DocChange(doc_id, ctx.documents[doc_id].title, old, new, revisions, summary))
     return found
 

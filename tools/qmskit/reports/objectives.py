@@ -273,9 +273,7 @@ def trend_figure(ctx: Context, objective: Objective, results: list[Result]) -> F
         lines.setdefault(r.department, {})[r.period] = r.count.value
     series = [Series(dept or ctx.tr("全部", "all"), [values.get(p) for p in periods], key=None if dept else "all")
               for dept, values in sorted(lines.items(), key=lambda kv: (kv[0] is not None, kv[0] or ""))]
-    for n, s in enumerate(series):
-        if s.key is None:
-            s.key = f"dept {n}"
+    series = [s if s.key is not None else s._replace(key=f"dept {n}") for n, s in enumerate(series)]
     return Figure(f"trend-{objective.id}", f"{objective.id} {_name(ctx, objective)}", [p.label for p in periods], series,
                   y_label=ctx.tr("实际值", "value"), target=objective.target, percent=True)
 
