@@ -245,4 +245,4 @@ def test_site_pages_use_the_organizations_classes_and_standards(medical: Path, t
     assert "# ISO 13485 clause coverage" in dashboard
     assert f"{len(catalogue_clauses('iso13485'))} clauses, {len(catalogue_clauses('iso13485')) - len(expected)} covered" in dashboard
     record = (staged.docs / "records" / "nonconformity" / f"NCR-{TODAY.year}-0001.md").read_text(encoding="utf-8")
-    assert "| root cause |" in record and "原因分析" not in record  # the form's labels in the starter's language
+    assert "| Root cause |" in record and "原因分析" not in record  # the form's labels in the starter's language

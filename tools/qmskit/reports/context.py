@@ -88,12 +88,13 @@ class Context:
             if kind is None or not rf.path.endswith(".yaml"):
                 continue
             check_record_file(rf, repo.root / rf.path, registry, repo.config)
-            if rf.record is None or rf.issues:
+            record, data, rf.record, rf.data, rf.loaded = rf.record, rf.data, None, None, None  # the positions of
+            if record is None or rf.issues:  # every value are not kept: they were most of a report's memory
                 ctx.unreadable.extend(rf.issues or [Issue(rf.path, 1, 1, "record", messages.text("rep.unreadable"))])
-                if isinstance(rf.data, dict):  # kept for rules a form's own validator hides (independence)
-                    ctx.invalid[rf.id] = (kind, rf.path, mask(rf.data, kind.spec.confidential, reveal=reveal))
+                if isinstance(data, dict):  # kept for rules a form's own validator hides (independence)
+                    ctx.invalid[rf.id] = (kind, rf.path, mask(data, kind.spec.confidential, reveal=reveal))
                 continue
-            rec = Rec(rf.id, kind, rf.path, rf.record, mask(rf.data, kind.spec.confidential, reveal=reveal))
+            rec = Rec(rf.id, kind, rf.path, record, mask(data, kind.spec.confidential, reveal=reveal))
             ctx.records.setdefault(kind.name, []).append(rec)
             ctx.by_id[rf.id] = rec
         return ctx
