@@ -384,5 +384,26 @@ def test_an_edited_engine_is_never_taken_for_the_remembered_one(tmp_path: Path, 
     assert _engine_digest_in(engine, root) == "0" * 128
     source = package / "masking.py"
     raw = source.read_bytes()
-    source.write_bytes(raw.replace(b"marker", b"markes", 1))  # the same size, the same second
-    assert _engine_digest_in(engine, root) == _bytes_digest(package) != expected
+    source.write_bytes(raw.replace(b"marker", b"markes", 1))  # the same size
+    edited = _bytes_digest(package)
+    assert _engine_digest_in(engine, root) == edited != expected  # just written: the bytes are read
+    time.sleep(cache.SETTLED_NS / 1e9 + 0.2)  # settled: now only the stat data can tell the edit from the memo
+    assert _engine_digest_in(engine, root) == edited
+    assert memo.read_text().split()[0] != signature  # remembered anew, under the edited file's stat data
+
+
+def test_a_cache_that_cannot_be_written_is_simply_not_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A read-only disk refuses the rename and the clean-up alike (EROFS): no command fails for its cache."""
+    import errno
+
+    from qmskit import cache
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(cache.os, "replace", refused)
+    monkeypatch.setattr(Path, "unlink", refused)
+    cache._write_small(tmp_path / "engine-x", "a b\n")  # raises nothing
+    assert not (tmp_path / "engine-x").exists()
+    with pytest.raises(KeyboardInterrupt):  # an interrupt is not swallowed
+        cache._write_whole(tmp_path / "other", lambda handle: (_ for _ in ()).throw(KeyboardInterrupt()))

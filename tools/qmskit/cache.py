@@ -18,15 +18,15 @@ fill with hooks that run on every commit.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 if TYPE_CHECKING:
     from hashlib import _Hash
 
-# pickle and tempfile are imported where a cache is read or written, not here: ``qms history`` asks this
-# module only where git's folder is, and should not pay for them
+# pickle is imported where a cache is read or written, not here: ``qms history`` asks this
+# module only where git's folder is, and should not pay for it (nor for tempfile: see _write_whole)
 
 FOLDER = "qms-cache"
 FORMAT = 1  # bump when the shape of stored entries changes
@@ -98,7 +98,7 @@ def engine_digest(root: Path | None = None) -> str:
         import time
 
         stats = [(name, entry.stat()) for name, entry in files]
-        newest = max((max(st.st_mtime_ns, st.st_ctime_ns) for _, st in stats), default=0)
+        newest = max((st.st_ctime_ns for _, st in stats), default=0)  # any write moves it; a future mtime does not
         signature = sha256(repr((FORMAT, package, libraries, [(name, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns,
                                                     st.st_ctime_ns) for name, st in stats])).encode(
             "utf-8", "surrogateescape")).hexdigest()
@@ -167,13 +167,37 @@ def _engine_memo(root: Path | None, package: str) -> Path | None:
 
 def _write_small(path: Path, text: str) -> None:
     """Write a small cache file whole (a rename), or not at all."""
+    _write_whole(path, lambda handle: handle.write(text.encode("ascii")))
+
+
+def _write_whole(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Write ``path`` through a temporary file of its own and a rename, or not at all: a cache not written is not kept.
+
+    The temporary name is this process's (``O_EXCL``, readable by its owner
+    alone, as tempfile's would be), made without importing tempfile, whose
+    shutil, random, bz2 and lzma cost a single-record ``qms show`` a
+    twentieth of its time. Whatever stops the write (a full or read-only
+    disk, an interrupt) leaves no temporary file, and only an interrupt is
+    raised again.
+    """
     tmp = path.parent / f".{path.name}.{os.getpid()}-{os.urandom(6).hex()}.tmp"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
     try:
         path.parent.mkdir(exist_ok=True)
-        tmp.write_text(text, encoding="ascii")
-        os.replace(tmp, path)
+        fd = os.open(tmp, flags, 0o600)
     except OSError:
-        tmp.unlink(missing_ok=True)
+        return  # a read-only or full disk, or no right to write here
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
+        os.replace(tmp, path)
+    except BaseException as exc:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        if not isinstance(exc, OSError):
+            raise
 
 
 _LIBRARIES = {"pydantic": "pydantic-", "pydantic_core": "pydantic_core-", "yaml": "pyyaml-"}  # module: release folder
@@ -341,20 +365,8 @@ class ResultCache:
             return
         import pickle
 
-        # a name of its own (O_EXCL, readable by the owner alone, as tempfile's would be) without importing
-        # tempfile, whose shutil, random, bz2 and lzma cost a single-record ``qms show`` a twentieth of its time
-        tmp = self.path.parent / f".{self.path.name}.{os.getpid()}-{os.urandom(6).hex()}.tmp"
-        try:
-            self.path.parent.mkdir(exist_ok=True)
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
-        except OSError:
-            return
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump((self.digest, self.entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
-        except OSError:
-            tmp.unlink(missing_ok=True)
+        _write_whole(self.path, lambda handle: pickle.dump((self.digest, self.entries), handle,
+                                                           protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def forms_cache(namespace: str, schemas_dir: Path, root: Path, cache_root: Path, *extra: object) -> ResultCache:

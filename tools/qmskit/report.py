@@ -62,7 +62,9 @@ class _Filled:
     """Equality and a repr by attributes, as a dataclass has them, for the two classes filled after they are made."""
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and vars(other) == vars(self)
+        if type(other) is not type(self):
+            return NotImplemented  # as a dataclass: the other side may know how to compare
+        return vars(other) == vars(self)
 
     __hash__ = None  # type: ignore[assignment]  # mutable: not hashable, as a dataclass with eq
 
