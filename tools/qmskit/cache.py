@@ -85,6 +85,9 @@ def engine_digest(root: Path | None = None) -> str:
     "racy" entry, the digest is not remembered while a file changed less than
     :data:`SETTLED_NS` ago, so an edit made within the same timestamp tick as
     the remembered look is never missed (a write always moves the change time).
+    The guard reads the files' times against this machine's clock: an engine
+    installed on a network file system whose server's clock runs behind by
+    more than that is run with ``QMS_CACHE=0``.
     """
     if not _ENGINE_DIGEST:
         package = os.path.dirname(os.path.abspath(__file__))
