@@ -465,7 +465,10 @@ def test_reports_and_the_site_show_progress_on_a_terminal_and_nowhere_else(repo:
     assert list(dict.fromkeys(steps)) == ["已读取", "已写出", "mkdocs 正在读取页面", "mkdocs 正在生成页面"], steps
     last_build = [line for line in drawn if line.startswith("mkdocs 正在生成页面")][-1]
     done, total = map(int, last_build.split()[-1].split("/"))
-    assert done == total >= pages - 2 > 0  # every staged page but none twice (mkdocs also builds its 404 page)
+    built_pages = len(list((repo / "build" / "site").rglob("*.html"))) - 1  # each page's HTML, but mkdocs' own 404
+    assert done == total == pages == built_pages > 0  # every staged page, none twice, the count known beforehand
+    staged = [line for line in drawn if line.startswith("已写出")][-1]
+    assert staged.split()[1] == f"{pages}/{pages}", staged  # the staging's total was right before it began
     assert f"已写出 {pages}/{pages} 个页面" in drawn
     assert drawn[-1].startswith("已生成 "), drawn
 

@@ -209,7 +209,7 @@ def record_trail_report(root: Path, path: str, rid: str, form: ShownForm | None,
     current, problem = _current(root, path, limits, index.memo, committed)
     if problem is not None:
         report.section("当前内容 / Now").blocks.append(Paragraph(messages.text("trail.unreadable", line=problem[0], message=problem[1])))
-    dump = index.memo.scalar if not reveal else _plain_dump  # revealed values are not remembered
+    dump = index.memo.scalar if not reveal else None  # revealed values are not remembered: format_value's own dump
     names = form.confidential if form else None
     if isinstance(current, dict):
         shown = current if reveal else {k: v if k == "id" else shown_value((k,), v, names) for k, v in current.items()}
@@ -226,12 +226,6 @@ def record_trail_report(root: Path, path: str, rid: str, form: ShownForm | None,
     if not rows:
         history.blocks.append(Paragraph(messages.text("trail.not_committed")))
     return report
-
-
-def _plain_dump(value: Any) -> str:
-    from .yamlio import dump_scalar
-
-    return dump_scalar(value)
 
 
 def _current(root: Path, path: str, limits: Limits, memo: YamlMemo,

@@ -156,8 +156,16 @@ def stage(ctx: Context, staging: Path, progress: StepProgress | None = None) -> 
         if path.suffix != ".md":
             atomic_write(docs / rel, path.read_bytes())  # images and attachments of the manual
     documents = ctx.repo.load_documents()
-    # documents, records, the organization, a register per form and the documents', five dashboards
-    total = len(documents) + sum(len(recs) for recs in ctx.records.values()) + len(ctx.repo.registry.kinds) + 7
+    dashboards: list[tuple[str, str, Callable[[], Report]]] = [  # each built when its page is written, after the records
+        (tr("质量目标", "Objectives"), "dashboards/objectives.md", lambda: objectives.build(ctx)),
+        (tr("不符合和纠正措施", "Nonconformities"), "dashboards/nonconformities.md", lambda: ncr.build_list(ctx, "open")),
+        (tr("到期与逾期", "Due and overdue"), "dashboards/due.md", lambda: due.build(ctx)),
+        (tr("条款覆盖", "Clause coverage"), "dashboards/coverage.md", lambda: coverage.build(ctx)),  # every standard
+        (tr("最近变更", "Recent changes"), "dashboards/changes.md", lambda: _recent_changes(ctx)),
+    ]
+    # documents, records, a register per form and the documents', the dashboards, the organization
+    total = (len(documents) + sum(len(recs) for recs in ctx.records.values()) + len(ctx.repo.registry.kinds) + 1
+             + len(dashboards) + 1)
     for df in documents:
         page = df.path[len("manual/"):]
         if df.doc is None:  # index pages and pages without front matter: the text as it is, linked
@@ -171,7 +179,7 @@ def stage(ctx: Context, staging: Path, progress: StepProgress | None = None) -> 
             page = f"records/{kind}/{rec.id}.md"
             _write(docs, page, _boosted(record_page(ctx, rec, linker, page), RECORD_BOOST))
             staged.pages += 1
-            if progress is not None and (staged.pages % 200 == 0 or staged.pages == total):
+            if progress is not None and staged.pages % 200 == 0:
                 progress("progress.stage", staged.pages, total)
     register_nav: list[dict[str, object]] = [{tr("受控文件清单", "Documents"): "registers/index.md"}]
     _report_page(docs, "registers/index.md", registers.build(ctx, "documents"), linker)
@@ -179,20 +187,13 @@ def stage(ctx: Context, staging: Path, progress: StepProgress | None = None) -> 
         page = f"registers/{kind}.md"
         _report_page(docs, page, registers.build(ctx, kind), linker)
         register_nav.append({ctx.repo.registry.kinds[kind].spec.title(ctx.lang): page})
-    dashboards = [
-        (tr("质量目标", "Objectives"), "dashboards/objectives.md", objectives.build(ctx)),
-        (tr("不符合和纠正措施", "Nonconformities"), "dashboards/nonconformities.md", ncr.build_list(ctx, "open")),
-        (tr("到期与逾期", "Due and overdue"), "dashboards/due.md", due.build(ctx)),
-        (tr("条款覆盖", "Clause coverage"), "dashboards/coverage.md", coverage.build(ctx)),  # every standard in qms.yml
-        (tr("最近变更", "Recent changes"), "dashboards/changes.md", _recent_changes(ctx)),
-    ]
-    for _, page, report in dashboards:
+    for _, page, build in dashboards:
         # the recent changes are one table of every change (1,280 rows in the reference): as one
         # search section it was noise in every result, and too big for Zensical's index (256 KB)
-        _report_page(docs, page, report, linker, searched=page != "dashboards/changes.md")
+        _report_page(docs, page, build(), linker, searched=page != "dashboards/changes.md")
     staged.pages += len(register_nav) + len(dashboards) + 1
     if progress is not None:
-        progress("progress.stage", staged.pages, max(total, staged.pages))
+        progress("progress.stage", staged.pages, total)
     staged.nav = _nav(ctx) + [
         {tr("登记册", "Registers"): register_nav},
         {tr("看板", "Dashboards"): [{title: page} for title, page, _ in dashboards]},
