@@ -478,3 +478,10 @@ def test_reports_and_the_site_show_progress_on_a_terminal_and_nowhere_else(repo:
     code, screen = on_terminal("site", "build", cwd=repo, env={"NO_COLOR": "1"})
     assert code == 1 and "mkdocs 无法生成网站" in screen and "nowhere.md" in screen, screen
     assert "DEBUG" not in screen
+
+
+def test_every_command_has_a_parser_and_a_runner() -> None:
+    """``qms X`` builds X's parser alone, then runs X: one table without the other would refuse or crash."""
+    from qmskit import cli
+
+    assert set(cli._COMMAND_PARSERS) == set(cli.COMMANDS) and len(cli.COMMANDS) >= 18

@@ -325,7 +325,7 @@ def named_command(words: Sequence[str]) -> str | None:
                 or (word[:2] == "-v" and set(word[1:]) == {"v"}):
             n += 1
         else:
-            return word if word in COMMANDS else None
+            return word if word in _COMMAND_PARSERS else None  # a parser this module can build alone
     return None
 
 
