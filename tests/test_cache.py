@@ -407,3 +407,61 @@ def test_a_cache_that_cannot_be_written_is_simply_not_kept(tmp_path: Path, monke
     assert not (tmp_path / "engine-x").exists()
     with pytest.raises(KeyboardInterrupt):  # an interrupt is not swallowed
         cache._write_whole(tmp_path / "other", lambda handle: (_ for _ in ()).throw(KeyboardInterrupt()))
+
+
+# -- the manual: each document parsed once while its bytes stay the same ---------------------------------------
+
+QP01 = "manual/QP-01-document-control.md"
+
+
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The documents actually parsed and validated (not read back from the cache)."""
+    seen: list[str] = []
+    real = Repository.load_document
+
+    def spy(self: Repository, path: Path, raw: bytes | None = None) -> object:
+        seen.append(self.rel(path))
+        return real(self, path, raw)
+
+    monkeypatch.setattr(Repository, "load_document", spy)
+    return seen
+
+
+def test_a_document_is_parsed_again_only_when_its_bytes_or_the_language_change(git_repo: GitRepo,
+                                                                                parsed: list[str]) -> None:
+    root = git_repo.root
+    documents = {p.relative_to(root).as_posix() for p in (root / "manual").rglob("*.md")}
+    first = check(root)
+    assert sorted(parsed) == sorted(documents)
+    parsed.clear()
+    assert check(root) == first and parsed == []  # every document read back as its bytes made it
+    path = root / QP01
+    path.write_text(path.read_text(encoding="utf-8").replace("status: effective", "status: approved"), encoding="utf-8")
+    edited = check(root)
+    assert parsed == [QP01]
+    wrong = [i for i in edited if i.path == QP01 and i.rule == "document-schema"]
+    assert wrong and all("status" in i.message for i in wrong)
+    parsed.clear()
+    config = root / "qms.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("lang: zh", "lang: en"), encoding="utf-8")
+    english = check(root)
+    assert sorted(parsed) == sorted(documents)  # messages are stored in the language they were written in
+    assert [i.message for i in english if i.path == QP01 and i.rule == "document-schema"] != [i.message for i in wrong]
+    path.write_text(path.read_text(encoding="utf-8").replace("status: approved", "status: effective"), encoding="utf-8")
+    parsed.clear()
+    assert not [i for i in check(root) if i.path == QP01]  # mended: never the verdict kept for the broken bytes
+    assert parsed == [QP01]
+
+
+def test_a_spoiled_document_entry_is_parsed_again(git_repo: GitRepo, parsed: list[str]) -> None:
+    import pickle
+
+    root = git_repo.root
+    first = check(root)
+    (store,) = (root / ".git/qms-cache").glob("documents-*.pickle")
+    digest, entries = pickle.loads(store.read_bytes())
+    store.write_bytes(pickle.dumps((digest, dict.fromkeys(entries, b"not a pickle"))))
+    parsed.clear()
+    assert check(root) == first
+    assert sorted(parsed) == sorted(p.relative_to(root).as_posix() for p in (root / "manual").rglob("*.md"))

@@ -8,7 +8,6 @@ them. Nothing here writes.
 from __future__ import annotations
 
 import os
-import stat
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -24,6 +23,7 @@ from .validation import issues_from_validation, load_model
 from . import messages
 
 if TYPE_CHECKING:  # the forms are imported when a command asks for them (qms history never does)
+    from .cache import ResultCache
     from .registry import Kind, Registry
 
 CONFIG_FILE = "qms.yml"
@@ -273,32 +273,70 @@ class Repository:
         return sorted(found)
 
     def load_documents(self) -> list[DocumentFile]:
-        """Every document, each parsed once per process while its file stays the same (``qms history`` asks twice)."""
-        return [self._document_once(path) for path in self.document_paths()]
+        """Every document, each parsed once per process while its file stays the same (``qms history`` asks twice).
 
-    def _document_once(self, path: Path) -> DocumentFile:
-        # keyed by the bytes themselves (a time stamp may not move between two quick writes); reading is cheap, parsing is not
-        stamp: tuple[int, bytes] | None = None
-        try:
-            mode = os.lstat(path).st_mode
-            if stat.S_ISREG(mode) and os.path.getsize(path) <= self.config.max_file_bytes:
-                with open(path, "rb") as handle:
-                    stamp = (mode, handle.read())
-        except OSError:
-            stamp = None
-        memo: dict[Path, tuple[tuple[int, bytes], DocumentFile]] = self.__dict__.setdefault("_documents", {})
-        hit = memo.get(path)
-        if stamp is not None and hit is not None and hit[0] == stamp:
-            return hit[1]
-        found = self.load_document(path)
-        if stamp is not None:
-            memo[path] = (stamp, found)
+        A document whose very bytes an earlier run parsed, with the same
+        engine, limits, standards and language, is read back from
+        ``.git/qms-cache`` (parsing and validating the manual is a twentieth
+        of a small pull-request check); its entries are those of the
+        documents now listed, so the file does not grow with history.
+        """
+        from .cache import ResultCache, digest_of, engine_digest
+
+        where = getattr(self, "cache_root", self.root)
+        cfg = self.config
+        cache = ResultCache(where, "documents", digest_of(
+            engine_digest(where), cfg.max_file_bytes, cfg.max_depth, cfg.standards, messages.language()))
+        found = [self._document_once(path, cache) for path in self.document_paths()]
+        if cache.enabled:
+            cache.keep_only(self.__dict__.get("_document_keys", ()))
+            cache.save()
         return found
 
-    def load_document(self, path: Path) -> DocumentFile:
+    def _document_once(self, path: Path, cache: ResultCache) -> DocumentFile:
+        # keyed by the bytes themselves (a time stamp may not move between two quick writes); reading is cheap, parsing is not
+        try:
+            raw: bytes | None = fileio.read_regular(path, self.config.max_file_bytes, root=self.root)
+        except (OSError, fileio.FileRefused):
+            raw = None  # load_document says what is wrong with it
+        if raw is None:
+            return self.load_document(path)
+        memo: dict[Path, tuple[bytes, DocumentFile]] = self.__dict__.setdefault("_documents", {})
+        hit = memo.get(path)
+        if hit is not None and hit[0] == raw:
+            return hit[1]
+        found = self._stored_document(path, raw, cache)
+        memo[path] = (raw, found)
+        return found
+
+    def _stored_document(self, path: Path, raw: bytes, cache: ResultCache) -> DocumentFile:
+        """The document these bytes make: from the cache (a snapshot taken when parsed), or parsed and kept there."""
+        import pickle
+
+        from .cache import sha256
+
+        rel = self.rel(path)
+        key = sha256(rel.encode("utf-8", "surrogateescape") + b"\0" + raw).hexdigest()
+        self.__dict__.setdefault("_document_keys", set()).add(key)
+        stored = cache.get(key)
+        if isinstance(stored, bytes):
+            try:
+                found = pickle.loads(stored)
+            except Exception:  # noqa: BLE001 - a damaged entry is parsed again, never trusted
+                found = None
+            if isinstance(found, DocumentFile) and found.path == rel:
+                return found
+        found = self.load_document(path, raw)
+        # pickled now, not when the cache is saved: what callers later do with the object is not what the bytes made
+        cache.put(key, pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
+        return found
+
+    def load_document(self, path: Path, raw: bytes | None = None) -> DocumentFile:
+        """The document in ``path``; ``raw``: its bytes, already read with :func:`fileio.read_regular`."""
         rel = self.rel(path)
         try:
-            raw = fileio.read_regular(path, self.config.max_file_bytes, root=self.root)
+            if raw is None:
+                raw = fileio.read_regular(path, self.config.max_file_bytes, root=self.root)
             md = yamlio.load_markdown(raw, max_bytes=self.config.max_file_bytes, max_depth=self.config.max_depth)
         except fileio.FileRefused as exc:
             return DocumentFile(rel, None, "", 1, None, [Issue(rel, 1, 1, exc.rule, exc.message)])
