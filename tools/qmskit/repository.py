@@ -139,6 +139,7 @@ class RecordListing:
         self.entries = entries or {}
         self._files = files
         self._ids: dict[str, str] | None = None
+        self._yaml_entries = 0
 
     @classmethod
     def of(cls, files: list[RecordFile]) -> RecordListing:
@@ -157,12 +158,18 @@ class RecordListing:
         """Id → kind of every ``.yaml`` entry (the last of two files with one id; the id rule reports them)."""
         if self._ids is None:
             ids: dict[str, str] = {}
+            count = 0
             for path in self.paths:  # split_record_path, inlined: one pass over every entry
                 if path.endswith(".yaml"):
                     folder, _, name = path[8:].rpartition("/")
                     ids[name[:-5] if len(name) > 5 else name] = folder
-            self._ids = ids
+                    count += 1
+            self._ids, self._yaml_entries = ids, count
         return self._ids
+
+    def ids_all_distinct(self) -> bool:
+        """Whether no two ``.yaml`` entries, hidden or not, share an id (the usual answer, read off :meth:`ids`)."""
+        return len(self.ids()) == self._yaml_entries
 
 
 def _walk_records(folder: str, rel_dir: str, found: list[RecordFile]) -> None:
