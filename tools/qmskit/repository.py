@@ -366,13 +366,28 @@ class Repository:
         return DocumentFile(rel, doc, md.body, md.body_line, md.front)
 
     def load_organization(self) -> tuple[Organization | None, yamlio.Loaded | None, list[Issue]]:
-        """The organization, where its entries stand (for messages), and what is wrong with it."""
+        """The organization, where its entries stand (for messages), and what is wrong with it.
+
+        Read once per process while the file stays as it was (the id index
+        and the rules across records both ask; parsing it is ~10 ms).
+        """
         path = self.root / ORGANIZATION_FILE
-        if not os.path.lexists(path):
+        try:
+            seen = os.lstat(path)
+        except OSError:
+            seen = None
+        if seen is None:
             return None, None, [Issue(ORGANIZATION_FILE, 1, 1, "organization-missing",
                                       text("repo.no_organization"))]
-        return load_model(path, ORGANIZATION_FILE, Organization, "organization-schema",
-                          max_bytes=self.config.max_file_bytes, max_depth=self.config.max_depth, root=self.root)
+        stamp = (seen.st_mode, seen.st_size, seen.st_mtime_ns, seen.st_ctime_ns, seen.st_ino)
+        kept = self.__dict__.get("_organization")
+        if kept is not None and kept[0] == stamp:
+            org, loaded, issues = kept[1]
+            return org, loaded, list(issues)  # a caller's list of its own
+        found = load_model(path, ORGANIZATION_FILE, Organization, "organization-schema",
+                           max_bytes=self.config.max_file_bytes, max_depth=self.config.max_depth, root=self.root)
+        self.__dict__["_organization"] = (stamp, found)
+        return found
 
     def record_file(self, path: Path) -> RecordFile:
         rel = self.rel(path)
