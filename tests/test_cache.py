@@ -465,3 +465,23 @@ def test_a_spoiled_document_entry_is_parsed_again(git_repo: GitRepo, parsed: lis
     parsed.clear()
     assert check(root) == first
     assert sorted(parsed) == sorted(p.relative_to(root).as_posix() for p in (root / "manual").rglob("*.md"))
+
+
+def test_the_shipped_standards_are_parsed_once_per_engine(git_repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    import qmskit.standards as standards
+
+    parsed: list[str] = []
+    real = standards.parse
+    monkeypatch.setattr(standards, "parse", lambda loaded, rel, ident: parsed.append(rel) or real(loaded, rel, ident))
+    shipped = [f"qmskit/standards/{i}.yml" for i in standards.BUILTIN_IDS]
+
+    def fresh_check() -> list[Issue]:
+        standards.builtin.cache_clear()  # as a new process starts
+        return check(git_repo.root)
+
+    first = fresh_check()
+    assert parsed == shipped
+    parsed.clear()
+    assert fresh_check() == first and parsed == []  # read back from .git/qms-cache
+    monkeypatch.setenv("QMS_CACHE", "0")
+    assert fresh_check() == first and parsed == shipped
