@@ -246,3 +246,38 @@ def test_site_pages_use_the_organizations_classes_and_standards(medical: Path, t
     assert f"{len(catalogue_clauses('iso13485'))} clauses, {len(catalogue_clauses('iso13485')) - len(expected)} covered" in dashboard
     record = (staged.docs / "records" / "nonconformity" / f"NCR-{TODAY.year}-0001.md").read_text(encoding="utf-8")
     assert "| Root cause |" in record and "原因分析" not in record  # the form's labels in the starter's language
+
+
+def test_a_pull_request_of_a_branch_reads_the_organizations_own_catalogues(repo: Path) -> None:
+    """``--head BRANCH`` judges the branch's standards/ as the full check does (they were left out of its files)."""
+    from conftest import GitRepo
+
+    from qmskit.checks import check_pull_request
+
+    write(repo / "standards/acme.yml", 'id: acme\nname: ACME supplier requirements 2025\nclauses:\n'
+          '  - {clause: "1.1", en: Certificates, zh: 证书}\n  - {clause: "1.2", en: Labels, zh: 标签}\n')
+    config = repo / "qms.yml"
+    config.write_text(re.sub(r"^standards: \[iso9001\]", "standards: [iso9001, acme]", config.read_text(encoding="utf-8"),
+                             flags=re.M), encoding="utf-8")
+    doc = repo / "manual/QP-01-document-control.md"
+    doc.write_text(doc.read_text(encoding="utf-8").replace("forms: [amendment]", 'acme: ["1.2"]\nforms: [amendment]'),
+                   encoding="utf-8")
+    assert check(repo) == []
+    git = GitRepo(repo)
+    git.commit("ACME 的条款目录")
+    git.git("checkout", "-q", "-b", "change")
+    record = sorted((repo / "records/nonconformity").glob("*.yaml"))[0]
+    record.write_text(record.read_text(encoding="utf-8") + "# reviewed\n", encoding="utf-8")
+    git.commit("a record touched")
+    git.git("checkout", "-q", "main")
+    assert check_pull_request(Repository(repo), "main", TODAY, head="change").issues == []
+    # a catalogue the branch breaks, or puts behind a link, is found there too
+    git.git("checkout", "-q", "change")
+    write(repo / "standards/acme.yml", 'id: acme\nname: ACME supplier requirements 2025\nclauses:\n'
+          '  - {clause: "1.1", en: Certificates, zh: 证书}\n  - {clause: "1.1", en: Labels, zh: 标签}\n')
+    (repo / "standards/link.yml").symlink_to(repo / "standards/acme.yml")
+    git.commit("a duplicate clause, and a link")
+    git.git("checkout", "-q", "main")
+    found = check_pull_request(Repository(repo), "main", TODAY, head="change").issues
+    assert ("standards/acme.yml", "standard-clause-duplicate") in {(i.path, i.rule) for i in found}
+    assert any(i.path == "standards/link.yml" and i.rule == "file-not-regular" for i in found), found

@@ -23,8 +23,9 @@ from ..issues import Issue, QmsError
 from ..messages import text
 from ..registry import Kind, LazyRegistry, Registry, lazy_registry, load_registry, remember_forms
 from ..repository import CONFIG_FILE, Config, RecordFile, RecordListing, Repository
+from ..standards import ORG_FOLDER
 
-RULE_FOLDERS = ("manual/", "records/", "schemas/")
+RULE_FOLDERS = ("manual/", "records/", "schemas/", f"{ORG_FOLDER}/")  # standards/: the organization's own catalogues
 
 
 @dataclass(frozen=True)
@@ -275,7 +276,7 @@ class TreeFiles(HeadFiles):
         self._list(git, revision)
 
     def _list(self, git: Git, revision: str) -> None:
-        """The revision's qms.yml, manual/, schemas/ and records/, giving what every later question needs.
+        """The revision's qms.yml, manual/, schemas/, standards/ and records/, giving what every later question needs.
 
         At 100k records this listing is the only work of a small change's
         check that grows with the repository. The folders of records/ are
@@ -285,7 +286,7 @@ class TreeFiles(HeadFiles):
         touches are listed again by git. The regular files under records/
         are kept as two lists of strings (paths and blob ids), not an object each.
         """
-        rest = git.run("ls-tree", "-r", "-z", "--full-tree", revision, "--", CONFIG_FILE, "manual", "schemas")
+        rest = git.run("ls-tree", "-r", "-z", "--full-tree", revision, "--", CONFIG_FILE, "manual", "schemas", ORG_FOLDER)
         top = git.run("ls-tree", "-z", "--full-tree", revision, "--", "records", "records/")
         tab = 12 + len(revision)  # "<mode> blob <id>\t<path>": the id is as long as the revision's (40 or 64 digits)
         folders: list[tuple[str, str]] = []  # (path, tree id) of each folder in records/, in git's order
@@ -364,11 +365,11 @@ class TreeFiles(HeadFiles):
         return list(self._record_paths)
 
     def problems(self) -> list[Issue]:
-        """A symlink or submodule in the revision's manual/, records/ or schemas/: reported, never followed."""
+        """A symlink or submodule in the revision's manual/, records/, schemas/ or standards/: reported, never followed."""
         issues = []
         for path in sorted(self._odd):
             entry = self.entries[path]
-            if entry.regular or not (path.startswith(RULE_FOLDERS) or path in (CONFIG_FILE, "manual", "records", "schemas")):
+            if entry.regular or not (path.startswith(RULE_FOLDERS) or path in (CONFIG_FILE, "manual", "records", "schemas", ORG_FOLDER)):
                 continue
             what = "a symbolic link" if entry.mode == "120000" else (
                 "a submodule" if entry.type == "commit" else f"an entry of mode {entry.mode}")
@@ -392,8 +393,9 @@ class TreeFiles(HeadFiles):
             target.write_bytes(raw or b"")
 
     def lay_out_rules(self) -> None:
-        """What every check reads whatever changed: qms.yml, the manual and the exported JSON Schemas."""
-        self.lay_out(p for p in self.entries if p == CONFIG_FILE or p.startswith(("manual/", "schemas/json/")))
+        """What every check reads whatever changed: qms.yml, the manual, the own standards and the exported JSON Schemas."""
+        self.lay_out(p for p in self.entries
+                     if p == CONFIG_FILE or p.startswith(("manual/", f"{ORG_FOLDER}/", "schemas/json/")))
 
 
 class _FolderListings:
