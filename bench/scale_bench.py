@@ -38,7 +38,16 @@ PY = sys.executable
 # Python may keep compiled bytecode (as an installed qmskit, and GitPython beside it, have theirs): a
 # PYTHONDONTWRITEBYTECODE left in the environment would make every qms process compile its source again.
 ENV = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, "PYTHONPATH": str(ROOT / "tools")}
-AS_OF = "2043-12-01"
+
+
+def last_day(repo: Path, rev: str = "main") -> str:
+    """The day of ``rev``'s last commit: each repository is checked on its own last day, as report_bench does.
+
+    A fixed day past a repository's end measured a check reporting overdue
+    document reviews the history never had the chance to make.
+    """
+    return subprocess.run(["git", "log", "-1", "--format=%ad", "--date=short", rev], cwd=repo,
+                          capture_output=True, text=True, check=True).stdout.strip()
 
 
 def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float, int]:
@@ -90,8 +99,9 @@ def clear_cache(repo: Path) -> None:
 
 
 def bench_size(repo: Path, size: int, repeat: int) -> dict[str, tuple[float, float]]:
-    check = qms("--root", str(repo), "check", "--as-of", AS_OF)
-    pr = qms("--root", str(repo), "check", "--as-of", AS_OF, "--base", "main", "--head", "bench-ten")
+    as_of = last_day(repo)
+    check = qms("--root", str(repo), "check", "--as-of", as_of)
+    pr = qms("--root", str(repo), "check", "--as-of", as_of, "--base", "main", "--head", "bench-ten")
     cold, warm, pr_head, pr_again, pr_tree, pr_uncached = [], [], [], [], [], []
     for _ in range(repeat):
         clear_cache(repo)
@@ -102,7 +112,7 @@ def bench_size(repo: Path, size: int, repeat: int) -> dict[str, tuple[float, flo
         # a fresh clone in CI: nothing remembered, so every base form is imported and its JSON Schema built
         pr_uncached.append(run(pr, repo, {**ENV, "QMS_CACHE": "0"}))
         subprocess.run(["git", "checkout", "-q", "bench-ten"], cwd=repo, check=True)
-        pr_tree.append(run(qms("--root", str(repo), "check", "--as-of", AS_OF, "--base", "main"), repo))
+        pr_tree.append(run(qms("--root", str(repo), "check", "--as-of", as_of, "--base", "main"), repo))
         subprocess.run(["git", "checkout", "-q", "main"], cwd=repo, check=True)
     found = {"cold": median(cold), "warm": median(warm), "pr-head": median(pr_head), "pr-head-again": median(pr_again),
              "pr-tree": median(pr_tree), "pr-head-no-cache": median(pr_uncached)}
@@ -110,7 +120,7 @@ def bench_size(repo: Path, size: int, repeat: int) -> dict[str, tuple[float, flo
     found["peak-cold-jobs1-MiB"] = (peak(check + ["--jobs", "1"], repo, {**ENV, "QMS_CACHE": "0"}) / 1024, 0.0)
     found["peak-cold-MiB"] = (peak(check, repo, {**ENV, "QMS_CACHE": "0"}) / 1024, 0.0)
     c_wall, c_cpu = found["cold"]
-    print(f"\n== {size} records ({repo})")
+    print(f"\n== {size} records ({repo}, as of {as_of})")
     for name, (wall, cpu) in found.items():
         if name.startswith("peak"):
             print(f"  {name:22} {wall:8.0f}")

@@ -28,6 +28,12 @@ a history that git can show:
   ``pr/<id>/<n>-<status>`` from main, merged with a merge commit
   (``--no-ff``) seconds later, so that ``qms check --base M^1 --head M``
   judges each merge ``M`` as one step and passes;
+- each effective document reviewed on schedule while the records run on:
+  ``review_every`` months after it took effect it falls due, so a month
+  before, its owner raises its revision (A/1 → A/2) with new ``approved``
+  and ``effective`` dates and a holder of its approver role commits it
+  (never after the last record's day; drafts stay drafts), so that
+  ``qms check --as-of`` the last commit's day finds no review overdue;
 - records without a workflow committed on their date, one commit per day
   and person (with ``--commits day|month``, for size, a period's changes
   other than pull requests are one commit by the period's first author).
@@ -60,7 +66,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from qmskit.documents import add_months
 from qmskit.repository import Repository
+from qmskit.revisions import revision_key
 from qmskit.yamlio import dump_scalar, read_front_matter, try_load
 
 SOURCE = Path(__file__).resolve().parent.parent
@@ -629,6 +637,80 @@ def document_commits(root: Path, authors: Authors) -> list[DocCommit]:
     return found
 
 
+REVIEW_AHEAD_MONTHS = 1  # a periodic review is approved this long before the document falls due
+REVIEW_TAKES_EFFECT_DAYS = 10  # and takes effect this many days after its approval
+
+
+def next_revision(revision: str, scheme: str) -> str:
+    """The revision after ``revision`` in ``qms.yml``'s scheme: A/0 → A/1, A/9 → B/0, 1.0 → 1.1.
+
+    The letter/number scheme counts changes 0-9 within a letter (版次/修改次数),
+    as :mod:`qmskit.revisions` orders them.
+    """
+    if scheme == "numeric":
+        parts = revision.split(".") if revision_key(revision, scheme) else ["1", "0"]
+        return ".".join([*parts[:-1], str(int(parts[-1]) + 1)] if len(parts) > 1 else [parts[0], "1"])
+    match = re.fullmatch(r"([A-Z]+)(?:/(\d+))?", revision.strip())
+    letters, number = (match.group(1), int(match.group(2) or 0)) if match else ("A", 0)
+    if number < 9:
+        return f"{letters}/{number + 1}"
+    chars = list(letters)
+    for index in range(len(chars) - 1, -1, -1):  # Z is followed by AA, as revision_key counts
+        if chars[index] != "Z":
+            chars[index] = chr(ord(chars[index]) + 1)
+            return "".join(chars) + "/0"
+        chars[index] = "A"
+    return "A" + "".join(chars) + "/0"
+
+
+def _with_front(text: str, **fields: str) -> str:
+    """``text`` with top-level front-matter fields set (each already a line of the block)."""
+    head, sep, body = text.partition("\n---")
+    for key, value in fields.items():
+        head = re.sub(rf"(?m)^{key}:.*$", f"{key}: {value}", head, count=1)
+    return head + sep + body
+
+
+def periodic_reviews(versions: list[DocCommit], authors: Authors, until: dt.date, scheme: str) -> list[DocCommit]:
+    """The periodic reviews of each effective document up to ``until`` (the history's last record day).
+
+    A document's ``review_every`` months after it took effect it falls due
+    (``document-review-overdue``); its owner reviews it a month before, the
+    approver approves the next revision that day, and it takes effect ten
+    days later, from when the next review is counted. The text is the
+    previous version's with ``revision``, ``approved`` and ``effective``
+    moved on: the revision history is the git log (LD-QP-02), so the body
+    gets no line. No review is made after ``until``: the history does not
+    run into its own future. Drafts stay drafts.
+    """
+    last: dict[str, DocCommit] = {}
+    for version in versions:
+        if version[0] >= last.get(version[1], version)[0]:
+            last[version[1]] = version
+    found: list[DocCommit] = []
+    for rel, (_, _, _, _, _, raw) in sorted(last.items()):
+        meta, _ = read_front_matter(raw)
+        if not isinstance(meta, dict) or meta.get("status") != "effective":
+            continue
+        effective, every = _as_date(meta.get("effective")), meta.get("review_every")
+        if effective is None or not isinstance(every, int) or every < 1:
+            continue
+        owner = str(meta.get("owner") or FALLBACK_ROLE)
+        approver = str(meta.get("approver") or "")
+        revision, text = str(meta.get("revision") or "A/0"), raw.decode("utf-8")
+        while True:
+            day = add_months(add_months(effective, every), -REVIEW_AHEAD_MONTHS)
+            if day > until:
+                break
+            revision = next_revision(revision, scheme)
+            effective = day + dt.timedelta(days=REVIEW_TAKES_EFFECT_DAYS)
+            text = _with_front(text, revision=revision, approved=day.isoformat(), effective=effective.isoformat())
+            writer, approving, by = _signed(authors, str(meta["id"]), owner, approver, day)
+            found.append((day, rel, writer, approving,
+                          f"评审 {meta['id']} {revision}(定期评审,每 {every} 个月),{by}批准", text.encode("utf-8")))
+    return found
+
+
 def setup_files(root: Path) -> list[tuple[str, bytes]]:
     files = []
     for name in COPIED:
@@ -669,9 +751,7 @@ def build(target: Path, size: int | None, pr_every: int, daily: str | bool | Non
     # events: (day, order, payload); order keeps documents before records on a day
     events: list[tuple[dt.date, int, int, tuple[Any, ...]]] = []
     counter = 0
-    for day, rel, who, committer, message, raw in document_commits(source, authors):
-        counter += 1
-        events.append((day, 0, counter, ("doc", rel, who, committer, message, raw)))
+    documents = document_commits(source, authors)
     plain: dict[tuple[dt.date, Who], list[Record]] = collections.defaultdict(list)
     planned: list[tuple[Record, list[Step]]] = []
     created: dict[str, dt.date] = {}
@@ -727,6 +807,12 @@ def build(target: Path, size: int | None, pr_every: int, daily: str | bool | Non
     for (day, who), batch in plain.items():  # one commit per day and person
         counter += 1
         events.append((day, 2, counter, ("batch", batch, who)))
+    # documents reviewed on schedule up to the last record's day, so the history holds up checked that day
+    until = max((e[0] for e in events), default=SETUP_DAY)
+    documents += periodic_reviews(documents, authors, until, repo.config.revision_scheme)
+    for day, rel, who, committer, message, raw in documents:
+        counter += 1
+        events.append((day, 0, counter, ("doc", rel, who, committer, message, raw)))
     events.sort(key=lambda e: (e[0], e[1], e[2]))
 
     target.mkdir(parents=True, exist_ok=True)

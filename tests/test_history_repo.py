@@ -1,8 +1,10 @@
 """The history generator (scripts/build_history.py): a repository whose git history is the QMS's year."""
 from __future__ import annotations
 
+import calendar
 import collections
 import datetime as dt
+import importlib.util
 import json
 import subprocess
 import sys
@@ -12,6 +14,7 @@ from typing import Any
 import pytest
 import yaml
 from conftest import run_qms
+from qmskit.revisions import moves_forward
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "build_history.py"
@@ -236,3 +239,81 @@ def test_a_revision_is_written_by_its_owner_and_committed_by_its_approver(
         assert day == str(meta["approved"])
         assert author.removesuffix("@example.org") in holders(register, meta["owner"], meta["approved"]), path.name
         assert committer.removesuffix("@example.org") in holders(register, meta["approver"], meta["approved"]), path.name
+
+
+# -- a history that runs past its documents' review due dates (re-counted from git, not the builder) -----------
+
+def months_later(day: dt.date, months: int) -> dt.date:
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def revision_order(revision: str) -> tuple[int, int]:
+    """letter/number (qms.yml revision_scheme): A/0 < A/1 < … < A/9 < B/0."""
+    letter, _, number = revision.partition("/")
+    assert len(letter) == 1 and letter.isupper(), revision
+    return ord(letter), int(number or 0)
+
+
+@pytest.fixture(scope="module")
+def long_history(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Past 2027-12-01, when the documents effective 2025-12-01 fall due (24 months), and past 2028-11-25 (A/1)."""
+    target = tmp_path_factory.mktemp("long") / "qms"
+    result = subprocess.run([sys.executable, str(SCRIPT), str(target), "--size", "3800", "--commits", "month",
+                             "--pr-every", "0"], capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr
+    return target
+
+
+def test_documents_are_reviewed_on_schedule_up_to_the_last_day(long_history: Path) -> None:
+    last = dt.date.fromisoformat(git(long_history, "log", "-1", "--format=%ad", "--date=short").strip())
+    assert last >= dt.date(2028, 10, 25)
+    register = {p.stem: load(p) for p in (long_history / "records" / "person").glob("*.yaml")}
+    reviews = 0
+    effective_docs = 0
+    for path in sorted((long_history / "manual").rglob("*.md")):
+        rel = path.relative_to(long_history).as_posix()
+        rows = [line.split("|") for line in git(long_history, "log", "--reverse", "--format=%H|%ae|%ce|%ad",
+                                                "--date=short", "--", rel).splitlines()]
+        versions = []
+        for sha, author, committer, day in rows:
+            meta = yaml.safe_load(git(long_history, "show", f"{sha}:{rel}").split("---")[1])
+            versions.append((meta, author, committer, dt.date.fromisoformat(day)))
+        if not versions or "id" not in versions[-1][0]:
+            continue
+        if versions[-1][0]["status"] != "effective":
+            assert all(v[0]["status"] == "draft" and "approved" not in v[0] for v in versions), rel  # drafts stay drafts
+            continue
+        effective_docs += 1
+        for (before, *_), (after, author, committer, day) in zip(versions, versions[1:]):
+            due = months_later(before["effective"], before["review_every"])
+            # each later version is approved before the earlier one fell due, on its commit's day, one revision on
+            assert after["approved"] == day < due, (rel, after["revision"], due)
+            assert after["approved"] <= after["effective"] and after["approved"] <= last
+            assert revision_order(str(after["revision"])) > revision_order(str(before["revision"])), rel
+            assert author.removesuffix("@example.org") in holders(register, after["owner"], day), rel
+            assert committer.removesuffix("@example.org") in holders(register, after["approver"], day), rel
+        final = versions[-1][0]
+        assert months_later(final["effective"], final["review_every"]) >= last, (rel, final["effective"])
+        reviews += sum(1 for v in versions if v[3] > dt.date(2027, 1, 1))
+    assert effective_docs > 40 and reviews >= effective_docs  # every effective document reviewed at least once
+    result = run_qms("check", "--as-of", last.isoformat(), cwd=long_history)
+    assert result.returncode == 0 and "document-review-overdue" not in result.stdout, result.stdout[-3000:]
+    # the check can tell: two years on, with no further review, every effective document is overdue
+    later = run_qms("check", "--as-of", months_later(last, 25).isoformat(), cwd=long_history)
+    assert later.returncode == 1 and later.stdout.count("document-review-overdue") >= effective_docs
+
+
+def test_a_review_raises_the_revision_one_step_in_the_scheme() -> None:
+    spec = importlib.util.spec_from_file_location("build_history", SCRIPT)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    cases = {("A/0", "letter/number"): "A/1", ("A/8", "letter/number"): "A/9", ("A/9", "letter/number"): "B/0",
+             ("A", "letter/number"): "A/1", ("Z/9", "letter/number"): "AA/0", ("1.0", "numeric"): "1.1",
+             ("2.9", "numeric"): "2.10", ("3", "numeric"): "3.1"}
+    for (revision, scheme), expected in cases.items():
+        raised = module.next_revision(revision, scheme)
+        assert raised == expected, (revision, scheme, raised)
+        assert moves_forward(revision, raised, scheme) is True  # the engine's own order agrees
