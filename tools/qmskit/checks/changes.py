@@ -34,14 +34,23 @@ class Sides:
         self.head = head
         self.rules = rules
         self.registry = rules.registry
+        self._parsed: dict[bytes, yamlio.Loaded | None] = {}
 
     def parse(self, raw: bytes | None) -> yamlio.Loaded | None:
+        """The version's YAML with its positions, parsed once per check (the change rules read a version 2–4 times).
+
+        Shared between the rules that ask, which only read it.
+        """
         if raw is None:
             return None
-        try:
-            return yamlio.loads(raw, max_bytes=self.rules.config.max_file_bytes, max_depth=self.rules.config.max_depth)
-        except yamlio.YamlError:
-            return None
+        if raw not in self._parsed:
+            try:
+                found: yamlio.Loaded | None = yamlio.loads(
+                    raw, max_bytes=self.rules.config.max_file_bytes, max_depth=self.rules.config.max_depth)
+            except yamlio.YamlError:
+                found = None
+            self._parsed[raw] = found
+        return self._parsed[raw]
 
     def blob_data(self, blob: str | None) -> Any:
         loaded = self.parse(self.git.blob(blob)) if blob else None
