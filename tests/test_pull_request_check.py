@@ -1,6 +1,7 @@
 """qms check --base: each pull-request rule catches its case and lets the legal case pass."""
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -168,6 +169,35 @@ def test_head_revision_is_checked_as_committed(branch: GitRepo) -> None:
     branch.git("checkout", "-q", "main")  # the working tree now is main, the check reads the branch
     issues = check_pull_request(Repository(branch.root), "main", TODAY, head="change", jobs=1).issues
     assert "change-status-transition" in rules(issues) and "record-status-fields" in rules(issues)
+
+
+def test_a_branchs_documents_are_judged_from_git_as_the_working_tree_check_judges_them(branch: GitRepo) -> None:
+    """``--head`` reads the manual from git's blobs (not laid out): what it finds equals the checked-out branch's check."""
+    root = branch.root
+    config = root / "qms.yml"
+    config.write_text(re.sub(r"^max_file_bytes: .*$", "max_file_bytes: 4096", config.read_text(encoding="utf-8"),
+                             flags=re.M), encoding="utf-8")
+    branch.commit("文件大小上限 4 KB")
+    branch.git("checkout", "-q", "-b", "docs")
+    doc = root / "manual/QP-01-document-control.md"
+    doc.write_text(doc.read_text(encoding="utf-8").replace("status: effective", "status: approved"), encoding="utf-8")
+    write(root / "manual/QP-09-large.md", "---\nid: QP-09\n---\n" + "大" * 3000)  # over the base's 4 KB
+    write(root / "manual/.drafts/QP-10.md", "---\nid: nonsense\n---\n")  # hidden: no document
+    (root / "manual/QP-11-link.md").symlink_to(doc)
+    branch.commit("文件的改动")
+
+    def manual(issues: list[Issue]) -> list[tuple[str, str]]:
+        return sorted((i.path, i.rule) for i in issues if i.path.startswith("manual/"))
+
+    in_tree = manual(check_pull_request(Repository(root), "change", TODAY, jobs=1).issues)
+    branch.git("checkout", "-q", "change")
+    from_git = manual(check_pull_request(Repository(root), "change", TODAY, head="docs", jobs=1).issues)
+    assert from_git == in_tree
+    found = dict(from_git)
+    assert found["manual/QP-01-document-control.md"] == "document-schema"
+    assert found["manual/QP-09-large.md"] == "yaml-size"  # the base's limit, as the working tree's check applies it
+    assert found["manual/QP-11-link.md"] == "file-not-regular"
+    assert not any(".drafts" in path for path in found)
 
 
 def spy_on_checked_records(monkeypatch: pytest.MonkeyPatch) -> list[str]:

@@ -300,12 +300,16 @@ class Repository:
             cache.save()
         return found
 
+    def document_bytes(self, path: Path) -> bytes | None:
+        """A listed document's bytes, read safely; None when :meth:`load_document` must say what is wrong with it."""
+        try:
+            return fileio.read_regular(path, self.config.max_file_bytes, root=self.root)
+        except (OSError, fileio.FileRefused):
+            return None
+
     def _document_once(self, path: Path, cache: ResultCache) -> DocumentFile:
         # keyed by the bytes themselves (a time stamp may not move between two quick writes); reading is cheap, parsing is not
-        try:
-            raw: bytes | None = fileio.read_regular(path, self.config.max_file_bytes, root=self.root)
-        except (OSError, fileio.FileRefused):
-            raw = None  # load_document says what is wrong with it
+        raw = self.document_bytes(path)
         if raw is None:
             return self.load_document(path)
         memo: dict[Path, tuple[bytes, DocumentFile]] = self.__dict__.setdefault("_documents", {})

@@ -116,6 +116,26 @@ class JudgedRepository(Repository):
     def registry(self) -> Registry:
         return self._base_registry
 
+    def document_paths(self) -> list[Path]:
+        """A revision's documents as its tree lists them (regular Markdown files of manual/, hidden ones aside).
+
+        They are read from their blobs, not laid out: a link or other entry
+        that is no regular file is reported by :meth:`TreeFiles.problems`.
+        """
+        tree = self.record_source
+        if not isinstance(tree, TreeFiles):
+            return super().document_paths()
+        return sorted(self.root.joinpath(*path.split("/")) for path in tree.document_paths())
+
+    def document_bytes(self, path: Path) -> bytes | None:
+        tree = self.record_source
+        if not isinstance(tree, TreeFiles):
+            return super().document_bytes(path)
+        raw = tree.read(self.rel(path), self.config.max_file_bytes)
+        if raw is None:  # too large: laid out, so that loading it says so as a full check would
+            tree.lay_out([self.rel(path)])
+        return raw
+
     def kind(self, name: str) -> Kind | None:
         """The base's form, never one of the head's modules."""
         return self._base_registry.get(name)
@@ -393,9 +413,20 @@ class TreeFiles(HeadFiles):
             target.write_bytes(raw or b"")
 
     def lay_out_rules(self) -> None:
-        """What every check reads whatever changed: qms.yml, the manual, the own standards and the exported JSON Schemas."""
+        """What every check reads whatever changed: qms.yml, the manual's settings files, the own standards and
+        the exported JSON Schemas (the manual's documents are read from their blobs: :meth:`document_paths`)."""
+        documents = self._documents()
         self.lay_out(p for p in self.entries
-                     if p == CONFIG_FILE or p.startswith(("manual/", f"{ORG_FOLDER}/", "schemas/json/")))
+                     if p == CONFIG_FILE or p.startswith((f"{ORG_FOLDER}/", "schemas/json/"))
+                     or (p.startswith("manual/") and p not in documents))
+
+    def document_paths(self) -> list[str]:
+        """The regular Markdown files of the revision's manual/, hidden ones aside, as the folder walk lists them."""
+        return sorted(self._documents())
+
+    def _documents(self) -> set[str]:
+        return {p for p, e in self.entries.items() if e.regular and p.startswith("manual/") and p.endswith(".md")
+                and not any(part.startswith(".") for part in p.split("/"))}
 
 
 class _FolderListings:
