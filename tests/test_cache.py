@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -485,3 +486,24 @@ def test_the_shipped_standards_are_parsed_once_per_engine(git_repo: GitRepo, mon
     assert fresh_check() == first and parsed == []  # read back from .git/qms-cache
     monkeypatch.setenv("QMS_CACHE", "0")
     assert fresh_check() == first and parsed == shipped
+
+
+def test_the_documents_are_judged_again_when_the_standards_or_the_size_limit_change(git_repo: GitRepo,
+                                                                                 parsed: list[str]) -> None:
+    root = git_repo.root
+    write(root / "standards/acme.yml", 'id: acme\nname: ACME supplier requirements 2025\nclauses:\n'
+          '  - {clause: "1.1", en: Certificates, zh: 证书}\n')
+    doc = root / QP01
+    doc.write_text(doc.read_text(encoding="utf-8").replace("forms: [amendment]", 'acme: ["1.1"]\nforms: [amendment]')
+                   + "\n记录保存。" * 200, encoding="utf-8")  # over the smallest size limit qms.yml allows (1 KiB)
+    assert [i.rule for i in check(root) if i.path == QP01] == ["document-schema"]  # acme is no standard of qms.yml yet
+    config = root / "qms.yml"
+    config.write_text(re.sub(r"^standards: \[iso9001\]", "standards: [iso9001, acme]",
+                             config.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
+    parsed.clear()
+    assert [i for i in check(root) if i.path == QP01] == [] and QP01 in parsed  # validated again, now passing
+    size = len(doc.read_bytes())
+    assert size > 1024
+    config.write_text(re.sub(r"^max_file_bytes: .*$", f"max_file_bytes: {size - 1}",
+                             config.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
+    assert [i.rule for i in check(root) if i.path == QP01] == ["yaml-size"]

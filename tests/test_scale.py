@@ -91,6 +91,28 @@ def test_a_check_reads_no_package_metadata_while_pydantic_plugins_are_off(git_re
     assert imported("some_plugin") == ["email", "importlib.metadata"]
 
 
+def test_pydantic_plugins_work_again_once_a_program_running_qms_turns_them_back_on(git_repo: GitRepo,
+                                                                                   tmp_path: Path) -> None:
+    """The stand-in for pydantic's plugin loader answers "none" only while every plugin is off."""
+    site = tmp_path / "site-packages"
+    (site / "spy_plugin-1.0.dist-info").mkdir(parents=True)
+    (site / "spy_plugin.py").write_text(
+        "class _Spy:\n    def new_schema_validator(self, *args):\n        print('PLUGIN CALLED')\n"
+        "        return None, None, None\n\n\nplugin = _Spy()\n", encoding="utf-8")
+    (site / "spy_plugin-1.0.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: spy-plugin\nVersion: 1.0\n")
+    (site / "spy_plugin-1.0.dist-info" / "entry_points.txt").write_text("[pydantic]\nspy = spy_plugin:plugin\n")
+    code = ("import os, sys\nfrom qmskit import cli\n"
+            "try:\n    cli.main(['--root', sys.argv[1], 'check'])\nexcept SystemExit:\n    pass\n"
+            "print('-- after qms')\ndel os.environ['PYDANTIC_DISABLE_PLUGINS']\n"
+            "from pydantic import BaseModel\nclass M(BaseModel):\n    x: int\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([TOOLS, str(site)])}
+    env.pop("PYDANTIC_DISABLE_PLUGINS", None)
+    out = subprocess.run([sys.executable, "-c", code, str(git_repo.root)], capture_output=True, text=True,
+                         env=env, check=True).stdout
+    during, _, after = out.partition("-- after qms")
+    assert "PLUGIN CALLED" not in during and "PLUGIN CALLED" in after
+
+
 def test_the_git_listing_of_records_matches_the_folder_walk(git_repo: GitRepo) -> None:
     root = git_repo.root
     write(root / f"records/complaint/CMP-{YEAR}-0009.yaml", "id: x\n")  # untracked

@@ -281,3 +281,17 @@ def test_a_pull_request_of_a_branch_reads_the_organizations_own_catalogues(repo:
     found = check_pull_request(Repository(repo), "main", TODAY, head="change").issues
     assert ("standards/acme.yml", "standard-clause-duplicate") in {(i.path, i.rule) for i in found}
     assert any(i.path == "standards/link.yml" and i.rule == "file-not-regular" for i in found), found
+    # links the working-tree check never reads (no catalogue's name, hidden, in a sub-folder) are no finding there
+    git.git("checkout", "-q", "change")
+    (repo / "standards/link.yml").unlink()
+    write(repo / "standards/acme.yml", 'id: acme\nname: ACME supplier requirements 2025\nclauses:\n'
+          '  - {clause: "1.1", en: Certificates, zh: 证书}\n  - {clause: "1.2", en: Labels, zh: 标签}\n')
+    (repo / "standards/sub").mkdir()
+    for name in ("README.md", ".hidden.yml", "sub/l.yml"):
+        (repo / "standards" / name).symlink_to(repo / "qms.yml")
+    (repo / "manual/.attic").mkdir()
+    (repo / "manual/.attic/old.md").symlink_to(doc)
+    git.commit("links nobody reads")
+    in_tree = check_pull_request(Repository(repo), "main", TODAY).issues
+    git.git("checkout", "-q", "main")
+    assert check_pull_request(Repository(repo), "main", TODAY, head="change").issues == in_tree == []

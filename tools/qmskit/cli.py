@@ -984,11 +984,27 @@ def _no_plugin_discovery() -> None:
     the plugins to skip gets pydantic's own loader.
     """
     name = "pydantic.plugin._loader"
-    if os.environ.get("PYDANTIC_DISABLE_PLUGINS") not in ("__all__", "1", "true") or name in sys.modules:
+    if not _plugins_off() or name in sys.modules:
         return
     stand_in = types.ModuleType(name, "Stands in for pydantic's plugin loader while plugins are off: none to load.")
-    stand_in.get_plugins = tuple  # type: ignore[attr-defined]  # get_plugins() -> (): what pydantic's own returns then
+
+    def get_plugins() -> Iterable[object]:
+        if _plugins_off():
+            return ()  # what pydantic's own loader returns then
+        # plugins on again (a program running qms in its own process): pydantic's loader from now on
+        if sys.modules.get(name) is stand_in:
+            del sys.modules[name]
+        from pydantic.plugin._loader import get_plugins as pydantics
+
+        return pydantics()
+
+    stand_in.get_plugins = get_plugins  # type: ignore[attr-defined]
     sys.modules[name] = stand_in
+
+
+def _plugins_off() -> bool:
+    """pydantic's own reading of ``PYDANTIC_DISABLE_PLUGINS`` for "every plugin off"."""
+    return os.environ.get("PYDANTIC_DISABLE_PLUGINS") in ("__all__", "1", "true")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -338,8 +338,8 @@ class Repository:
             if isinstance(found, DocumentFile) and found.path == rel:
                 return found
         found = self.load_document(path, raw)
-        # pickled now, not when the cache is saved: what callers later do with the object is not what the bytes made
-        cache.put(key, pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
+        if cache.enabled:  # pickled now, not when saved: what callers later do with the object is not what the bytes made
+            cache.put(key, pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
         return found
 
     def load_document(self, path: Path, raw: bytes | None = None) -> DocumentFile:
@@ -372,25 +372,25 @@ class Repository:
     def load_organization(self) -> tuple[Organization | None, yamlio.Loaded | None, list[Issue]]:
         """The organization, where its entries stand (for messages), and what is wrong with it.
 
-        Read once per process while the file stays as it was (the id index
+        Parsed once per process while its bytes stay the same (the id index
         and the rules across records both ask; parsing it is ~10 ms).
         """
         path = self.root / ORGANIZATION_FILE
-        try:
-            seen = os.lstat(path)
-        except OSError:
-            seen = None
-        if seen is None:
+        if not os.path.lexists(path):
             return None, None, [Issue(ORGANIZATION_FILE, 1, 1, "organization-missing",
                                       text("repo.no_organization"))]
-        stamp = (seen.st_mode, seen.st_size, seen.st_mtime_ns, seen.st_ctime_ns, seen.st_ino)
+        try:  # keyed by the bytes, as the documents are: a time stamp may not move between two quick writes
+            stamp: bytes | None = fileio.read_regular(path, self.config.max_file_bytes, root=self.root)
+        except (OSError, fileio.FileRefused):
+            stamp = None  # load_model says what is wrong with it
         kept = self.__dict__.get("_organization")
-        if kept is not None and kept[0] == stamp:
+        if stamp is not None and kept is not None and kept[0] == stamp:
             org, loaded, issues = kept[1]
             return org, loaded, list(issues)  # a caller's list of its own
         found = load_model(path, ORGANIZATION_FILE, Organization, "organization-schema",
                            max_bytes=self.config.max_file_bytes, max_depth=self.config.max_depth, root=self.root)
-        self.__dict__["_organization"] = (stamp, found)
+        if stamp is not None:
+            self.__dict__["_organization"] = (stamp, found)
         return found
 
     def record_file(self, path: Path) -> RecordFile:

@@ -385,11 +385,13 @@ class TreeFiles(HeadFiles):
         return list(self._record_paths)
 
     def problems(self) -> list[Issue]:
-        """A symlink or submodule in the revision's manual/, records/, schemas/ or standards/: reported, never followed."""
+        """A symlink or submodule the working-tree check would read (manual/, records/, schemas/, standards/): reported, never followed."""
         issues = []
         for path in sorted(self._odd):
             entry = self.entries[path]
-            if entry.regular or not (path.startswith(RULE_FOLDERS) or path in (CONFIG_FILE, "manual", "records", "schemas", ORG_FOLDER)):
+            if entry.regular or not (path.startswith(RULE_FOLDERS) or path in (CONFIG_FILE, "manual", "records", "schemas")):
+                continue
+            if not _read_by_the_full_check(path):
                 continue
             what = "a symbolic link" if entry.mode == "120000" else (
                 "a submodule" if entry.type == "commit" else f"an entry of mode {entry.mode}")
@@ -427,6 +429,21 @@ class TreeFiles(HeadFiles):
     def _documents(self) -> set[str]:
         return {p for p, e in self.entries.items() if e.regular and p.startswith("manual/") and p.endswith(".md")
                 and not any(part.startswith(".") for part in p.split("/"))}
+
+
+def _read_by_the_full_check(path: str) -> bool:
+    """Whether the working-tree check would look at this entry, so that ``--head`` reports what it reports.
+
+    The folder walk of manual/ passes over hidden names, and the
+    organization's catalogues are the visible ``*.yml``/``*.yaml`` files at
+    the top of standards/: anything else there is nobody's business.
+    """
+    parts = path.split("/")
+    if parts[0] == "manual":
+        return not any(part.startswith(".") for part in parts[1:])
+    if parts[0] == ORG_FOLDER:
+        return len(parts) == 2 and not parts[1].startswith(".") and parts[1].endswith((".yml", ".yaml"))
+    return True
 
 
 class _FolderListings:
