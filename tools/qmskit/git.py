@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, NamedTuple
 
-from . import fileio
+from . import fileio, spawn
 from .errors import QmsError
 from . import messages
 
@@ -96,6 +95,38 @@ def parse_raw(tokens: list[str], start: int = 0) -> Iterator[tuple[int, RawChang
         )
 
 
+def raw_changes(tokens: list[str]) -> list[RawChange]:
+    """:func:`parse_raw`'s changes as a list, in one tight loop: a whole-history log has tens of thousands.
+
+    The same answers (``tests/test_git_log_parse.py`` compares the two on
+    every kind of entry); kept apart because the whole-history index spends
+    most of its own time here.
+    """
+    found: list[RawChange] = []
+    append, new = found.append, RawChange._make
+    i, count = 0, len(tokens)
+    while i < count:
+        entry = tokens[i]
+        if not entry.startswith(":"):
+            break
+        meta = entry.split()  # ":old_mode new_mode old_blob new_blob status"
+        old_blob, new_blob, status = meta[2], meta[3], meta[4][0]
+        if status == "R" or status == "C":
+            old_path: str | None = tokens[i + 1]
+            path = tokens[i + 2]
+            i += 3
+            if status == "C":
+                status, old_path, old_blob = "A", None, ZERO
+        else:
+            old_path, path = None, tokens[i + 1]
+            i += 2
+            if status == "T":
+                status = "M"
+        append(new((status, path, old_path, None if old_blob == ZERO else old_blob,
+                    None if new_blob and not new_blob.strip("0") else new_blob)))
+    return found
+
+
 GREP_NEEDLES = 256
 GREP_MAX_BYTES = 16 * 1024 * 1024
 # words between spaces and YAML punctuation, and runs of ASCII id characters (an id written against Chinese text);
@@ -129,7 +160,7 @@ class Git:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._batch: subprocess.Popen[bytes] | None = None
+        self._batch: spawn.Conversation | None = None
         self._worktree: tuple[set[str], list[str]] | None = None  # see hold_worktree
 
     def hold_worktree(self) -> None:
@@ -180,16 +211,14 @@ class Git:
     # -- plumbing -------------------------------------------------------------------
     def run(self, *args: str, check: bool = True, input: bytes | None = None) -> bytes:
         env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
-        try:
-            result = subprocess.run(
-                ["git", "-c", "core.quotepath=off", *args], cwd=self.root, capture_output=True, env=env, input=input
-            )
+        try:  # -C, not a working folder: spawn starts git without subprocess (see qmskit.spawn)
+            code, stdout, stderr = spawn.run(["git", "-C", str(self.root), "-c", "core.quotepath=off", *args], env, input)
         except FileNotFoundError:
             raise GitError(messages.text("git.missing")) from None
-        if check and result.returncode != 0:
-            message = _decode(result.stderr).strip().splitlines()
+        if check and code != 0:
+            message = _decode(stderr).strip().splitlines()
             raise GitError(messages.text("git.failed", command=args[0], error=message[-1] if message else "—"))
-        return result.stdout
+        return stdout
 
     def is_repository(self) -> bool:
         try:
@@ -307,12 +336,12 @@ class Git:
         """
         fmt = "%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f%cI%x1f%P%x1f%s"
         out = self.run("log", "-z", "--raw", "--no-abbrev", "-M", "-m", f"--format={fmt}", revision, "--", *paths)
+        # decoded once, not per field: the delimiters are ASCII, so the pieces are what decoding each would give
         pending: tuple[Commit, list[list[RawChange]]] | None = None
-        for chunk in out.split(b"\x1e")[1:]:
-            head, _, rest = chunk.partition(b"\0")
-            sha, author, email, authored, committed, parents, subject = _decode(head).split("\x1f", 6)
-            tokens = [_decode(t) for t in rest.lstrip(b"\n").split(b"\0")]
-            changes = [change for _, change in parse_raw(tokens)]
+        for chunk in _decode(out).split("\x1e")[1:]:
+            head, _, rest = chunk.partition("\0")
+            sha, author, email, authored, committed, parents, subject = head.split("\x1f", 6)
+            changes = raw_changes(rest.lstrip("\n").split("\0"))
             if pending is not None and pending[0].sha == sha:
                 pending[1].append(changes)  # -m: the same merge again, diffed against its next parent
                 continue
@@ -504,10 +533,7 @@ class Git:
 
     def _pipes(self) -> tuple[IO[bytes], IO[bytes]]:
         if self._batch is None:
-            self._batch = subprocess.Popen(
-                ["git", "cat-file", "--batch"], cwd=self.root, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            )
-        assert self._batch.stdin is not None and self._batch.stdout is not None
+            self._batch = spawn.Conversation(["git", "-C", str(self.root), "cat-file", "--batch"])
         return self._batch.stdin, self._batch.stdout
 
     @staticmethod
@@ -522,9 +548,7 @@ class Git:
 
     def close(self) -> None:
         if self._batch is not None:
-            if self._batch.stdin:
-                self._batch.stdin.close()
-            self._batch.wait()
+            self._batch.close()
             self._batch = None
 
     def __enter__(self) -> Git:
