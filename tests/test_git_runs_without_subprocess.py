@@ -19,7 +19,7 @@ from qmskit.git import Git, GitError
 pytestmark = pytest.mark.skipif(not spawn._FAST, reason="the fast path needs Linux's memfd_create")
 
 
-@pytest.fixture(params=["posix_spawn", "subprocess"])
+@pytest.fixture(params=["posix_spawn", "subprocess"], autouse=True)
 def way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     if request.param == "subprocess":
         monkeypatch.setattr(spawn, "_FAST", False)
@@ -30,14 +30,14 @@ def _shell(script: str) -> list[str]:
     return [sys.executable, "-c", script]
 
 
-def test_output_errors_and_exit_code_as_subprocess_gives_them(way: str) -> None:
+def test_output_errors_and_exit_code_as_subprocess_gives_them() -> None:
     script = "import sys; sys.stdout.write('out'); sys.stderr.write('err'); sys.exit(3)"
     expected = subprocess.run(_shell(script), capture_output=True)
     assert spawn.run(_shell(script), dict(os.environ)) == (3, b"out", b"err")
     assert (expected.returncode, expected.stdout, expected.stderr) == (3, b"out", b"err")
 
 
-def test_large_output_on_both_streams_does_not_hang(way: str) -> None:
+def test_large_output_on_both_streams_does_not_hang() -> None:
     # each stream well past a pipe's 64 KiB: a reader of one stream at a time would wait for ever on the other
     script = ("import sys\nfor i in range(20000):\n"
               "    sys.stderr.write('e%05d\\n' % i); sys.stdout.write('o%05d\\n' % i)\n")
@@ -47,19 +47,19 @@ def test_large_output_on_both_streams_does_not_hang(way: str) -> None:
     assert err.splitlines() == [b"e%05d" % i for i in range(20000)]
 
 
-def test_input_reaches_the_child_whole(way: str) -> None:
+def test_input_reaches_the_child_whole() -> None:
     data = bytes(range(256)) * 5000  # 1.28 MB, NUL bytes included
     code, out, _ = spawn.run(_shell("import sys; d = sys.stdin.buffer.read(); sys.stdout.write(str(len(d)) + ' ' + str(sum(d)))"),
                              dict(os.environ), data)
     assert (code, out) == (0, f"{len(data)} {sum(data)}".encode())
 
 
-def test_a_child_ended_by_a_signal_has_a_negative_code(way: str) -> None:
+def test_a_child_ended_by_a_signal_has_a_negative_code() -> None:
     code, _, _ = spawn.run(_shell("import os, signal; os.kill(os.getpid(), signal.SIGTERM)"), dict(os.environ))
     assert code == -15
 
 
-def test_the_child_gets_sigpipe_at_its_default(way: str) -> None:
+def test_the_child_gets_sigpipe_at_its_default() -> None:
     # Python ignores SIGPIPE; subprocess puts it back for the child, and so must spawn (git relies on it). The
     # child here is grep, not Python, which would ignore SIGPIPE again itself.
     code, out, _ = spawn.run(["grep", "SigIgn", "/proc/self/status"], dict(os.environ))
@@ -67,14 +67,14 @@ def test_the_child_gets_sigpipe_at_its_default(way: str) -> None:
     assert code == 0 and not ignored & (1 << (13 - 1)), out  # SIGPIPE is signal 13 on Linux
 
 
-def test_the_child_inherits_no_other_open_file(way: str, tmp_path: Path) -> None:
+def test_the_child_inherits_no_other_open_file(tmp_path: Path) -> None:
     with open(tmp_path / "held", "wb") as held:
         code, out, _ = spawn.run(_shell(f"import os; print(sorted(set(os.listdir('/proc/self/fd')) & {{'{held.fileno()}'}}))"),
                                  dict(os.environ))
     assert (code, out.strip()) == (0, b"[]")
 
 
-def test_git_questions_and_failures_read_the_same(way: str, git_repo: GitRepo) -> None:
+def test_git_questions_and_failures_read_the_same(git_repo: GitRepo) -> None:
     with Git(git_repo.root) as g:
         head = g.rev("HEAD")
         assert head == git_repo.git("rev-parse", "HEAD").strip()
@@ -86,14 +86,14 @@ def test_git_questions_and_failures_read_the_same(way: str, git_repo: GitRepo) -
         assert g.grep_files(["name:"], "qms.yml") == {"qms.yml"}
 
 
-def test_git_missing_is_said_plainly(way: str, git_repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_git_missing_is_said_plainly(git_repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", str(git_repo.root / "no-such-folder"))
     with pytest.raises(GitError) as raised:
         Git(git_repo.root).run("status")
     assert str(raised.value) == messages.text("git.missing")
 
 
-def test_no_child_is_left_behind(way: str, git_repo: GitRepo) -> None:
+def test_no_child_is_left_behind(git_repo: GitRepo) -> None:
     before = _children()
     for _ in range(5):
         with Git(git_repo.root) as g:

@@ -6,7 +6,6 @@ whole history (the design measured GitPython's per-file ``iter_commits`` at
 Paths are bytes from git (``-z``), decoded as UTF-8, so Chinese file names
 arrive intact.
 """
-from __future__ import annotations
 
 import os
 import re
@@ -551,7 +550,7 @@ class Git:
             self._batch.close()
             self._batch = None
 
-    def __enter__(self) -> Git:
+    def __enter__(self) -> "Git":
         return self
 
     def __exit__(self, *exc: object) -> None:

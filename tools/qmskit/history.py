@@ -5,7 +5,6 @@ Built from one ``git log --raw`` pass over ``manual/`` and ``records/``
 Never one git call per file. A shallow clone is refused rather than read
 as if its history were whole.
 """
-from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
@@ -183,7 +182,7 @@ class HistoryIndex:
                 self.by_path.setdefault(change.path, []).append(Version(commit, index, change))
 
     @classmethod
-    def build(cls, root: Path, revision: str = "HEAD") -> HistoryIndex:
+    def build(cls, root: Path, revision: str = "HEAD") -> "HistoryIndex":
         return cls(Git(root), revision)
 
     def versions(self, path: str) -> list[Version]:

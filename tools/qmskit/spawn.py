@@ -35,7 +35,8 @@ def _default_signals() -> tuple[int, ...]:
 
 def _read_all(fd: int) -> bytes:
     """Everything written to the in-memory file ``fd``, from its start."""
-    chunks, offset = [], 0
+    chunks: list[bytes] = []
+    offset = 0
     while True:
         chunk = os.pread(fd, 1 << 24, offset)
         if not chunk:
@@ -112,7 +113,8 @@ class Conversation:
         try:
             self_out, child_out = os.pipe()
         except OSError:
-            os.close(child_in), os.close(self_in)
+            os.close(child_in)
+            os.close(self_in)
             raise
         try:
             self._pid = os.posix_spawnp(argv[0], argv, dict(os.environ), setsigdef=_default_signals(),
