@@ -9,7 +9,7 @@ arrive intact.
 
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, NamedTuple
 
@@ -142,6 +142,54 @@ def _names_any(raw: bytes, needles: set[str]) -> bool:
             if word in needles or word.rstrip(".-_/") in needles:
                 return True
     return False
+
+
+LOG_FORMAT = "%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f%cI%x1f%P%x1f%s"  # a commit's fields, between ASCII separators
+
+
+def _per_parent(out: bytes) -> Iterator[tuple[Commit, list[list[RawChange]]]]:
+    """Each commit of a ``git log -z --raw -m`` output, with its diff against each parent that differs.
+
+    Decoded once, not per field: the delimiters are ASCII, so the pieces are
+    what decoding each would give.
+    """
+    pending: tuple[Commit, list[list[RawChange]]] | None = None
+    for chunk in _decode(out).split("\x1e")[1:]:
+        head, _, rest = chunk.partition("\0")
+        sha, author, email, authored, committed, parents, subject = head.split("\x1f", 6)
+        changes = raw_changes(rest.lstrip("\n").split("\0"))
+        if pending is not None and pending[0].sha == sha:
+            pending[1].append(changes)  # -m: the same merge again, diffed against its next parent
+            continue
+        if pending is not None:
+            yield pending
+        pending = (Commit(sha, author, email, authored, committed, tuple(parents.split()), subject), [changes])
+    if pending is not None:
+        yield pending
+
+
+def _renames_may_differ(diff: list[RawChange], inside: Callable[[str | None], bool]) -> bool:
+    """Whether rename detection limited to the folders could pair files differently from this unlimited ``diff``.
+
+    Renames pair a deleted file with an added one; limited, only those
+    inside are candidates. With no deletion or no addition at all, or with
+    every added or deleted file inside (or every one outside), the
+    candidates inside are the same either way.
+    """
+    added: list[str | None] = []
+    deleted: list[str | None] = []
+    for c in diff:
+        if c.status == "A":
+            added.append(c.path)
+        elif c.status == "D":
+            deleted.append(c.path)
+        elif c.status == "R":
+            added.append(c.path)
+            deleted.append(c.old_path)
+    if not added or not deleted:
+        return False
+    where = {inside(p) for p in added + deleted}
+    return len(where) == 2
 
 
 def _own_changes(commit: Commit, per_parent: list[list[RawChange]]) -> list[RawChange]:
@@ -333,22 +381,62 @@ class Git:
         brought in from one side stays with that side's own commits, so no
         change is listed twice.
         """
-        fmt = "%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f%cI%x1f%P%x1f%s"
-        out = self.run("log", "-z", "--raw", "--no-abbrev", "-M", "-m", f"--format={fmt}", revision, "--", *paths)
-        # decoded once, not per field: the delimiters are ASCII, so the pieces are what decoding each would give
-        pending: tuple[Commit, list[list[RawChange]]] | None = None
-        for chunk in _decode(out).split("\x1e")[1:]:
-            head, _, rest = chunk.partition("\0")
-            sha, author, email, authored, committed, parents, subject = head.split("\x1f", 6)
-            changes = raw_changes(rest.lstrip("\n").split("\0"))
-            if pending is not None and pending[0].sha == sha:
-                pending[1].append(changes)  # -m: the same merge again, diffed against its next parent
-                continue
-            if pending is not None:
-                yield pending[0], _own_changes(*pending)
-            pending = (Commit(sha, author, email, authored, committed, tuple(parents.split()), subject), [changes])
-        if pending is not None:
-            yield pending[0], _own_changes(*pending)
+        # --full-history: what -m means anyway (every merge's sides walked), said so that folders_log may rely on it
+        out = self.run("log", "-z", "--raw", "--no-abbrev", "-M", "-m", "--full-history", f"--format={LOG_FORMAT}",
+                       revision, "--", *paths)
+        for commit, per_parent in _per_parent(out):
+            yield commit, _own_changes(commit, per_parent)
+
+    def folders_log(self, *folders: str, revision: str = "HEAD") -> list[tuple[Commit, list[RawChange]]]:
+        """:meth:`log` of whole folders (the whole-history index), the same answer for about half of git's work.
+
+        A path-limited ``git log`` compares each commit's trees with its
+        parents' twice: once to decide whether the commit touched the paths
+        at all, once for the output. On 3,460 commits the first was 445 M of
+        git's 1,130 M instructions. Here git logs every commit unlimited
+        (580 M) and Python drops the entries outside ``folders``. With ``-m``
+        git walks every commit either way (``--full-history``: no merge's
+        side is skipped), so what is left is what the limited log says:
+
+        - a commit is listed when its diff against some parent is not empty
+          inside the folders, with those diffs (a merge's against each parent
+          that differs there, in parents' order, as ``-m`` lists them);
+        - rename detection must have had the same candidates: a diff in which
+          files are added or deleted both inside and outside the folders is
+          asked again, limited (a merge whose parents cannot be told apart
+          then has the whole log asked again, limited).
+
+        Folders written with pathspec magic are logged limited.
+        """
+        roots = tuple(f.rstrip("/") for f in folders)
+        if not roots or any(not f or f.startswith(":") or any(c in f for c in "*?[\\") for f in roots):
+            return list(self.log(*folders, revision=revision))
+        prefixes = tuple(f + "/" for f in roots)
+
+        def inside(path: str | None) -> bool:
+            return path is not None and (path.startswith(prefixes) or path in roots)
+
+        out = self.run("log", "-z", "--raw", "--no-abbrev", "-M", "-m", f"--format={LOG_FORMAT}", revision)
+        found: list[tuple[Commit, list[RawChange]]] = []
+        for commit, per_parent in _per_parent(out):
+            kept = []
+            for nth, diff in enumerate(per_parent):
+                mine = [c for c in diff if inside(c.path) or inside(c.old_path)]
+                if mine and _renames_may_differ(diff, inside):
+                    if len(per_parent) < len(commit.parents):  # some parent's diff was empty: which one is this?
+                        return list(self.log(*folders, revision=revision))
+                    mine = self._limited_diff(commit, nth, folders)
+                if mine:
+                    kept.append(mine)
+            if kept:
+                found.append((commit, _own_changes(commit, kept)))
+        return found
+
+    def _limited_diff(self, commit: Commit, nth: int, folders: tuple[str, ...]) -> list[RawChange]:
+        """``commit``'s changes inside ``folders`` against its ``nth`` parent, renames found among those alone."""
+        against = [commit.parents[nth]] if commit.parents else ["--root"]
+        out = self.run("diff-tree", "-z", "-r", "--raw", "--no-abbrev", "-M", *against, commit.sha, "--", *folders)
+        return raw_changes([t for t in _decode(out).split("\0") if t][0 if against[0] != "--root" else 1:])
 
     def grep_files(self, needles: Iterable[str], *paths: str, revision: str | None = None) -> set[str]:
         """Files under ``paths`` that contain any needle: in the working tree (tracked or not) or at a revision.
