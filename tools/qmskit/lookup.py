@@ -130,11 +130,12 @@ def quick_document(root: Path, word: str, max_bytes: int, memo: "YamlMemo | None
         folders[:] = [f for f in folders if not f.startswith(".")]
         pages.extend(os.path.join(folder, f) for f in files if f.endswith(".md") and not f.startswith("."))
     raws: dict[str, bytes] = {}
+    skip = len(os.path.join(root, ""))  # each page is root + os.sep + its path: the path, without a Path made per page
     for page in sorted(pages):  # the order of Repository.document_paths: the first of two equal ids wins there too
         try:
             if os.path.isfile(page) and not os.path.islink(page) and os.path.getsize(page) <= max_bytes:
                 with open(page, "rb") as handle:
-                    raws[Path(page).relative_to(root).as_posix()] = handle.read()
+                    raws[page[skip:].replace(os.sep, "/")] = handle.read()
         except OSError:
             continue
     if memo is None:
