@@ -5,6 +5,7 @@ in-memory files) and the portable one (subprocess), which other systems take.
 """
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -115,3 +116,14 @@ def _children() -> set[str]:
             if stat.rsplit(")", 1)[1].split()[1] == me:
                 found.add(pid)
     return found
+
+
+def test_a_git_never_closed_leaves_no_child_once_it_is_forgotten(git_repo: GitRepo) -> None:
+    # HistoryIndex.build makes a Git it never closes: its cat-file must still end and be waited for
+    before = _children()
+    g = Git(git_repo.root)
+    assert g.blob("HEAD:qms.yml") == (git_repo.root / "qms.yml").read_bytes()
+    assert len(_children() - before) == 1  # the cat-file --batch is running
+    del g
+    gc.collect()
+    assert _children() == before
