@@ -1,6 +1,7 @@
 """qmskit.history: one git pass, renames followed, field-level trail, shallow clones refused."""
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -167,6 +168,14 @@ def _counting_git_processes(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
             super().__init__(args, *a, **k)
 
     monkeypatch.setattr(subprocess, "Popen", CountingPopen)
+    real_spawn = os.posix_spawnp
+
+    def counting_spawn(path, argv, *a, **k):  # type: ignore[no-untyped-def]
+        """qmskit.spawn starts git with posix_spawnp where it can, not through subprocess."""
+        calls.append(list(argv))
+        return real_spawn(path, argv, *a, **k)
+
+    monkeypatch.setattr(os, "posix_spawnp", counting_spawn)
     return calls
 
 

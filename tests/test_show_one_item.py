@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import QMS, TODAY, GitRepo
 
+from qmskit import spawn
 from qmskit.report import CONFIDENTIAL
 
 YEAR = TODAY.year
@@ -128,6 +129,7 @@ def test_one_item_asked_again_imports_only_what_it_shows(history: GitRepo) -> No
         loaded = _modules_after(root, *words)
         assert "qmskit.git" in loaded and "qmskit.history" in loaded  # the run did answer from git
         assert not [name for name in NOT_FOR_ONE_ITEM if name in loaded], words
+        assert "subprocess" not in loaded or not spawn._FAST, words  # git started with posix_spawnp (qmskit.spawn)
 
 
 def test_an_item_not_asked_before_is_parsed_without_the_models_dataclasses_or_tempfile(history: GitRepo) -> None:
@@ -146,6 +148,7 @@ def test_an_item_not_asked_before_is_parsed_without_the_models_dataclasses_or_te
         unwanted = ("pydantic", "qmskit.repository", "qmskit.registry", "qmskit.checks", "dataclasses", "inspect",
                     "tempfile", "shutil", "qmskit.issues")
         assert not [name for name in unwanted if name in loaded], (words, [n for n in unwanted if n in loaded])
+        assert "subprocess" not in loaded or not spawn._FAST, words  # cat-file --batch too is spawned without it
 
 
 def test_only_the_named_commands_parser_is_built_unless_argparse_must_tell(monkeypatch: pytest.MonkeyPatch) -> None:

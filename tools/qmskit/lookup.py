@@ -5,7 +5,6 @@ the document; a near miss is answered with the ids it was probably meant
 to be, and a record given to ``qms history`` (or the other way round) is
 pointed to the command that shows it.
 """
-from __future__ import annotations
 
 import os
 import re
@@ -31,12 +30,12 @@ class Found(NamedTuple):
     path: str
 
 
-def record_ids(repo: Repository) -> dict[str, str]:
+def record_ids(repo: "Repository") -> dict[str, str]:
     """Record id → path, for every record file (``records/<kind>/<id>.yaml``)."""
     return {rf.id: rf.path for rf in repo.record_files() if rf.path.endswith(".yaml") and rf.path.count("/") == 2}
 
 
-def document_ids(repo: Repository) -> dict[str, str]:
+def document_ids(repo: "Repository") -> dict[str, str]:
     """Document number → path, for every manual page whose front matter can be read."""
     return {df.doc.id: df.path for df in repo.load_documents() if df.doc is not None}
 
@@ -96,7 +95,7 @@ def quick_record(root: Path, word: str) -> Found | None:
 _ID_LINE = re.compile(rb"^id:[ \t]*[\"']?([^\s\"'#]+)", re.M)
 
 
-def _front_id(raw: bytes, memo: YamlMemo) -> str | None:
+def _front_id(raw: bytes, memo: "YamlMemo") -> str | None:
     """The ``id`` of a page's front matter, parsed as every reader parses it (or as it was parsed before)."""
     from .yamlmemo import blob_id
 
@@ -114,7 +113,7 @@ def _id_line(raw: bytes) -> str | None:
     return found.group(1).decode("utf-8", "replace") if found else None
 
 
-def quick_document(root: Path, word: str, max_bytes: int, memo: YamlMemo | None = None) -> Found | None:
+def quick_document(root: Path, word: str, max_bytes: int, memo: "YamlMemo | None" = None) -> Found | None:
     """The document ``word`` names (any case), from ``manual/``'s front matter alone; None when none is.
 
     No model is built, so a document's history does not import pydantic.
@@ -131,11 +130,12 @@ def quick_document(root: Path, word: str, max_bytes: int, memo: YamlMemo | None 
         folders[:] = [f for f in folders if not f.startswith(".")]
         pages.extend(os.path.join(folder, f) for f in files if f.endswith(".md") and not f.startswith("."))
     raws: dict[str, bytes] = {}
+    skip = len(os.path.join(root, ""))  # each page is root + os.sep + its path: the path, without a Path made per page
     for page in sorted(pages):  # the order of Repository.document_paths: the first of two equal ids wins there too
         try:
             if os.path.isfile(page) and not os.path.islink(page) and os.path.getsize(page) <= max_bytes:
                 with open(page, "rb") as handle:
-                    raws[Path(page).relative_to(root).as_posix()] = handle.read()
+                    raws[page[skip:].replace(os.sep, "/")] = handle.read()
         except OSError:
             continue
     if memo is None:
@@ -155,7 +155,7 @@ def quick_document(root: Path, word: str, max_bytes: int, memo: YamlMemo | None 
     return None if did is None else Found("document", did, ids[did])
 
 
-def find(repo: Repository, word: str, want: Literal["any", "document"] = "any") -> Found:
+def find(repo: "Repository", word: str, want: Literal["any", "document"] = "any") -> Found:
     """The record or document ``word`` names; a QmsError naming the near misses when there is none."""
     documents = document_ids(repo)
     records = record_ids(repo)
@@ -174,7 +174,7 @@ def find(repo: Repository, word: str, want: Literal["any", "document"] = "any") 
     raise QmsError(text("lookup.no_id", word=word, hint=did_you_mean(word, [*records, *documents])))
 
 
-def document_report(repo: Repository, index: HistoryIndex, found: Found) -> Report:
+def document_report(repo: "Repository", index: "HistoryIndex", found: Found) -> "Report":
     """``qms show`` on a document: its control block (number, revision, status, approval), then its revisions."""
     from .report import Paragraph, Section, Table
     from .trail import document_history_report

@@ -5,7 +5,6 @@ format text for a particular output; a renderer (``qmskit.render``) never
 computes anything. ``Report.data`` carries the figures themselves for
 ``--format json``, so dashboards and scripts read numbers, not prose.
 """
-from __future__ import annotations
 
 from typing import Any, Literal, NamedTuple
 
@@ -78,7 +77,7 @@ class Section(_Filled):
         self.blocks: list[Block] = [] if blocks is None else blocks
         self.level = level  # 2: a chapter of the report, 3: a sub-section
 
-    def add(self, *blocks: Block) -> Section:
+    def add(self, *blocks: Block) -> "Section":
         self.blocks.extend(blocks)
         return self
 

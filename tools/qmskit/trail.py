@@ -4,7 +4,6 @@ Each builder returns a :class:`~qmskit.report.Report`; the CLI renders it.
 Confidential fields are masked unless the caller asks to reveal them, so a
 pull-request comment never carries personal data.
 """
-from __future__ import annotations
 
 import os
 import sys
@@ -29,7 +28,7 @@ if TYPE_CHECKING:  # the models (pydantic) are imported only when an answer need
 Confidential = tuple[str, ...] | None  # a form's confidential fields; None: no form says, so nothing is shown
 
 
-def find_record(repo: Repository, rid: str) -> tuple[str, Kind | None]:
+def find_record(repo: "Repository", rid: str) -> "tuple[str, Kind | None]":
     """Where record ``rid`` is and its kind; a link or a linked folder is not followed."""
     import glob
 
@@ -42,7 +41,7 @@ def find_record(repo: Repository, rid: str) -> tuple[str, Kind | None]:
     return repo.rel(found[0]), repo.kind(found[0].parent.name)
 
 
-def find_document(repo: Repository, doc_id: str) -> str:
+def find_document(repo: "Repository", doc_id: str) -> str:
     for df in repo.load_documents():
         if df.doc and df.doc.id == doc_id:
             return df.path
@@ -99,7 +98,7 @@ def shown_value(field: FieldPath, value: Any, confidential: Confidential) -> Any
     return masked
 
 
-def describe(change: FieldChange, kind: Kind | None, reveal: bool = False, confidential: Confidential = None,
+def describe(change: FieldChange, kind: "Kind | None", reveal: bool = False, confidential: Confidential = None,
              dump: Callable[[Any], str] | None = None) -> str:
     """One field change in words, confidential values masked, nested ones too.
 
@@ -136,7 +135,7 @@ class ShownForm(NamedTuple):
     confidential: tuple[str, ...]
 
     @classmethod
-    def of(cls, kind: Kind) -> ShownForm:
+    def of(cls, kind: "Kind") -> "ShownForm":
         spec = kind.spec
         return cls(spec.code, spec.title_zh, spec.title_en, tuple(spec.confidential))
 
@@ -189,7 +188,7 @@ def read_limits(root: Path, memo: YamlMemo | None = None) -> Limits:
                   depth if type(depth) is int and 2 <= depth <= 200 else DEFAULT_MAX_DEPTH)
 
 
-def record_report(repo: Repository, index: HistoryIndex, rid: str, reveal: bool = False) -> Report:
+def record_report(repo: "Repository", index: HistoryIndex, rid: str, reveal: bool = False) -> Report:
     """``qms show``: the record now, then each commit's changes, newest first."""
     path, kind = find_record(repo, rid)
     limits = Limits(repo.config.max_file_bytes, repo.config.max_depth)
@@ -276,7 +275,7 @@ def document_revisions(index: HistoryIndex, path: str) -> list[Revision]:
     return rows
 
 
-def document_history_report(repo: Repository, index: HistoryIndex, doc_id: str) -> Report:
+def document_history_report(repo: "Repository", index: HistoryIndex, doc_id: str) -> Report:
     return revision_history_report(find_document(repo, doc_id), doc_id, index)
 
 
@@ -309,7 +308,7 @@ def activity_report(versions: list[Version], title: str) -> Report:
     return report
 
 
-def change_report(repo: Repository, cs: ChangeSet, git: Git) -> Report:
+def change_report(repo: "Repository", cs: "ChangeSet", git: "Git") -> Report:
     """``qms diff``: a pull request in words a quality manager reads, for the PR comment.
 
     Values are masked by the base's forms as well as the head's (a change
@@ -357,7 +356,7 @@ class _Rows:
         self.documents: list[list[str]] = []
 
 
-def _base_confidential(repo: Repository, git: Git, merge_base: str) -> dict[str, tuple[str, ...]] | None:
+def _base_confidential(repo: "Repository", git: "Git", merge_base: str) -> dict[str, tuple[str, ...]] | None:
     """Each kind's confidential fields by the base's forms; None when those cannot be read."""
     import tempfile
 
@@ -373,7 +372,7 @@ def _base_confidential(repo: Repository, git: Git, merge_base: str) -> dict[str,
     return {name: tuple(kind.spec.confidential) for name, kind in rules.registry.kinds.items()}
 
 
-def _confidential(kind_name: str, head_kind: Kind | None, base: dict[str, tuple[str, ...]] | None,
+def _confidential(kind_name: str, head_kind: "Kind | None", base: dict[str, tuple[str, ...]] | None,
                   existed: bool) -> Confidential:
     """The fields to mask: the base's and the head's together; None (mask all) when in doubt."""
     base_fields = base.get(kind_name) if base is not None else None
@@ -385,7 +384,7 @@ def _confidential(kind_name: str, head_kind: Kind | None, base: dict[str, tuple[
     return tuple(dict.fromkeys((base_fields or ()) + (head_fields or ())))
 
 
-def _record_rows(rows: _Rows, repo: Repository, git: Git, change: Any,
+def _record_rows(rows: _Rows, repo: "Repository", git: "Git", change: Any,
                  base: dict[str, tuple[str, ...]] | None, who: Any) -> None:
     from . import yamlio
     from .changeset import record_id
@@ -417,7 +416,7 @@ def _record_rows(rows: _Rows, repo: Repository, git: Git, change: Any,
         rows.edited.append([record_id(path), "\n".join(fields)])
 
 
-def _summary(cs: ChangeSet, rows: _Rows) -> Report:
+def _summary(cs: "ChangeSet", rows: _Rows) -> Report:
     from .render.markdown import inert_for_comments  # the comment's words, for `qms diff` only
 
     def inert(table: list[list[str]]) -> list[list[str]]:
