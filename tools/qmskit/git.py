@@ -70,36 +70,13 @@ class Commit(NamedTuple):
     subject: str
 
 
-def parse_raw(tokens: list[str], start: int = 0) -> Iterator[tuple[int, RawChange]]:
-    """Parse ``:meta\\0path\\0[path2\\0]`` entries; yields (next index, change)."""
-    i = start
-    old_path: str | None
-    old_blob: str | None
-    while i < len(tokens) and tokens[i].startswith(":"):
-        meta = tokens[i][1:].split()
-        old_blob, new_blob, status = meta[2], meta[3], meta[4][0]
-        if status in ("R", "C"):
-            old_path, path = tokens[i + 1], tokens[i + 2]
-            i += 3
-            if status == "C":
-                status, old_path, old_blob = "A", None, None
-        else:
-            old_path, path = None, tokens[i + 1]
-            i += 2
-            status = "M" if status == "T" else status
-        yield i, RawChange(
-            status, path, old_path,
-            None if old_blob == ZERO else old_blob,
-            None if new_blob == ZERO or set(new_blob) == {"0"} else new_blob,
-        )
-
-
 def raw_changes(tokens: list[str]) -> list[RawChange]:
-    """:func:`parse_raw`'s changes as a list, in one tight loop: a whole-history log has tens of thousands.
+    """The ``:meta\\0path\\0[path2\\0]`` entries at the start of ``tokens``, in one tight loop.
 
-    The same answers (``tests/test_git_log_parse.py`` compares the two on
-    every kind of entry); kept apart because the whole-history index spends
-    most of its own time here.
+    A whole-history log has tens of thousands of them, and the index spends
+    most of its own time here (``tests/test_git_log_parse.py`` reads them
+    with a plain parser of its own and compares, on every kind of entry).
+    A copy is an addition; a type change is a modification.
     """
     found: list[RawChange] = []
     append, new = found.append, RawChange._make
@@ -121,7 +98,8 @@ def raw_changes(tokens: list[str]) -> list[RawChange]:
             i += 2
             if status == "T":
                 status = "M"
-        append(new((status, path, old_path, None if old_blob == ZERO else old_blob,
+        # no blob is all zeros, 40 or 64 of them (SHA-1 or SHA-256)
+        append(new((status, path, old_path, None if old_blob and not old_blob.strip("0") else old_blob,
                     None if new_blob and not new_blob.strip("0") else new_blob)))
     return found
 
@@ -331,7 +309,7 @@ class Git:
             if narrowed is not None:  # only the paths that can differ are looked at; none: no diff to run
                 spec = [f":(literal){p}" for p in narrowed] or None
         tokens = [_decode(t) for t in self.run(*args, "--", *spec).split(b"\0")] if spec is not None else []
-        changes = [change for _, change in parse_raw(tokens)]
+        changes = raw_changes(tokens)
         if head is None:
             changes.extend(
                 RawChange("A", path, None, None, None) for path in self.untracked(*paths)
@@ -561,7 +539,7 @@ class Git:
             sha, author, email, authored, committed, parents, subject = _decode(head_line).split("\x1f", 6)
             commit = Commit(sha, author, email, authored, committed, tuple(parents.split()), subject)
             tokens = [_decode(t) for t in rest.lstrip(b"\n").split(b"\0")]
-            found.append((commit, [change for _, change in parse_raw(tokens)]))
+            found.append((commit, raw_changes(tokens)))
         return found
 
     # -- tags (seals) ----------------------------------------------------------------------
