@@ -530,17 +530,10 @@ class Git:
         in a merge is judged like any other; no rename detection, so every
         path is added, modified or deleted.
         """
-        fmt = "%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f%cI%x1f%P%x1f%s"
         out = self.run("log", "-z", "--raw", "--no-abbrev", "--no-renames", "--first-parent",
-                       "--diff-merges=first-parent", "--reverse", f"--format={fmt}", f"{base}..{head}", "--", *paths)
-        found = []
-        for chunk in out.split(b"\x1e")[1:]:
-            head_line, _, rest = chunk.partition(b"\0")
-            sha, author, email, authored, committed, parents, subject = _decode(head_line).split("\x1f", 6)
-            commit = Commit(sha, author, email, authored, committed, tuple(parents.split()), subject)
-            tokens = [_decode(t) for t in rest.lstrip(b"\n").split(b"\0")]
-            found.append((commit, raw_changes(tokens)))
-        return found
+                       "--diff-merges=first-parent", "--reverse", f"--format={LOG_FORMAT}", f"{base}..{head}",
+                       "--", *paths)
+        return [(commit, per_parent[0]) for commit, per_parent in _per_parent(out)]  # one diff each: the first parent's
 
     # -- tags (seals) ----------------------------------------------------------------------
     def tags(self, prefix: str) -> list[Tag]:
