@@ -802,9 +802,10 @@ def measurement_blocks(p: Packet) -> tuple[Blocks, dict[str, Any]]:
         if fields and gaps:
             blocks.append(Paragraph(p.tr(f"{kind.spec.title_zh}缺少的月份:{'、'.join(gaps)}(图中无点)。",
                                          f"{kind.spec.title_en}: months with no report: {', '.join(gaps)} (no point in the charts).")))
+        titles = field_labels(kind.model, fields, p.ctx.lang)  # all at once: two fields sharing a label are told apart
         for name in fields:
             values = [float(month[m].get(name)) if m in month else None for m in p.months]
-            title = field_labels(kind.model, [name], p.ctx.lang)[name]
+            title = titles[name]
             blocks.append(Figure(f"c5-{act.kind}-{name}", f"{kind.spec.title(p.ctx.lang)}{p.tr(':', ': ')}{title}", p.months,
                                  [Series(title, values, key=name)], y_label=title))
             data.setdefault(act.kind, {})[name] = dict(zip(p.months, values, strict=True))
