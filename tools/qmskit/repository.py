@@ -201,6 +201,7 @@ class Repository:
 
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
+        self.cache_root = self.root  # where .git/qms-cache is (a pull request's judged folder points it at the repository)
         self.config_issues: list[Issue] = []
         set_language(configured_language(self.root, search_up=False))  # qms.yml's own problems in its language too
         self.config = self._read_config()
@@ -290,7 +291,7 @@ class Repository:
         """
         from .cache import ResultCache, digest_of, engine_digest
 
-        where = getattr(self, "cache_root", self.root)
+        where = self.cache_root
         cfg = self.config
         cache = ResultCache(where, "documents", digest_of(
             engine_digest(where), cfg.max_file_bytes, cfg.max_depth, cfg.standards, messages.language()))

@@ -279,7 +279,7 @@ def check_repository(
     issues.extend(check_form_procedures(registry, set(index.documents)))
     if not untrusted_forms:
         issues.extend(_json_schemas(repo, registry))
-    issues.extend(check_file_schemas(repo.root, getattr(repo, "cache_root", repo.root)))
+    issues.extend(check_file_schemas(repo.root, repo.cache_root))
     issues.extend(check_plans(repo.root, registry, index))
     issues.extend(check_unique_ids(listing, {df.doc.id: df.path for df in docs if df.doc}))
     issues.extend(check_record_folders(listing, registry))
@@ -330,7 +330,7 @@ def _json_schemas(repo: Repository, registry: Registry) -> list[Issue]:
         return check_json_schemas(repo.root, registry)
     json_dir = repo.root / "schemas" / "json"
     key = digest_of(engine_digest(), forms, folder_digest(json_dir, "*"), os.path.islink(json_dir))
-    cache = ResultCache(getattr(repo, "cache_root", repo.root), namespace, key)
+    cache = ResultCache(repo.cache_root, namespace, key)
     found = cache.get("issues")
     if found is None:
         found = check_json_schemas(repo.root, registry)

@@ -220,7 +220,7 @@ def fact_memory(repo: Repository, plan: CrossPlan) -> FactMemory | None:
 
         forms = getattr(repo, "base_forms_dir", None) or repo.root / "schemas"
         rules = digest_of(engine_digest(), folder_digest(forms), os.path.islink(forms))
-        memories[key] = FactMemory(getattr(repo, "cache_root", repo.root), rules, plan.needs,
+        memories[key] = FactMemory(repo.cache_root, rules, plan.needs,
                                    repo.config.max_file_bytes, repo.config.max_depth)
     return memories[key]
 

@@ -264,7 +264,7 @@ def for_repository(repo: Repository) -> Catalogues:
     """The catalogues of a :class:`qmskit.repository.Repository`."""
     config = repo.config
     return organization_catalogues(repo.root, max_bytes=config.max_file_bytes, max_depth=config.max_depth,
-                                   cache_root=getattr(repo, "cache_root", repo.root))
+                                   cache_root=repo.cache_root)
 
 
 def named_catalogues(repo: Repository) -> list[Catalogue]:
