@@ -757,3 +757,37 @@ def test_a_file_a_grep_names_is_read_within_the_size_limit(qms: Path, monkeypatc
     assert "CMP-2026-0030" in issue.message
     assert any(path == "records/complaint/CMP-2026-0030.yaml" for path, _ in limits)
     assert [path for path, limit in limits if limit is None] == []
+
+
+def test_in_chinese_closure_and_derived_messages_name_each_field_by_its_label_and_identifier(qms: Path) -> None:
+    """Every cross-record message names a field as the per-record messages do: 标签(identifier)."""
+    config = qms / "qms.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("lang: en", "lang: zh", 1), encoding="utf-8")
+    add_forms(qms, "labelled.py", '''
+from pydantic import Field
+from qmskit.forms import Computed, Derived, FormSpec, RecordBase
+
+def _ten(record, index):
+    return 10
+
+def _boom(record, index):
+    raise ZeroDivisionError("division by zero")
+
+class Labelled(RecordBase):
+    form = FormSpec(kind="labelled", code="T-FOR-97", title_zh="带标签", title_en="Labelled", procedure="QP-01",
+                    id_pattern="LB-{seq:04}",
+                    derived=(Derived("days", Computed(_ten)), Derived("broken", Computed(_boom))))
+    days: int = Field(description="处理天数 / days taken")
+    broken: int = Field(description="出错的值 / failing value")
+''')
+    write_record(qms, "labelled", {"id": "LB-0001", "days": 9, "broken": 1})
+    closed_ncr(qms)
+    action(qms, status="in_progress")
+    complaint(qms, status="replied", closed=None, feedback=None)
+    issues = check(qms)
+    derived = {i.message.split("为")[0] if "为" in i.message else i.message for i in of_rule(issues, "derived-value")}
+    assert any(m.startswith("LB-0001:“处理天数(days)”") for m in derived), derived  # cross.derived
+    assert any("处理天数" not in m and "出错的值(broken)" in m for m in derived), derived  # cross.rule_failed
+    closure = [i.message for i in of_rule(issues, "closure-contradiction")]
+    assert any("“纠正措施(actions[0])”" in m for m in closure), closure  # cross.cites: the NCR's own label
+    assert any("“不符合(nonconformity)”" in m for m in closure), closure  # cross.cited_by: the complaint's
