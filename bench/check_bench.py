@@ -33,6 +33,8 @@ import sys
 import time
 from pathlib import Path
 
+from scale_bench import last_day  # bench/ is the script's folder, so first on sys.path
+
 ROOT = Path(__file__).resolve().parents[1]
 # Python may keep compiled bytecode (as an installed qmskit, and GitPython beside it, have theirs): a
 # PYTHONDONTWRITEBYTECODE left in the environment would make every qms process compile its source again.
@@ -101,8 +103,7 @@ def main() -> None:
     repo = args.repo.resolve()
     records = sum(1 for _ in (repo / "records").glob("*/*.yaml"))
     # checked on the repository's own last day (as report_bench): a later day finds its document reviews overdue
-    as_of = subprocess.run(["git", "log", "-1", "--format=%ad", "--date=short"], cwd=repo,
-                           capture_output=True, text=True, check=True).stdout.strip()
+    as_of = last_day(repo, "HEAD")
     qms = [[sys.executable, "-m", "qmskit.cli", "--root", str(repo), "check", "--as-of", as_of]]
     contenders: dict[str, tuple[list[list[str]], dict[str, str]]] = {"qms check (cold)": (qms, ENV)}
     if args.baseline_tools:

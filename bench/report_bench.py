@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scale_bench import last_day  # each repository is measured on its own last day
 from site_bench import MINIMAL  # the same minimal config as the manual-only comparison
 
 QMS = [sys.executable, "-m", "qmskit.cli"]
@@ -159,8 +160,7 @@ def main() -> None:
         if not repo.exists():
             subprocess.run(["cp", "-a", str(args.repo.resolve()), str(repo)], check=True)
         (work / "plain").mkdir(exist_ok=True)
-        args.as_of = args.as_of or subprocess.run(["git", "log", "-1", "--format=%ad", "--date=short"], cwd=repo,
-                                                  capture_output=True, text=True, check=True).stdout.strip()
+        args.as_of = args.as_of or last_day(repo, "HEAD")
         records = sum(1 for _ in (repo / "records").rglob("*.yaml"))
         chosen = commands(repo, work, args)
         print(f"{args.repo}: {records} records, as of {args.as_of}; {len(chosen)} commands, {args.repeat} round(s), alternating", flush=True)
