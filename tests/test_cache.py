@@ -410,6 +410,19 @@ def test_a_cache_that_cannot_be_written_is_simply_not_kept(tmp_path: Path, monke
         cache._write_whole(tmp_path / "other", lambda handle: (_ for _ in ()).throw(KeyboardInterrupt()))
 
 
+
+def test_a_cache_entry_is_its_owners_alone_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    """Entries hold parsed records (masked only when shown): others on a shared machine do not read them."""
+    import stat
+
+    from qmskit import cache
+
+    cache._write_small(tmp_path / "engine-x", "a b\n")
+    cache._write_small(tmp_path / "engine-x", "c d\n")  # written again over the first
+    assert [p.name for p in tmp_path.iterdir()] == ["engine-x"]
+    assert (tmp_path / "engine-x").read_text() == "c d\n"
+    assert stat.S_IMODE((tmp_path / "engine-x").stat().st_mode) == 0o600
+
 # -- the manual: each document parsed once while its bytes stay the same ---------------------------------------
 
 QP01 = "manual/QP-01-document-control.md"

@@ -169,6 +169,25 @@ sys.exit(main(["--root", {str(repo)!r}, "new", "complaint", "--as-of", "{YEAR}-0
     assert sorted(p.name for p in (repo / "records/complaint").iterdir()) == [f"CMP-{YEAR}-0001.yaml", f"CMP-{YEAR}-0002.yaml"]
 
 
+
+def test_an_interrupted_write_leaves_the_old_file_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reports and exported schemas are replaced by a rename: stopped before it, the old file stays, and no temporary one."""
+    from qmskit import fileio
+
+    target = tmp_path / "review.md"
+    target.write_bytes(b"old")
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(fileio.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        fileio.atomic_write(target, b"new")
+    assert [p.name for p in tmp_path.iterdir()] == ["review.md"] and target.read_bytes() == b"old"
+    monkeypatch.undo()
+    fileio.atomic_write(target, b"new")
+    assert [p.name for p in tmp_path.iterdir()] == ["review.md"] and target.read_bytes() == b"new"
+
 # -- merge commits and rewritten history ----------------------------------------------------------
 
 def _conflicting_merge(g: GitRepo) -> None:

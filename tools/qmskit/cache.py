@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from hashlib import _Hash
 
 # pickle is imported where a cache is read or written, not here: ``qms history`` asks this
-# module only where git's folder is, and should not pay for it (nor for tempfile: see _write_whole)
+# module only where git's folder is, and should not pay for it (nor for tempfile: see fileio.open_temporary)
 
 FOLDER = "qms-cache"
 FORMAT = 1  # bump when the shape of stored entries changes
@@ -176,18 +176,16 @@ def _write_small(path: Path, text: str) -> None:
 def _write_whole(path: Path, write: Callable[[BinaryIO], object]) -> None:
     """Write ``path`` through a temporary file of its own and a rename, or not at all: a cache not written is not kept.
 
-    The temporary name is this process's (``O_EXCL``, readable by its owner
-    alone, as tempfile's would be), made without importing tempfile, whose
-    shutil, random, bz2 and lzma cost a single-record ``qms show`` a
-    twentieth of its time. Whatever stops the write (a full or read-only
-    disk, an interrupt) leaves no temporary file, and only an interrupt is
-    raised again.
+    Unlike ``fileio.atomic_write`` (reports, records), the entry keeps the
+    temporary file's owner-only mode, and a write that fails (a full or
+    read-only disk) is given up silently. Whatever stops it leaves no
+    temporary file, and only an interrupt is raised again.
     """
-    tmp = path.parent / f".{path.name}.{os.getpid()}-{os.urandom(6).hex()}.tmp"
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    from .fileio import open_temporary
+
     try:
         path.parent.mkdir(exist_ok=True)
-        fd = os.open(tmp, flags, 0o600)
+        fd, tmp = open_temporary(path)
     except OSError:
         return  # a read-only or full disk, or no right to write here
     try:

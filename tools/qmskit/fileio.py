@@ -156,6 +156,24 @@ def read_or_none(path: Path, max_bytes: int | None = None) -> bytes | None:
         return None
 
 
+def open_temporary(path: Path) -> tuple[int, Path]:
+    """A new, empty file beside ``path`` to write it whole before a rename or link: its descriptor and name.
+
+    Created as ``tempfile.mkstemp`` creates one (``O_EXCL``, a name of this
+    process's own, readable by its owner alone), without importing tempfile:
+    its shutil, random, bz2 and lzma would cost a single-record ``qms show``,
+    which writes its caches through here, a twentieth of its time.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        tmp = path.parent / f".{path.name}.{os.getpid()}-{os.urandom(6).hex()}.tmp"
+        try:
+            return os.open(tmp, flags, 0o600), tmp
+        except FileExistsError:
+            continue  # another writer's name: 48 random bits make this all but impossible
+    raise FileExistsError(f"{path.parent}: no free temporary name for {path.name}")
+
+
 def atomic_write(path: Path, data: bytes, *, root: Path | None = None) -> None:
     """Write ``path`` whole or not at all; a symlink at ``path`` is replaced, never written through.
 
@@ -166,9 +184,7 @@ def atomic_write(path: Path, data: bytes, *, root: Path | None = None) -> None:
     if root is not None:
         check_parents(root, path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    import tempfile  # here, not at the top: reading a file (every command) should not import what writing needs
-
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = open_temporary(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -176,7 +192,7 @@ def atomic_write(path: Path, data: bytes, *, root: Path | None = None) -> None:
                 os.fchmod(handle.fileno(), 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
@@ -190,9 +206,7 @@ def create_exclusive(path: Path, data: bytes, *, root: Path | None = None) -> No
     """
     if root is not None:
         check_parents(root, path)
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = open_temporary(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -207,7 +221,7 @@ def create_exclusive(path: Path, data: bytes, *, root: Path | None = None) -> No
         except OSError:  # a file system without hard links
             _create_excl_fallback(path, data)
     finally:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
 
 
 def _create_excl_fallback(path: Path, data: bytes) -> None:
@@ -228,5 +242,6 @@ def _umask() -> int:
 
 __all__ = [
     "FileRefused", "NOT_REGULAR", "TOO_LARGE", "atomic_write", "check_parents", "create_exclusive", "entry_problem",
+    "open_temporary",
     "not_regular_message", "read_or_none", "read_regular", "what_it_is",
 ]
