@@ -64,3 +64,45 @@ def test_checker_reports_never_raises(repo: Path, record: dict, garbage: str) ->
     finally:
         target.unlink(missing_ok=True)
         other.unlink(missing_ok=True)
+
+
+keys = st.sampled_from(["a", "b", "c", "ab", "a.b", "b.c"])
+tree = st.recursive(
+    st.one_of(st.none(), st.just(""), st.text(max_size=5), st.integers()),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(keys, children, max_size=4),
+    max_leaves=15,
+)
+
+
+def _walk(value: object, path: str = "", parent: str | None = None) -> list[tuple[str, str | None, object]]:
+    """Every value with its dotted path and its container's, list positions dropped (how forms name fields)."""
+    found: list[tuple[str, str | None, object]] = [(path, parent, value)]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _walk(item, f"{path}.{key}" if path else key, path)
+    elif isinstance(value, list):
+        for item in value:
+            found += _walk(item, path, path)  # an item is inside its list: at the same path, below it
+    return found
+
+
+@settings(max_examples=400, deadline=None)
+@given(tree, st.sets(st.sampled_from(["a", "b.c", "a.b", "c.a.b", "ab"]), max_size=3))
+def test_masking_hides_exactly_the_confidential_fields_and_what_is_below_them(data: object, names: set[str]) -> None:
+    """Read off the definition, not the code: the first value on a path at or below a confidential name is the
+    marker (or stays empty, and then so does all below it); every value not on such a path is as it was."""
+    from qmskit.masking import mask
+    from qmskit.report import CONFIDENTIAL
+
+    def confidential(path: str | None) -> bool:
+        return bool(path) and any(path == c or path.startswith(c + ".") for c in names)  # type: ignore[union-attr]
+
+    empty = (None, "", [], {})
+    masked = mask(data, names)
+    before, after = _walk(data), _walk(masked)
+    first = [(p, v) for p, parent, v in before if confidential(p) and not confidential(parent)]
+    assert [(p, v) for p, parent, v in after if confidential(p) and not confidential(parent)] == [
+        (p, v if v in empty else CONFIDENTIAL) for p, v in first]
+    assert [(p, v) for p, _, v in after if not confidential(p) and not isinstance(v, (dict, list))] == [
+        (p, v) for p, _, v in before if not confidential(p) and not isinstance(v, (dict, list))]
+    assert mask(data, names, reveal=True) is data

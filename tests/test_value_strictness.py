@@ -313,3 +313,28 @@ def test_front_matter_values_get_one_verdict(repo: Path) -> None:
         verdicts[rel] = (valid, rel not in refused, validator.is_valid(_as_json(front.data)))
     assert [row for row in verdicts.values() if len(set(row)) != 1] == [], verdicts
     assert sorted(v[0] for v in verdicts.values()) == [False] * 4 + [True] * 3
+
+
+def test_text_is_blank_exactly_where_the_exported_pattern_finds_nothing() -> None:
+    """The form's rule and the schema's ``pattern: \\S`` (which check-jsonschema applies) agree on every character
+    Python calls space and on every one up to the CJK symbols (U+3000, the ideographic space, included)."""
+    import re
+
+    from pydantic import TypeAdapter, ValidationError
+
+    from qmskit.forms import Text
+
+    pattern = re.compile(r"\S")
+    schema = TypeAdapter(Text).json_schema()
+    assert schema["pattern"] == pattern.pattern
+    spaces = [chr(c) for c in range(0x110000) if chr(c).isspace()]
+    assert len(spaces) >= 25 and "\u3000" in spaces and "\u00a0" in spaces
+    samples = [chr(c) for c in range(0x3100)] + ["".join(spaces), " \u3000\t", " x ", "\u200b", ""]
+    adapter = TypeAdapter(Text)
+    for value in samples:
+        try:
+            adapter.validate_python(value)
+            accepted = True
+        except ValidationError:
+            accepted = False
+        assert accepted == bool(pattern.search(value)), repr(value)

@@ -52,8 +52,13 @@ _SOMETHING = re.compile(r"\S")
 
 
 def _not_blank(value: str) -> str:
-    """Blank or whitespace-only text fills nothing: pydantic's own error type, as a ``pattern: \\S`` would give."""
-    if not _SOMETHING.search(value):
+    """Blank or whitespace-only text fills nothing: pydantic's own error type, as a ``pattern: \\S`` would give.
+
+    ``str.isspace`` asks what the pattern asks (Python's ``\\s`` is the same
+    table of characters) without a regular-expression search per text field:
+    200,000 of them in a 20,000-record report.
+    """
+    if not value or value.isspace():
         raise PydanticCustomError("string_pattern_mismatch", "String should match pattern '{pattern}'",
                                   {"pattern": _SOMETHING.pattern})
     return value
