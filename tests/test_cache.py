@@ -520,3 +520,73 @@ def test_the_documents_are_judged_again_when_the_standards_or_the_size_limit_cha
     config.write_text(re.sub(r"^max_file_bytes: .*$", f"max_file_bytes: {size - 1}",
                              config.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
     assert [i.rule for i in check(root) if i.path == QP01] == ["yaml-size"]
+
+
+# -- reports: each valid record's data read back instead of its YAML parsed again ---------------------------------
+
+@pytest.fixture
+def report_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The records a report actually parsed (not read back from the cache)."""
+    from qmskit.reports import context
+
+    seen: list[str] = []
+    real = context.check_record_file
+
+    def spy(rf, *args):  # type: ignore[no-untyped-def]
+        seen.append(rf.path)
+        return real(rf, *args)
+
+    monkeypatch.setattr(context, "check_record_file", spy)
+    return seen
+
+
+def ncr_register(root: Path, out: Path) -> str:
+    """``qms ncr --status all`` as JSON, the way a user asks for it."""
+    from qmskit.cli import main
+
+    assert main(["--root", str(root), "ncr", "--status", "all", "--as-of", TODAY.isoformat(), "--out", str(out),
+                 "--format", "json", "-q"]) in (0, 1)
+    [written] = out.glob("*.json")
+    return written.read_text(encoding="utf-8")
+
+
+def test_a_report_asked_again_parses_no_record_and_says_the_same(git_repo: GitRepo, report_reads: list[str],
+                                                                   tmp_path: Path) -> None:
+    cold = ncr_register(git_repo.root, tmp_path / "cold")
+    assert set(report_reads) == records(git_repo.root)
+    assert len(list((git_repo.root / ".git/qms-cache").glob("report-records-*.pickle"))) == 1
+    report_reads.clear()
+    assert ncr_register(git_repo.root, tmp_path / "warm") == cold
+    assert report_reads == []
+
+
+def test_a_report_reads_an_edited_or_failing_record_afresh(git_repo: GitRepo, report_reads: list[str],
+                                                            tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ncr_register(git_repo.root, tmp_path / "first")
+    path = git_repo.root / NCR2
+    path.write_text(path.read_text(encoding="utf-8").replace("status: open", "status: bogus"), encoding="utf-8")
+    report_reads.clear()
+    failing = ncr_register(git_repo.root, tmp_path / "edited")
+    assert report_reads == [NCR2]  # edited: its blob is no longer git's
+    assert NCR2 in failing  # named as a record left out (it fails its form)
+    git_repo.commit("a record that fails its form, committed")
+    report_reads.clear()
+    committed = ncr_register(git_repo.root, tmp_path / "committed")
+    assert report_reads == [NCR2]  # committed, it is git's blob, but a failing record is never kept
+    report_reads.clear()
+    assert ncr_register(git_repo.root, tmp_path / "again") == committed == failing
+    assert report_reads == [NCR2]
+    monkeypatch.setenv("QMS_CACHE", "0")
+    report_reads.clear()
+    ncr_register(git_repo.root, tmp_path / "uncached")
+    assert set(report_reads) == records(git_repo.root)
+
+
+def test_a_changed_form_module_makes_a_report_parse_every_record_again(git_repo: GitRepo, report_reads: list[str],
+                                                                       tmp_path: Path) -> None:
+    ncr_register(git_repo.root, tmp_path / "first")
+    form = next((git_repo.root / "schemas").glob("*.py"))
+    form.write_text(form.read_text(encoding="utf-8") + "\n# 修订\n", encoding="utf-8")
+    report_reads.clear()
+    ncr_register(git_repo.root, tmp_path / "second")
+    assert set(report_reads) == records(git_repo.root)

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import messages
 from ..checks.records import check_record_file
@@ -28,6 +28,9 @@ from ..report import Paragraph, Report
 from ..repository import DocumentFile, Repository
 from ..validation import M, load_model
 from .labels import Translator
+
+if TYPE_CHECKING:
+    from ..cache import ResultCache
 
 
 @dataclass(frozen=True)
@@ -81,15 +84,23 @@ class Context:
         registry = repo.registry
         files = repo.record_files()
         total = len(files)
+        cache, blobs = _valid_records_cache(repo)
         for n, rf in enumerate(files, 1):
             if progress is not None and (n % 500 == 0 or n == total):
                 progress(n, total)
             kind = registry.get(rf.kind)
             if kind is None or not rf.path.endswith(".yaml"):
                 continue
-            check_record_file(rf, repo.root / rf.path, registry, repo.config)
-            record, data, rf.record, rf.data, rf.loaded = rf.record, rf.data, None, None, None  # the positions of
-            if record is None or rf.issues:  # every value are not kept: they were most of a report's memory
+            key = f"{rf.path}\0{blobs[rf.path]}" if rf.path in blobs else None
+            data = cache.get(key) if cache is not None else None
+            if data is not None:  # these very bytes passed these very forms: validating the data gives the model
+                record = kind.model.model_validate(data)
+            else:
+                check_record_file(rf, repo.root / rf.path, registry, repo.config)
+                record, data, rf.record, rf.data, rf.loaded = rf.record, rf.data, None, None, None  # the positions
+                if cache is not None and record is not None and not rf.issues:  # of every value are not kept:
+                    cache.put(key, data)  # they were most of a report's memory
+            if record is None or rf.issues:
                 ctx.unreadable.extend(rf.issues or [Issue(rf.path, 1, 1, "record", messages.text("rep.unreadable"))])
                 if isinstance(data, dict):  # kept for rules a form's own validator hides (independence)
                     ctx.invalid[rf.id] = (kind, rf.path, mask(data, kind.spec.confidential, reveal=reveal))
@@ -97,6 +108,9 @@ class Context:
             rec = Rec(rf.id, kind, rf.path, record, mask(data, kind.spec.confidential, reveal=reveal))
             ctx.records.setdefault(kind.name, []).append(rec)
             ctx.by_id[rf.id] = rec
+        if cache is not None:
+            cache.keep_only(f"{path}\0{blob}" for path, blob in blobs.items())
+            cache.save()
         return ctx
 
     @property
@@ -176,6 +190,24 @@ class Context:
         report.data.setdefault("lang", self.lang)
         report.data["records_left_out"] = sorted({i.path for i in self.unreadable})
         return report
+
+
+def _valid_records_cache(repo: Repository) -> tuple[ResultCache | None, dict[str, str]]:
+    """The parsed data of each valid record an earlier report read, under its blob id, and each clean record's blob id.
+
+    Parsing the YAML is three quarters of loading 20,000 records, and a
+    report is asked again and again of the same records (the due list each
+    morning). Only a record that passed its form with no issue is kept, as
+    plain data; it is validated again when read back, so the model is the one
+    the forms make, and a record that fails is always read afresh. The key
+    holds the engine, the forms and ``qms.yml``; the cache is never trusted
+    over a file that differs from git's index (see :mod:`qmskit.cache`).
+    """
+    from ..cache import ResultCache, clean_blob_ids, digest_of, engine_digest, folder_digest
+
+    cache = ResultCache(repo.root, "report-records", digest_of(
+        engine_digest(), folder_digest(repo.root / "schemas"), repo.config.model_dump_json()))
+    return (cache, clean_blob_ids(repo.root, "records")) if cache.enabled else (None, {})
 
 
 def _unreadable_section(tr: Translator, paths: list[str]) -> Any:
