@@ -162,6 +162,24 @@ def test_new_exits_0_for_a_valid_record(repo: Path) -> None:
     assert run_qms("check", cwd=repo).returncode == 0
 
 
+@pytest.mark.parametrize(("args", "fix"), [
+    (["ncr"], "qms ncr NCR-2026-0007"), (["ncr", "NCR-2026-0001", "--status", "all"], "--status open|overdue|all"),
+    (["checklist"], "qms checklist IAP-2026-01"),
+])
+def test_a_report_asked_wrongly_says_so_before_reading_any_record(repo: Path, args: list[str], fix: str,
+                                                                   capsys: pytest.CaptureFixture[str],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 20,000 records reading them takes seconds: a wrong question is answered without it, naming the fix."""
+    from qmskit.reports.context import Context
+
+    def never(*_: object, **__: object) -> None:
+        raise AssertionError("the records were read")
+
+    monkeypatch.setattr(Context, "load", never)
+    assert main(["--root", str(repo), *args]) == 2
+    assert fix in capsys.readouterr().err
+
+
 def test_show_finds_ids_whatever_their_case_and_suggests_near_ones(git_repo: GitRepo) -> None:
     root = git_repo.root
     exact = piped("show", f"NCR-{YEAR}-0001", "--format", "md", cwd=root)

@@ -886,9 +886,9 @@ def cmd_due(args: argparse.Namespace) -> int:
 def cmd_checklist(args: argparse.Namespace) -> int:
     from .reports import checklist
 
-    ctx = _context(args)
-    if not args.plan and not args.scope:
+    if not args.plan and not args.scope:  # said before the records are read: at 20,000 that takes seconds
         raise QmsError(text("cli.checklist_args"))
+    ctx = _context(args)
     plan = _record_id(ctx.repo, args.plan) if args.plan else None
     report = checklist.build(ctx, plan=plan, scope=args.scope, since=args.since, until=args.until,
                              sample=args.sample, seed=args.seed)
@@ -899,9 +899,9 @@ def cmd_checklist(args: argparse.Namespace) -> int:
 def cmd_ncr(args: argparse.Namespace) -> int:
     from .reports import ncr
 
-    ctx = _context(args)
-    if bool(args.id) == bool(args.status):
+    if bool(args.id) == bool(args.status):  # said before the records are read
         raise QmsError(text("cli.ncr_args"))
+    ctx = _context(args)
     if args.id:
         rid = _record_id(ctx.repo, args.id)
         _write(ctx, args, [(f"ncr-{rid}", ncr.build(ctx, rid))])
