@@ -126,6 +126,19 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
+def spy_on_records(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> list[str]:
+    """The paths of the records ``owner.name`` (a function taking the record file first) is called with, in order."""
+    seen: list[str] = []
+    real = getattr(owner, name)
+
+    def spy(rf, *args):  # type: ignore[no-untyped-def]
+        seen.append(rf.path)
+        return real(rf, *args)
+
+    monkeypatch.setattr(owner, name, spy)
+    return seen
+
+
 class GitRepo:
     """A real git repository in a temporary folder, with authors and backdated commits."""
 

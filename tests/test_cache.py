@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, GitRepo, write
+from conftest import TODAY, GitRepo, spy_on_records, write
 
 import qmskit.checks as checks
 from qmskit import Repository, check_repository
@@ -23,15 +23,7 @@ CA1 = f"records/corrective_action/CA-{YEAR}-0001.yaml"
 @pytest.fixture
 def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The paths of the records actually parsed and validated (not taken from the cache)."""
-    seen: list[str] = []
-    real = checks.check_one
-
-    def spy(rf, *args):  # type: ignore[no-untyped-def]
-        seen.append(rf.path)
-        return real(rf, *args)
-
-    monkeypatch.setattr(checks, "check_one", spy)
-    return seen
+    return spy_on_records(monkeypatch, checks, "check_one")
 
 
 def check(root: Path) -> list[Issue]:
@@ -529,15 +521,7 @@ def report_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The records a report actually parsed (not read back from the cache)."""
     from qmskit.reports import context
 
-    seen: list[str] = []
-    real = context.check_record_file
-
-    def spy(rf, *args):  # type: ignore[no-untyped-def]
-        seen.append(rf.path)
-        return real(rf, *args)
-
-    monkeypatch.setattr(context, "check_record_file", spy)
-    return seen
+    return spy_on_records(monkeypatch, context, "check_record_file")
 
 
 def ncr_register(root: Path, out: Path) -> str:

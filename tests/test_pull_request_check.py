@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, GitRepo, in_english, run_qms, write
+from conftest import TODAY, GitRepo, in_english, run_qms, spy_on_records, write
 
 import qmskit.checks as checks
 from qmskit import Repository
@@ -207,15 +207,7 @@ def test_a_branchs_documents_are_judged_from_git_as_the_working_tree_check_judge
 
 def spy_on_checked_records(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The paths of the records the check validates, in order, filled in as it runs."""
-    checked: list[str] = []
-    real = checks.check_one
-
-    def spy(rf, *args):  # type: ignore[no-untyped-def]
-        checked.append(rf.path)
-        return real(rf, *args)
-
-    monkeypatch.setattr(checks, "check_one", spy)
-    return checked
+    return spy_on_records(monkeypatch, checks, "check_one")
 
 
 def test_only_changed_records_and_their_referrers_are_revalidated(branch: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
