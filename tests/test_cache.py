@@ -574,3 +574,32 @@ def test_a_changed_form_module_makes_a_report_parse_every_record_again(git_repo:
     report_reads.clear()
     ncr_register(git_repo.root, tmp_path / "second")
     assert set(report_reads) == records(git_repo.root)
+
+
+def test_a_copy_with_thousands_of_touched_files_is_refreshed_and_its_edits_still_seen(tmp_path: Path) -> None:
+    """Past a thousand touched files git is asked to refresh their folder, not each name (which it matches against
+    every entry: minutes at 100,000 records); the answer is the same: only the files really edited."""
+    from qmskit.git import Git
+
+    (tmp_path / "copy").mkdir()
+    g = GitRepo(tmp_path / "copy")
+    folder = g.root / "records" / "complaint"
+    folder.mkdir(parents=True)
+    for n in range(1200):
+        (folder / f"CMP-2026-{n:04d}.yaml").write_text(f"id: CMP-2026-{n:04d}\n", encoding="utf-8")
+    (g.root / "outside.txt").write_text("x\n", encoding="utf-8")
+    g.commit("1,200 records")
+    later = (folder / "CMP-2026-0000.yaml").stat().st_mtime + 3600
+    for path in [*folder.iterdir(), g.root / "outside.txt"]:
+        path.write_bytes(path.read_bytes())  # copied: the same bytes, new stat data
+        os.utime(path, (later, later))
+    (folder / "CMP-2026-0007.yaml").write_text("id: CMP-2026-0007\nstatus: open\n", encoding="utf-8")
+    (folder / "CMP-2026-0008.yaml").unlink()
+    assert Git(g.root).changed_files("records") == {"records/complaint/CMP-2026-0007.yaml",
+                                                    "records/complaint/CMP-2026-0008.yaml"}
+    listed = subprocess.run(["git", "diff-files", "--name-only"], cwd=g.root, capture_output=True, text=True).stdout
+    assert listed.split() == ["outside.txt", "records/complaint/CMP-2026-0007.yaml",
+                              "records/complaint/CMP-2026-0008.yaml"]  # refreshed under records/ only
+    assert subprocess.run(["git", "diff", "--cached", "--name-only"], cwd=g.root, capture_output=True,
+                          text=True).stdout == ""  # nothing staged
+    assert Git(g.root).changed_files() == {"records/complaint/CMP-2026-0007.yaml", "records/complaint/CMP-2026-0008.yaml"}

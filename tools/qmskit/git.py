@@ -221,8 +221,11 @@ class Git:
             return changed
         names = [f":(literal){p}" for p in sorted(changed)]
         try:
-            self.run("add", "--refresh", "--pathspec-from-file=-", "--pathspec-file-nul",
-                     input="\0".join(names).encode("utf-8", "surrogateescape"))
+            if len(names) <= 1000:
+                self.run("add", "--refresh", "--pathspec-from-file=-", "--pathspec-file-nul",
+                         input="\0".join(names).encode("utf-8", "surrogateescape"))
+            else:  # git matches every entry against every pathspec: 20,000 names cost 11 s, their folders 0.3 s
+                self.run("add", "--refresh", "--", *(paths or (".",)))
         except GitError:
             return changed  # the index cannot be written now (another git holds it): the first answer stands
         again = self.run("diff-files", "--relative", "--name-only", "-z", "--", *(names if len(names) <= 1000 else paths))
