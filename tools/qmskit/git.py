@@ -180,6 +180,12 @@ def _own_changes(commit: Commit, per_parent: list[list[RawChange]]) -> list[RawC
     return [change for change in per_parent[0] if all(change.path in paths for paths in others)]
 
 
+# git matches every index entry against every pathspec it is given (1,000 names against 100,000 entries:
+# 1.8 s; 20,000 names against 20,000: 11 s), where a folder costs one lstat() per entry (0.24 s at 100,000):
+# past this many files, git is asked about their folders instead of their names.
+_NAMED_PATHS = 100
+
+
 class Git:
     """A git repository, asked questions with plain subprocesses."""
 
@@ -220,15 +226,16 @@ class Git:
         if not changed:
             return changed
         names = [f":(literal){p}" for p in sorted(changed)]
+        by_name = len(names) <= _NAMED_PATHS
         try:
-            if len(names) <= 1000:
+            if by_name:
                 self.run("add", "--refresh", "--pathspec-from-file=-", "--pathspec-file-nul",
                          input="\0".join(names).encode("utf-8", "surrogateescape"))
-            else:  # git matches every entry against every pathspec: 20,000 names cost 11 s, their folders 0.3 s
+            else:
                 self.run("add", "--refresh", "--", *(paths or (".",)))
         except GitError:
             return changed  # the index cannot be written now (another git holds it): the first answer stands
-        again = self.run("diff-files", "--relative", "--name-only", "-z", "--", *(names if len(names) <= 1000 else paths))
+        again = self.run("diff-files", "--relative", "--name-only", "-z", "--", *(names if by_name else paths))
         return {_decode(p) for p in again.split(b"\0") if p}
 
     @staticmethod
