@@ -152,7 +152,7 @@ def test_an_item_not_asked_before_is_parsed_without_the_models_dataclasses_or_te
 
 
 def test_only_the_named_commands_parser_is_built_unless_argparse_must_tell(monkeypatch: pytest.MonkeyPatch) -> None:
-    from qmskit import cli
+    from qmskit import commandline as cli
 
     built: list[str] = []
     for name, add in list(cli._COMMAND_PARSERS.items()):
