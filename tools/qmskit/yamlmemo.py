@@ -166,7 +166,11 @@ def _plain(value: Any) -> Any:
     import datetime
 
     if kind is datetime.datetime:
-        return (_DATETIME, value.isoformat())
+        iso = value.isoformat()
+        back = datetime.datetime.fromisoformat(iso)
+        if repr(back) != repr(value):  # a fold, or a zone that is more than its offset: not kept as text
+            raise _NotPlain
+        return (_DATETIME, iso)
     if kind is datetime.date:
         return (_DATE, value.isoformat())
     raise _NotPlain
