@@ -191,7 +191,7 @@ def bench_single(repo: Path, repeat: int) -> None:
             found.setdefault((name, "warm"), ([], []))[0].append(ours)
             found[(name, "warm")][1].append(theirs)
         for name in ask:
-            for parsed in (repo / ".git" / "qms-cache").glob("yaml-*.pickle"):
+            for parsed in (repo / ".git" / "qms-cache").glob("yaml-*.marshal"):
                 parsed.unlink()
             ours = run(ask[name], repo)
             theirs = run(peer[name], repo)

@@ -148,7 +148,7 @@ SECRETS = ("王小明", "13800000001", "13900000009")
 
 
 def _facts_files(root: Path) -> list[Path]:
-    return sorted((root / ".git/qms-cache").glob("kinds-*.pickle"))
+    return sorted((root / ".git/qms-cache").glob("kinds-*.marshal"))
 
 
 def _now_rows(out: str) -> dict[str, str]:

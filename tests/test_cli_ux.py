@@ -18,7 +18,8 @@ import pytest
 from conftest import QMS, TODAY, GitRepo, in_english, require_shared, run_qms
 
 from qmskit import messages
-from qmskit.cli import exit_codes, main
+from qmskit.cli import main
+from qmskit.commandline import exit_codes
 from qmskit.report import Report, Table
 from qmskit.termout import progress_line, render_terminal
 
@@ -500,6 +501,6 @@ def test_reports_and_the_site_show_progress_on_a_terminal_and_nowhere_else(repo:
 
 def test_every_command_has_a_parser_and_a_runner() -> None:
     """``qms X`` builds X's parser alone, then runs X: one table without the other would refuse or crash."""
-    from qmskit import cli
+    from qmskit import cli, commandline
 
-    assert set(cli._COMMAND_PARSERS) == set(cli.COMMANDS) and len(cli.COMMANDS) >= 18
+    assert set(commandline._COMMAND_PARSERS) == set(cli.COMMANDS) and len(cli.COMMANDS) >= 18

@@ -117,7 +117,7 @@ def _modules_after(root: Path, *words: str) -> set[str]:
 NOT_FOR_ONE_ITEM = ("pydantic", "qmskit.forms", "qmskit.registry", "qmskit.repository", "qmskit.checks",
                     "qmskit.changeset", "qmskit.reports", "qmskit.site", "qmskit.render.docx", "json", "difflib",
                     "tempfile", "glob", "shutil", "rich", "yaml", "qmskit.yamlio", "dataclasses", "inspect",
-                    "qmskit.issues")
+                    "qmskit.issues", "pickle")
 
 
 def test_one_item_asked_again_imports_only_what_it_shows(history: GitRepo) -> None:
@@ -138,13 +138,13 @@ def test_an_item_not_asked_before_is_parsed_without_the_models_dataclasses_or_te
     for words in (("show", "CMP-2026-0001"), ("history", "QP-02")):
         _modules_after(root, *words, "--format", "md")  # the form's facts and the commit graph, as any later question has
     for words in (("show", "CMP-2026-0001", "--format", "md"), ("history", "QP-02", "--format", "md")):
-        remembered = list((root / ".git" / "qms-cache").glob("yaml-*.pickle"))
+        remembered = list((root / ".git" / "qms-cache").glob("yaml-*.marshal"))
         assert remembered, "the earlier questions remembered their versions"
         for path in remembered:  # what a question about another item meets: no version of this one parsed before
             path.unlink()
         loaded = _modules_after(root, *words)
         assert "qmskit.yamlio" in loaded, words  # it did parse
-        assert list((root / ".git" / "qms-cache").glob("yaml-*.pickle")), words  # and remembered what it parsed
+        assert list((root / ".git" / "qms-cache").glob("yaml-*.marshal")), words  # and remembered what it parsed
         unwanted = ("pydantic", "qmskit.repository", "qmskit.registry", "qmskit.checks", "dataclasses", "inspect",
                     "tempfile", "shutil", "qmskit.issues")
         assert not [name for name in unwanted if name in loaded], (words, [n for n in unwanted if n in loaded])
@@ -152,7 +152,7 @@ def test_an_item_not_asked_before_is_parsed_without_the_models_dataclasses_or_te
 
 
 def test_only_the_named_commands_parser_is_built_unless_argparse_must_tell(monkeypatch: pytest.MonkeyPatch) -> None:
-    from qmskit import cli
+    from qmskit import commandline as cli
 
     built: list[str] = []
     for name, add in list(cli._COMMAND_PARSERS.items()):
@@ -185,6 +185,6 @@ def test_a_confidential_value_never_committed_is_kept_nowhere_in_the_cache(histo
     revealed = _qms(root, "show", "CMP-2026-0001", "--format", "md", "--reveal").stdout
     assert "赵未提交".encode() not in masked and "赵未提交".encode() in revealed
     assert "王大明".encode() in revealed  # a committed value, remembered or not, is still shown under --reveal
-    kept = b"".join(p.read_bytes() for p in (root / ".git" / "qms-cache").glob("*.pickle"))
+    kept = b"".join(p.read_bytes() for p in (root / ".git" / "qms-cache").iterdir())
     assert kept  # the question did remember what it could
     assert "赵未提交".encode() not in kept

@@ -13,7 +13,10 @@ It lives in git's own folder (``.git/qms-cache/``), is never committed, and is
 safe to delete at any time; outside a git repository there is no cache. Set
 ``QMS_CACHE=0`` to bypass it. The file is a pickle: it is read only from the
 repository's own ``.git`` folder, which anyone able to write could already
-fill with hooks that run on every commit.
+fill with hooks that run on every commit. A namespace of plain data (strings,
+numbers, lists, dicts, tuples: what ``qms show`` and ``qms history`` read) is
+kept with ``marshal`` instead, which builds no object of any class and whose
+import costs nothing: pickle's was a twentieth of a question asked again.
 """
 from __future__ import annotations
 
@@ -106,7 +109,7 @@ def engine_digest(root: Path | None = None) -> str:
                                                     st.st_ctime_ns) for name, st in stats])).encode(
             "utf-8", "surrogateescape")).hexdigest()
         try:
-            said = memo.read_text(encoding="ascii").split()
+            said = memo.read_bytes().decode("ascii").split()  # bytes: a text file would load the ascii codec's module
         except (OSError, UnicodeDecodeError):
             said = []
         settled = newest < time.time_ns() - SETTLED_NS
@@ -304,10 +307,19 @@ def clean_blob_ids(root: Path, *paths: str) -> dict[str, str]:
 
 
 class ResultCache:
-    """One namespace of results (e.g. records) under one digest of the rules; loaded once, saved once."""
+    """One namespace of results (e.g. records) under one digest of the rules; loaded once, saved once.
 
-    def __init__(self, root: Path, namespace: str, rules_digest: str) -> None:
+    ``plain``: every entry is plain data that ``marshal`` keeps (None, bool,
+    int, float, str, bytes, and lists, tuples and dicts of them), stored in a
+    ``.marshal`` file; putting anything else there is a bug (saving raises).
+    :meth:`get` answers only plain data (marshal also keeps code objects, sets
+    and the like, which no one wrote there); whoever reads :attr:`entries`
+    directly checks each entry it reads.
+    """
+
+    def __init__(self, root: Path, namespace: str, rules_digest: str, *, plain: bool = False) -> None:
         self.path: Path | None = None
+        self.plain = plain
         self.entries: dict[str, Any] = {}
         self.hits = 0
         self._dirty = False
@@ -318,7 +330,7 @@ class ResultCache:
             return
         # one file per QMS folder: two QMS in one git repository do not share (or spoil) each other's results
         where = sha256(str(root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:12]
-        self.path = git_dir / FOLDER / f"{namespace}-{where}.pickle"
+        self.path = git_dir / FOLDER / f"{namespace}-{where}.{'marshal' if plain else 'pickle'}"
         self.digest = rules_digest
         self.entries = self._load()
 
@@ -327,13 +339,11 @@ class ResultCache:
         return self.path is not None
 
     def _load(self) -> dict[str, Any]:
-        import pickle
-
         assert self.path is not None
         try:
             with open(self.path, "rb") as handle:
-                stored = pickle.load(handle)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
+                stored = _read_marshal(handle) if self.plain else _read_pickle(handle)
+        except (OSError, EOFError, ValueError, TypeError, _Unreadable):
             return {}  # absent, partial or from another engine: start again
         if not isinstance(stored, tuple) or len(stored) != 2 or stored[0] != self.digest or not isinstance(stored[1], dict):
             return {}  # other rules: nothing in it can be trusted
@@ -343,6 +353,8 @@ class ResultCache:
         if blob is None or self.path is None:
             return None
         value = self.entries.get(blob)
+        if self.plain and not is_plain(value):
+            return None  # not what was written there: as if absent
         if value is not None:
             self.hits += 1
         return value
@@ -364,13 +376,49 @@ class ResultCache:
         """Write atomically (a rename); a cache that cannot be written is simply not kept."""
         if self.path is None or not self._dirty:
             return
+        if self.plain:
+            import marshal
+
+            _write_whole(self.path, lambda handle: marshal.dump((self.digest, self.entries), handle))
+            return
         import pickle
 
         _write_whole(self.path, lambda handle: pickle.dump((self.digest, self.entries), handle,
                                                            protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def forms_cache(namespace: str, schemas_dir: Path, root: Path, cache_root: Path, *extra: object) -> ResultCache:
+class _Unreadable(Exception):
+    """A cache file that holds something other than what was written there (it is started again)."""
+
+
+def _read_pickle(handle: BinaryIO) -> object:
+    import pickle
+
+    try:
+        return pickle.load(handle)
+    except (pickle.UnpicklingError, AttributeError, ImportError) as exc:
+        raise _Unreadable from exc
+
+
+def _read_marshal(handle: BinaryIO) -> object:
+    import marshal
+
+    return marshal.load(handle)
+
+
+def is_plain(value: object) -> bool:
+    """Whether ``value`` is plain data: None, bool, int, float, str, bytes, and lists, tuples and dicts of them."""
+    if value is None or type(value) in (bool, int, float, str, bytes):
+        return True
+    if type(value) is list or type(value) is tuple:
+        return all(is_plain(item) for item in value)
+    if type(value) is dict:
+        return all(is_plain(k) and is_plain(v) for k, v in value.items())
+    return False
+
+
+def forms_cache(namespace: str, schemas_dir: Path, root: Path, cache_root: Path, *extra: object,
+                plain: bool = False) -> ResultCache:
     """A cache of what loading the forms in ``schemas_dir`` found: under the engine and every form module's bytes.
 
     Here, not in the registry, so that ``qms show`` reads what a load found
@@ -378,7 +426,16 @@ def forms_cache(namespace: str, schemas_dir: Path, root: Path, cache_root: Path,
     """
     key = digest_of(engine_digest(cache_root), folder_digest(schemas_dir), os.path.islink(schemas_dir),
                     schemas_dir.relative_to(root).as_posix(), *extra)
-    return ResultCache(cache_root, namespace, key)
+    return ResultCache(cache_root, namespace, key, plain=plain)
 
 
-__all__ = ["ResultCache", "clean_blob_ids", "digest_of", "engine_digest", "folder_digest", "forms_cache", "sha256"]
+def kinds_cache(schemas_dir: Path, root: Path) -> ResultCache:
+    """Which module defines each kind and what showing its records needs (``registry.remember_kinds`` writes it).
+
+    Plain data (names, titles, field names), so ``qms show`` reads it without pickle.
+    """
+    return forms_cache("kinds", schemas_dir, root, root, plain=True)
+
+
+__all__ = ["ResultCache", "clean_blob_ids", "digest_of", "engine_digest", "folder_digest", "forms_cache", "kinds_cache",
+           "sha256"]

@@ -145,7 +145,7 @@ def keep_commit_graph(git: Git, commit: str | None) -> None:
         return
     marker = folder / FOLDER / "commit-graph-head"
     try:
-        covered: str | None = marker.read_text(encoding="ascii").strip()
+        covered: str | None = marker.read_bytes().decode("ascii").strip()  # no codec module to load, as read_text has
     except (OSError, UnicodeDecodeError):
         covered = None
     if covered == commit:

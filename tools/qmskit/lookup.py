@@ -125,15 +125,11 @@ def quick_document(root: Path, word: str, max_bytes: int, memo: "YamlMemo | None
     manual = os.path.join(root, "manual")
     if os.path.islink(manual):
         return None
-    pages: list[str] = []
-    for folder, folders, files in os.walk(manual):  # os.walk does not descend into a linked folder
-        folders[:] = [f for f in folders if not f.startswith(".")]
-        pages.extend(os.path.join(folder, f) for f in files if f.endswith(".md") and not f.startswith("."))
     raws: dict[str, bytes] = {}
     skip = len(os.path.join(root, ""))  # each page is root + os.sep + its path: the path, without a Path made per page
-    for page in sorted(pages):  # the order of Repository.document_paths: the first of two equal ids wins there too
+    for page in sorted(_pages(manual)):  # the order of Repository.document_paths: the first of two equal ids wins there too
         try:
-            if os.path.isfile(page) and not os.path.islink(page) and os.path.getsize(page) <= max_bytes:
+            if os.lstat(page).st_size <= max_bytes:
                 with open(page, "rb") as handle:
                     raws[page[skip:].replace(os.sep, "/")] = handle.read()
         except OSError:
@@ -153,6 +149,32 @@ def quick_document(root: Path, word: str, max_bytes: int, memo: "YamlMemo | None
         ids.setdefault(_front_id(raw, memo) or "", path)
     did = find_ignoring_case(word, [i for i in ids if i])
     return None if did is None else Found("document", did, ids[did])
+
+
+def _pages(folder: str) -> list[str]:
+    """The regular, not hidden ``.md`` files under ``folder``, through real, not hidden folders (no link followed).
+
+    What ``os.walk`` (which enters no linked folder) and a check of each
+    file (``isfile`` and not ``islink``) found, from the file types the
+    listing itself gives: one ``scandir`` a folder and no ``stat`` a file.
+    """
+    try:
+        listing = os.scandir(folder)
+    except OSError:  # a folder that cannot be listed is passed over, as os.walk does
+        return []
+    found: list[str] = []
+    with listing:
+        for entry in listing:
+            if entry.name.startswith("."):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    found.extend(_pages(entry.path))
+                elif entry.name.endswith(".md") and entry.is_file(follow_symlinks=False):
+                    found.append(entry.path)
+            except OSError:
+                continue
+    return found
 
 
 def find(repo: "Repository", word: str, want: Literal["any", "document"] = "any") -> Found:

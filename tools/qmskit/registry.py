@@ -348,9 +348,9 @@ def load_registry(schemas_dir: Path, root: Path) -> Registry:
 
 def _kinds_cache(schemas_dir: Path, root: Path) -> ResultCache:
     """The cache of which module defines each kind, and what showing one of its records needs of it."""
-    from .cache import forms_cache
+    from .cache import kinds_cache
 
-    return forms_cache("kinds", schemas_dir, root, root)
+    return kinds_cache(schemas_dir, root)
 
 
 def remember_kinds(registry: Registry, schemas_dir: Path, root: Path) -> None:

@@ -161,9 +161,9 @@ def shown_form(root: Path, kind_name: str) -> ShownForm | None:
     form, ``QMS_CACHE=0``) the forms are loaded, exactly as a show without
     the cache would. The fields to mask are never guessed.
     """
-    from .cache import forms_cache
+    from .cache import kinds_cache
 
-    loaded = forms_cache("kinds", root / "schemas", root, root).get("shown")
+    loaded = kinds_cache(root / "schemas", root).get("shown")
     if isinstance(loaded, dict):  # the kinds of the last whole load of these very forms, and only those
         facts = loaded.get(kind_name)
         return ShownForm(*facts) if facts is not None else None

@@ -10,6 +10,13 @@ question about the same item reads it instead of importing the library. A
 miss parses exactly as :mod:`qmskit.yamlio` does and remembers the result.
 Nothing confidential is decided here: masking runs on every question,
 through :mod:`qmskit.masking`. ``QMS_CACHE=0`` reads and writes nothing.
+
+The answers are kept as plain data in a ``marshal`` file (no pickle to
+import, no object of any class built on reading): a tuple is always a tag,
+``("t", items...)`` for a tuple, ``("d", iso)`` for a date and ``("dt", iso)``
+for a date and time. An answer holding anything else (a YAML ``!!set``, the
+marker of an unreadable file) is not remembered but worked out on every
+question, and a remembered entry that is not such data is worked out again.
 """
 from __future__ import annotations
 
@@ -18,7 +25,7 @@ from collections.abc import Callable, Container
 from pathlib import Path
 from typing import Any
 
-FORMAT = 1  # bump when the shape of a remembered entry changes
+FORMAT = 2  # bump when the shape of a remembered entry changes
 LIMIT = 4000  # entries kept: a few hundred items' versions; the oldest are forgotten first
 DEFAULT_MAX_BYTES = 1024 * 1024  # yamlio's defaults, here so that a remembered answer needs no yamlio import
 DEFAULT_MAX_DEPTH = 32
@@ -45,18 +52,24 @@ class YamlMemo:
             return
         from .cache import ResultCache, digest_of, engine_digest
 
-        cache = ResultCache(root, "yaml", digest_of(FORMAT, engine_digest(root), messages.language()))
+        cache = ResultCache(root, "yaml", digest_of(FORMAT, engine_digest(root), messages.language()), plain=True)
         self._cache = cache if cache.enabled else None
 
     def _remembered(self, key: tuple[object, ...], work: Callable[[], Any]) -> Any:
         if self._cache is None:
             return work()
         name = "\0".join(str(part) for part in key)
-        found = self._cache.entries.get(name, self)  # self: not there (None is an answer too)
-        if found is not self:
-            return found
+        entries = self._cache.entries
+        if name in entries:
+            try:
+                return _restored(entries[name])
+            except (_NotPlain, ValueError):
+                pass  # not what was written there: worked out again, and kept anew
         value = work()
-        self._cache.put(name, value)
+        try:
+            self._cache.put(name, _plain(value))
+        except _NotPlain:
+            pass  # kept nowhere: worked out on each question
         return value
 
     def data(self, blob: str | None, raw: Callable[[], bytes | None], max_bytes: int = DEFAULT_MAX_BYTES,
@@ -129,6 +142,56 @@ class YamlMemo:
             for key in list(entries)[: len(entries) - LIMIT]:
                 del entries[key]
         self._cache.save()
+
+
+class _NotPlain(Exception):
+    """A value the memo file does not keep (or an entry in it that is not what the memo wrote)."""
+
+
+_TUPLE, _DATE, _DATETIME = "t", "d", "dt"  # the tags of a remembered value's tuples (see the module's docstring)
+_SCALARS = (str, int, float, bool, bytes)
+
+
+def _plain(value: Any) -> Any:
+    """``value`` as plain data marshal keeps, its tuples, dates and times tagged; _NotPlain when it holds anything else."""
+    kind = type(value)
+    if value is None or kind in _SCALARS:
+        return value
+    if kind is list:
+        return [_plain(item) for item in value]
+    if kind is dict:
+        return {_plain(key): _plain(item) for key, item in value.items()}
+    if kind is tuple:
+        return (_TUPLE, *(_plain(item) for item in value))
+    import datetime
+
+    if kind is datetime.datetime:
+        iso = value.isoformat()
+        back = datetime.datetime.fromisoformat(iso)
+        if repr(back) != repr(value):  # a fold, or a zone that is more than its offset: not kept as text
+            raise _NotPlain
+        return (_DATETIME, iso)
+    if kind is datetime.date:
+        return (_DATE, value.isoformat())
+    raise _NotPlain
+
+
+def _restored(stored: Any) -> Any:
+    """What :func:`_plain` kept, as it was; _NotPlain (or ValueError) for anything it would not have written."""
+    kind = type(stored)
+    if stored is None or kind in _SCALARS:
+        return stored
+    if kind is list:
+        return [_restored(item) for item in stored]
+    if kind is dict:
+        return {_restored(key): _restored(item) for key, item in stored.items()}
+    if kind is tuple and stored and stored[0] == _TUPLE:
+        return tuple(_restored(item) for item in stored[1:])
+    if kind is tuple and len(stored) == 2 and type(stored[1]) is str and stored[0] in (_DATE, _DATETIME):
+        import datetime
+
+        return (datetime.date if stored[0] == _DATE else datetime.datetime).fromisoformat(stored[1])
+    raise _NotPlain
 
 
 __all__ = ["YamlMemo", "blob_id"]

@@ -17,9 +17,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
-from . import en, zh
-
-LANGUAGES: dict[str, dict[str, str]] = {"en": en.MESSAGES, "zh": zh.MESSAGES}
+LANGUAGES = ("en", "zh")  # each catalogue is imported the first time its language speaks (see _catalogue)
 DEFAULT = "zh"  # as qms.yml's default: a repository that does not say is read as Chinese
 
 _LANG: ContextVar[str] = ContextVar("qms_lang", default=DEFAULT)
@@ -75,10 +73,24 @@ def configured_language(folder: Path, *, search_up: bool = True) -> str:
     return DEFAULT
 
 
+_CATALOGUES: dict[str, dict[str, str]] = {}
+
+
+def _catalogue(lang: str) -> dict[str, str]:
+    """The messages of ``lang``, its module imported once: a question answered in Chinese loads no English ones."""
+    found = _CATALOGUES.get(lang)
+    if found is None:
+        if lang == "zh":
+            from .zh import MESSAGES
+        else:
+            from .en import MESSAGES
+        found = _CATALOGUES[lang] = MESSAGES
+    return found
+
+
 def text(key: str, /, **params: Any) -> str:
     """The message ``key`` in the current language, with ``params`` put in its place holders."""
-    catalogue = LANGUAGES[_LANG.get()]
-    template = catalogue.get(key) or en.MESSAGES[key]
+    template = _catalogue(_LANG.get()).get(key) or _catalogue("en")[key]
     return template.format(**params) if params else template
 
 
