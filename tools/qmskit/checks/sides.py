@@ -24,6 +24,7 @@ from ..messages import text
 from ..registry import Kind, LazyRegistry, Registry, lazy_registry, load_registry, remember_forms
 from ..repository import CONFIG_FILE, Config, RecordFile, RecordListing, Repository
 from ..standards import ORG_FOLDER
+from ..treelisting import FolderListings
 
 RULE_FOLDERS = ("manual/", "records/", "schemas/", f"{ORG_FOLDER}/")  # standards/: the organization's own catalogues
 
@@ -301,8 +302,9 @@ class TreeFiles(HeadFiles):
         At 100k records this listing is the only work of a small change's
         check that grows with the repository. The folders of records/ are
         known by their tree ids: a folder listed before (by an earlier check,
-        against any revision) is taken from ``.git/qms-cache`` as it was
-        (a tree id names its content), and only the folders the change
+        against any revision, or worked out by the full check from git's
+        index: ``qmskit.treelisting``) is taken from ``.git/qms-cache`` as it
+        was (a tree id names its content), and only the folders the change
         touches are listed again by git. The regular files under records/
         are kept as two lists of strings (paths and blob ids), not an object each.
         """
@@ -316,7 +318,7 @@ class TreeFiles(HeadFiles):
                 folders.append((item[tab + 1:], item[12:tab]))
             elif item:
                 items.append(item)
-        listed = _FolderListings(git.root, len(revision))
+        listed = FolderListings(git.root, len(revision))
         known = {sha: listed.get(sha) for _, sha in folders}
         missing = [path for path, sha in folders if known[sha] is None]
         if missing:  # one git call for every folder not known yet
@@ -444,46 +446,6 @@ def _read_by_the_full_check(path: str) -> bool:
     if parts[0] == ORG_FOLDER:
         return len(parts) == 2 and not parts[1].startswith(".") and parts[1].endswith((".yml", ".yaml"))
     return True
-
-
-class _FolderListings:
-    """What ``git ls-tree -r`` said of a folder of records/, kept under the folder's tree id (``.git/qms-cache``).
-
-    A tree id names the folder's whole content, so a listing kept under it
-    is that folder's listing wherever and whenever the id is met: nothing
-    about it can change. Kept per folder as two strings (file names and blob
-    ids joined by NUL) and the few entries that are not regular files.
-    """
-
-    def __init__(self, root: Path, id_length: int) -> None:
-        from ..cache import ResultCache, digest_of, engine_digest
-
-        self.cache = ResultCache(root, "tree-listing", digest_of(engine_digest(), id_length))
-
-    def get(self, tree: str) -> tuple[str, str, tuple[tuple[str, str, str, str], ...]] | None:
-        found = self.cache.get(tree)
-        return found if isinstance(found, tuple) and len(found) == 3 else None
-
-    def put(self, tree: str, folder: str, lines: list[str],
-            tab: int) -> tuple[str, str, tuple[tuple[str, str, str, str], ...]]:
-        """The listing of ``folder`` from its ``ls-tree`` lines, kept under its tree id."""
-        regular = ("100644 blob ", "100755 blob ")
-        start = tab + 2 + len(folder)  # after "\t<folder>/"
-        files = [i for i in lines if i.startswith(regular)]
-        odd = []
-        for item in [i for i in lines if not i.startswith(regular)]:  # a link, a submodule: reported, never followed
-            meta, _, path = item.partition("\t")
-            parts = meta.split()
-            if len(parts) == 3:
-                odd.append((parts[0], parts[1], parts[2], path[len(folder) + 1:]))
-        found = ("\0".join(i[start:] for i in files), "\0".join(i[12:tab] for i in files), tuple(odd))
-        self.cache.put(tree, found)
-        return found
-
-    def save(self, trees: Iterable[str]) -> None:
-        """Written with only the folders of this listing: the file does not grow with history."""
-        self.cache.keep_only(trees)
-        self.cache.save()
 
 
 __all__ = ["BaseRules", "HeadFiles", "JudgedRepository", "TreeFiles", "load_base_rules", "parse_config", "read_config"]
