@@ -1,12 +1,16 @@
 """A pull-request check of the working tree looks at the tree once, and finds the same changes as looking each time."""
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from conftest import TODAY, GitRepo, in_english, write
 
 from qmskit import Repository
 from qmskit.changeset import collect
 from qmskit.checks import check_pull_request
+from qmskit.checks.sides import HeadFiles, JudgedRepository, load_base_rules
 from qmskit.git import Git
 
 YEAR = TODAY.year
@@ -86,3 +90,58 @@ def test_a_working_tree_check_says_what_it_says_without_the_listing_held(
     held = check_pull_request(Repository(changed.root), "main", TODAY, jobs=1).issues
     monkeypatch.setattr(Git, "hold_worktree", lambda _self: None)
     assert check_pull_request(Repository(changed.root), "main", TODAY, jobs=1).issues == held
+
+
+def _records(root: Path, git: Git, checked_out: str | None, tmp: Path) -> tuple[list[str], dict[str, str], dict[str, str]]:
+    """The judged working tree's records/: paths, what is wrong with odd entries, and the blob id of clean files."""
+    judged = JudgedRepository(root, load_base_rules(git, git.rev("main"), tmp))
+    files = HeadFiles(root, git)
+    files.checked_out = checked_out
+    judged.record_source = files
+    listing = judged.record_listing()
+    return listing.paths, listing.entries, judged.record_blobs()
+
+
+def test_the_records_listed_from_the_checked_out_tree_are_the_ones_git_ls_files_gives(
+        git_repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = git_repo.root
+    git_repo.git("checkout", "-q", "-b", "change")
+    os.symlink("../../qms.yml", root / "records/complaint/linked.yaml")
+    write(root / "records/README.md", "# records\n")
+    write(root / "records/nonconformity/sub/deeper.yaml", "a: 1\n")
+    git_repo.commit("a link, a file in records/ itself, a sub-folder")
+    git_repo.git("rm", "-q", NCR1)  # deleted and staged
+    git_repo.git("rm", "-q", "--cached", CA1)  # out of the index, still on disk: untracked
+    write(root / f"records/complaint/CMP-{YEAR}-0078.yaml", "a: 1\n")
+    git_repo.git("add", f"records/complaint/CMP-{YEAR}-0078.yaml")  # added and staged
+    git_repo.edit(CMP2, "status: ", "status:  ")  # edited, not staged
+    (root / NCR2).unlink()  # deleted, not staged
+    git_repo.git("add", "records/README.md")
+    write(root / "records/README.md", "# records, edited after staging\n")
+    os.symlink("../../qms.yml", root / "records/complaint/untracked-link.yaml")
+    write(root / f"records/complaint/CMP-{YEAR}-0079.yaml", "a: 1\n")  # untracked
+    held = Git(root)
+    held.hold_worktree()
+    commit = held.rev("HEAD")
+    calls: list[tuple[str, ...]] = []
+    real = Git.run
+
+    def spy(self: Git, *args: str, **kwargs: object) -> bytes:
+        calls.append(args)
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Git, "run", spy)
+    from_tree = _records(root, held, commit, tmp_path / "a")
+    assert not [c for c in calls if c[:2] == ("ls-files", "-s")]  # not asked of git's index
+    from_index = _records(root, held, None, tmp_path / "b")
+    assert [c for c in calls if c[:2] == ("ls-files", "-s")]
+    assert from_tree[:2] == from_index[:2]  # the same entries, and the same odd ones among them
+    # the same blob ids, but for a file staged differently from HEAD, which is read afresh (no cache asked)
+    assert from_tree[2].items() <= from_index[2].items()
+    assert set(from_index[2]) - set(from_tree[2]) == {f"records/complaint/CMP-{YEAR}-0078.yaml"}
+    paths, entries, blobs = from_tree
+    assert NCR1 not in paths and NCR2 not in paths and CA1 in paths and CA1 not in blobs
+    assert f"records/complaint/CMP-{YEAR}-0079.yaml" in paths and "records/nonconformity/sub/deeper.yaml" in blobs
+    assert sorted(entries) == ["records/complaint/linked.yaml", "records/complaint/untracked-link.yaml"]
+    assert CMP2 not in blobs and "records/README.md" not in blobs and "records/complaint/linked.yaml" not in blobs
+    assert blobs and all(held.blob(f"HEAD:{p}") == held.blob(b) is not None for p, b in blobs.items())

@@ -277,14 +277,15 @@ def digest_of(*parts: Any) -> str:
     return digest.hexdigest()
 
 
-def clean_blob_ids(root: Path, *paths: str) -> dict[str, str]:
+def clean_blob_ids(root: Path, *paths: str, on_index: Callable[[bytes], object] | None = None) -> dict[str, str]:
     """Path → blob id of every tracked file under ``paths`` whose working-tree content is the index's.
 
     ``git ls-files -s`` gives the index's blob ids; ``git diff-files`` names
     every file that differs from them (edited, deleted, a type change), and
     those are left out (see :meth:`qmskit.git.Git.changed_files`, which looks
     again at files only touched). Two or three git calls whatever the size; an
-    empty answer outside git.
+    empty answer outside git. ``on_index`` is given the ``ls-files -s -z``
+    answer too (the full check works out the folders' tree ids from it).
     """
     from .git import Git, GitError
 
@@ -294,6 +295,8 @@ def clean_blob_ids(root: Path, *paths: str) -> dict[str, str]:
         dirty = git.changed_files(*paths)
     except GitError:
         return {}
+    if on_index is not None:
+        on_index(staged)
     found: dict[str, str] = {}
     for item in staged.split(b"\0"):
         meta, _, path = item.partition(b"\t")

@@ -30,6 +30,7 @@ class ChangeSet:
     changes: list[RawChange]
     base_new_ids: dict[str, str] = field(default_factory=dict)  # id -> path added on the base since the merge base
     head_commit: str | None = None  # the commit ``head`` named when the change was read (None: the working tree)
+    checked_out: str | None = None  # for the working tree: the commit HEAD named then (its tree lists the records)
 
     @property
     def record_changes(self) -> list[RawChange]:
@@ -59,9 +60,11 @@ def _bytecode(change: RawChange) -> bool:
 
 def collect(git: Git, base: str, head: str | None) -> ChangeSet:
     """The change from the merge base of ``base`` to ``head`` (the working tree when None), in two or three git calls."""
-    git.require_full_history()
-    base_tip = git.rev(base)
-    head_sha = git.rev(head) if head else git.rev("HEAD")
+    ids = git.commit_ids(base, head or "HEAD")  # one process when all is well
+    if ids is None:  # asked again one at a time, whose errors say what is wrong
+        git.require_full_history()
+        ids = [git.rev(base), git.rev(head or "HEAD")]
+    base_tip, head_sha = ids
     merge_base = git.merge_base(base_tip, head_sha)
     changes = git.diff(merge_base, head_sha if head else None)
     if head is None and any(_bytecode(c) for c in changes):
@@ -76,7 +79,8 @@ def collect(git: Git, base: str, head: str | None) -> ChangeSet:
         # what the target branch added meanwhile: one diff, not two full tree listings
         added = [c.path for c in git.diff(merge_base, base_tip, "records") if c.status == "A"]
         base_new = {record_id(p): p for p in added if p.endswith(".yaml")}
-    return ChangeSet(merge_base, base_tip, head, changes, base_new, head_sha if head else None)
+    return ChangeSet(merge_base, base_tip, head, changes, base_new, head_sha if head else None,
+                     None if head else head_sha)
 
 
 __all__ = ["GLOBAL_PATHS", "ChangeSet", "collect", "kind_of", "record_id"]

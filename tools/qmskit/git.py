@@ -209,6 +209,10 @@ class Git:
             others = self.run("ls-files", "--others", "--exclude-standard", "-z")
             self._worktree = (changed, [_decode(p) for p in others.split(b"\0") if p])
 
+    def held(self) -> tuple[set[str], list[str]] | None:
+        """What :meth:`hold_worktree` found: the files that differ from the index, and the untracked ones; None: not held."""
+        return self._worktree
+
     def changed_files(self, *paths: str) -> set[str]:
         """Tracked files under ``paths`` whose working-tree bytes differ from the index (paths as ``ls-files`` gives).
 
@@ -271,6 +275,29 @@ class Git:
             raise GitError(messages.text("git.not_a_repository", root=self.root))
         if answers[1:2] == [b"true"]:
             raise GitError(messages.text("git.shallow"))
+
+    def commit_ids(self, *revisions: str) -> list[str] | None:
+        """The commit each of ``revisions`` names, in a full-history working tree, from one ``git rev-parse``.
+
+        What :meth:`require_full_history` and :meth:`rev` of each would say
+        when all is well, for one process instead of several (a pull-request
+        check asked three). None when git gives any other answer (no working
+        tree, a shallow clone, a name that is no commit): the caller then asks
+        one question at a time, whose errors say which. A name that starts
+        with ``-`` is never given to this one call, where it could read as an option.
+        """
+        if any(r.startswith("-") for r in revisions):
+            return None
+        try:
+            out = self.run("rev-parse", "--is-inside-work-tree", "--is-shallow-repository",
+                           *(f"{r}^{{commit}}" for r in revisions), check=False).split(b"\n")
+        except GitError:
+            return None
+        ids = [_decode(line) for line in out[2:2 + len(revisions)]]
+        if out[:2] != [b"true", b"false"] or len(out) != len(revisions) + 3 or out[-1] != b"" or any(
+                len(i) not in (40, 64) or i.strip("0123456789abcdef") for i in ids):
+            return None
+        return ids
 
     def rev(self, revision: str) -> str:
         out = self.run("rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}", check=False).strip()

@@ -53,8 +53,8 @@ def check_seals(root: Path, revision: str = "HEAD") -> list[Issue]:
     """
     git = Git(root)
     try:
-        if not git.is_repository() or git.try_rev(revision) is None:
-            return []
+        if git.commit_ids(revision) is None and (not git.is_repository() or git.try_rev(revision) is None):
+            return []  # (one rev-parse answers both questions when all is well)
         tags = {tag.name: tag for tag in git.tags(PREFIX)}
         if not tags:
             return []

@@ -144,7 +144,13 @@ def _record_cache(repo: Repository, index: Index) -> tuple[ResultCache | None, d
         sorted(index.documents.items()), sorted(index.roles), sorted(index.departments), sorted(index.records.items()),
     )
     cache = ResultCache(repo.root, "records", rules)
-    return (cache, clean_blob_ids(repo.root, "records")) if cache.enabled else (None, {})
+    if not cache.enabled:
+        return None, {}
+    from ..treelisting import remember_index_trees
+
+    # the folders' listings under the tree ids the index gives them: a first `--head` check finds the branch's
+    # unchanged folders there instead of asking git to list them (see qmskit.treelisting)
+    return cache, clean_blob_ids(repo.root, "records", on_index=lambda staged: remember_index_trees(repo.root, staged))
 
 
 def _can_fork() -> bool:

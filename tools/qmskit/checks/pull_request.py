@@ -62,6 +62,7 @@ def _judge(repo: Repository, git: Git, cs: ChangeSet, rules: BaseRules, folder: 
     listing: list[str] | None = None
     if cs.head is None:
         files = HeadFiles(repo.root, git)
+        files.checked_out = cs.checked_out
     else:
         tree = TreeFiles(git, cs.head_commit or git.rev(cs.head), folder / "head")
         tree.lay_out_rules()
