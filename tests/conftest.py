@@ -131,9 +131,9 @@ def spy_on_records(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) ->
     seen: list[str] = []
     real = getattr(owner, name)
 
-    def spy(rf, *args):  # type: ignore[no-untyped-def]
+    def spy(rf, *args, **kwargs):  # type: ignore[no-untyped-def]
         seen.append(rf.path)
-        return real(rf, *args)
+        return real(rf, *args, **kwargs)
 
     monkeypatch.setattr(owner, name, spy)
     return seen

@@ -603,3 +603,78 @@ def test_a_copy_with_hundreds_of_touched_files_is_refreshed_by_folder_and_its_ed
     assert subprocess.run(["git", "diff", "--cached", "--name-only"], cwd=g.root, capture_output=True,
                           text=True).stdout == ""  # nothing staged
     assert Git(g.root).changed_files() == {"records/complaint/CMP-2026-0007.yaml", "records/complaint/CMP-2026-0008.yaml"}
+
+
+SWITCHED_FORM = '''
+
+    @model_validator(mode="after")
+    def _still_taken(self):  # a form whose verdict hangs on a file beside it, not on the record alone
+        if (Path(__file__).with_name("switch.txt").read_text(encoding="utf-8").strip() != "on"
+                and self.customer_phone):
+            raise ValueError("no longer taken")
+        return self
+'''
+
+
+def test_a_record_the_form_no_longer_takes_is_reported_as_without_the_cache(
+        git_repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A form may read more than the record (a list beside it): a remembered record is validated again, and one it
+    no longer takes is read and reported afresh, never a crash that would print the record's values."""
+    form = git_repo.root / "schemas" / "complaint.py"
+    form.write_text("from pathlib import Path\nfrom pydantic import model_validator\n"
+                    + form.read_text(encoding="utf-8") + SWITCHED_FORM, encoding="utf-8")
+    (git_repo.root / "schemas" / "switch.txt").write_text("on\n", encoding="utf-8")
+    git_repo.commit("a form that reads a switch")
+    taken = ncr_register(git_repo.root, tmp_path / "on")
+    (git_repo.root / "schemas" / "switch.txt").write_text("off\n", encoding="utf-8")
+    cached = ncr_register(git_repo.root, tmp_path / "cached")
+    monkeypatch.setenv("QMS_CACHE", "0")
+    assert ncr_register(git_repo.root, tmp_path / "cold") == cached != taken
+    assert "records/complaint/CMP-" in cached  # named as left out, in both
+    assert "13800000001" not in capsys.readouterr().err
+
+
+def test_a_report_keys_what_it_remembers_by_the_bytes_it_read_not_by_gits_index(
+        git_repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With ``ident`` (or a clean/smudge filter) the file on disk is not its blob, though git calls it clean."""
+    path = git_repo.root / f"records/nonconformity/NCR-{YEAR}-0001.yaml"
+    text = path.read_text(encoding="utf-8")
+    department = next(line for line in text.splitlines() if line.startswith("department:"))
+    path.write_text(text.replace(department, 'department: "客户服务部 $Id$"'), encoding="utf-8")
+    git_repo.commit("a department with an ident")
+    remembered = ncr_register(git_repo.root, tmp_path / "before")
+    assert "$Id$" in remembered
+    (git_repo.root / ".gitattributes").write_text("*.yaml ident\n", encoding="utf-8")
+    git_repo.commit("ident on")
+    path.unlink()
+    git_repo.git("checkout", "--", str(path.relative_to(git_repo.root)))  # now "$Id: <blob> $" on disk
+    assert "$Id: " in path.read_text(encoding="utf-8")
+    cached = ncr_register(git_repo.root, tmp_path / "cached")
+    monkeypatch.setenv("QMS_CACHE", "0")
+    assert ncr_register(git_repo.root, tmp_path / "cold") == cached
+    assert "$Id: " in cached
+
+
+def test_a_record_git_checks_out_through_a_filter_is_checked_afresh(git_repo: GitRepo, counted: list[str]) -> None:
+    """A smudge filter (git-crypt, LFS, a keyword expander) puts other bytes on disk than the blob, though git calls
+    the file clean: the check reads the file, as it would without the cache."""
+    check(git_repo.root)
+    (git_repo.root / ".gitattributes").write_text(f"records/nonconformity/NCR-{YEAR}-0002.yaml filter=commented\n",
+                                                  encoding="utf-8")
+    git_repo.git("config", "filter.commented.smudge", "sed s/^/#/")  # on disk every line a comment, in git not:
+    git_repo.git("config", "filter.commented.clean", "sed s/^#//")  # bytes in and out, as git-crypt's are
+    git_repo.git("add", ".gitattributes")  # the record stays as committed: its blob is the plain text
+    git_repo.git("commit", "-q", "-m", "a filter on one record")
+    (git_repo.root / NCR2).unlink()
+    git_repo.git("checkout", "--", NCR2)
+    assert "#status: open" in (git_repo.root / NCR2).read_text(encoding="utf-8")
+    assert git_repo.git("diff-files", "--name-only").strip() == ""  # clean, as far as git's index says
+    counted.clear()
+    warm = {(i.path, i.rule) for i in check(git_repo.root)}
+    assert counted == [NCR2]
+    os.environ["QMS_CACHE"] = "0"
+    try:
+        cold = {(i.path, i.rule) for i in check(git_repo.root)}
+    finally:
+        del os.environ["QMS_CACHE"]
+    assert warm == cold and any(path == NCR2 for path, _ in cold)

@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 if TYPE_CHECKING:
     from hashlib import _Hash
 
+    from .git import Git
+
 # pickle is imported where a cache is read or written, not here: ``qms history`` asks this
 # module only where git's folder is, and should not pay for it (nor for tempfile: see fileio.open_temporary)
 
@@ -306,7 +308,37 @@ def clean_blob_ids(root: Path, *paths: str, on_index: Callable[[bytes], object] 
         name = path.decode("utf-8", "surrogateescape")
         if name not in dirty:
             found[name] = parts[1].decode()
+    for name in _converted(git, found):
+        del found[name]
     return found
+
+
+_CONVERTING = ("filter", "ident", "working-tree-encoding")  # attributes that make a checked-out file not its blob
+
+
+def _converted(git: Git, paths: Iterable[str]) -> list[str]:
+    """Which of ``paths`` git checks out as other bytes than their blob (a clean/smudge filter, ``ident``, another
+    encoding): git calls them clean, but what is on disk is not what the cache learnt under the blob's id.
+
+    One ``git check-attr`` for all of them (0.04 s at 20,000 files); a path
+    whose attributes cannot be read is taken as converted.
+    """
+    from .git import GitError
+
+    names = list(paths)
+    if not names:
+        return []
+    try:
+        out = git.run("check-attr", "-z", "--stdin", *_CONVERTING,
+                      input=b"\0".join(n.encode("utf-8", "surrogateescape") for n in names) + b"\0")
+    except GitError:
+        return names
+    fields = out.split(b"\0")
+    converted = set()
+    for i in range(0, len(fields) - 2, 3):  # path, attribute, value
+        if fields[i + 2] not in (b"unspecified", b"unset"):
+            converted.add(fields[i].decode("utf-8", "surrogateescape"))
+    return [n for n in names if n in converted]
 
 
 class ResultCache:

@@ -219,11 +219,12 @@ class Git:
         ``diff-files`` goes by the index's record of each file's stat data, so
         a file only touched (copied with its folder, restored by a CI cache,
         rewritten unchanged by an editor) counts as changed until git looks at
-        its bytes. The files it names have their stat data refreshed (``git add
-        --refresh``: git compares their bytes, adds nothing) and are asked
-        about again; otherwise a copied repository would never be read from
-        what was learnt of its blobs. Files really edited cost one more look
-        at themselves, not at the tree.
+        its bytes. Their stat data is refreshed (``git add --refresh``: git
+        compares their bytes, adds nothing) and they are asked about again;
+        otherwise a copied repository would never be read from what was learnt
+        of its blobs. Up to a hundred files are named; past that, their folders
+        are (see ``_NAMED_PATHS``). Files really edited cost one more look at
+        themselves, not at the tree.
         """
         listed = self.run("diff-files", "--relative", "--name-only", "-z", "--", *paths)
         changed = {_decode(p) for p in listed.split(b"\0") if p}

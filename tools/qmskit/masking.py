@@ -8,6 +8,7 @@ here, so a field marked once is hidden everywhere.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from .report import CONFIDENTIAL
@@ -37,7 +38,13 @@ def mask(data: Any, confidential: Iterable[str], *, reveal: bool = False, marker
     names = frozenset(confidential)
     if reveal or not names:
         return data
-    return _mask(data, _Fields(names), "", marker)
+    return _mask(data, _fields(names), "", marker)
+
+
+@lru_cache(maxsize=256)
+def _fields(names: frozenset[str]) -> _Fields:
+    """One form's names made into lookups once, not once for each of its records a report masks."""
+    return _Fields(names)
 
 
 class _Fields:

@@ -48,7 +48,7 @@ def _int_from_integral_number(value: Any) -> Any:
 
 Date = Annotated[dt.date, BeforeValidator(_date_from_iso_text), Strict()]
 """A calendar date: a YAML date (``2026-01-02``) or the same text quoted; JSON Schema ``format: date``."""
-_SOMETHING = re.compile(r"\S")
+_SOMETHING = r"\S"  # the pattern the exported schema gives text (see _not_blank)
 
 
 def _not_blank(value: str) -> str:
@@ -60,12 +60,12 @@ def _not_blank(value: str) -> str:
     """
     if not value or value.isspace():
         raise PydanticCustomError("string_pattern_mismatch", "String should match pattern '{pattern}'",
-                                  {"pattern": _SOMETHING.pattern})
+                                  {"pattern": _SOMETHING})
     return value
 
 
 def _pattern_something(schema: dict[str, Any]) -> None:
-    schema.setdefault("pattern", _SOMETHING.pattern)  # a form's own pattern (HH:MM) already says more
+    schema.setdefault("pattern", _SOMETHING)  # a form's own pattern (HH:MM) already says more
 
 
 # Not StringConstraints(pattern=…): a pattern in a field's metadata marks a coded value (HH:MM) to the

@@ -23,12 +23,15 @@ def _empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {}
 
 
-def check_record_file(rf: RecordFile, path: Path | str, registry: Registry, config: Config) -> RecordFile:
+def check_record_file(rf: RecordFile, path: Path | str, registry: Registry, config: Config, *,
+                      raw: bytes | None = None) -> RecordFile:
     """Load and validate one record file, recording every issue on ``rf``.
 
     A hidden or non-regular entry is reported and never opened; the issue is
     the same one the listing gives (see :func:`check_record_folders`), so a
-    check of only some records still reports it once.
+    check of only some records still reports it once. ``raw``: the file's
+    bytes, already read by a caller that keys what it learns by them (read
+    with the same limits, so its refusals are this function's own).
     """
     kind = registry.get(rf.kind)
     name = os.path.basename(path)
@@ -46,7 +49,8 @@ def check_record_file(rf: RecordFile, path: Path | str, registry: Registry, conf
     if kind is None:
         return rf  # reported once for the folder by check_record_folders
     try:
-        rf.loaded = yamlio.load_file(path, max_bytes=config.max_file_bytes, max_depth=config.max_depth)
+        rf.loaded = (yamlio.loads(raw, max_bytes=config.max_file_bytes, max_depth=config.max_depth) if raw is not None
+                     else yamlio.load_file(path, max_bytes=config.max_file_bytes, max_depth=config.max_depth))
     except yamlio.YamlError as exc:
         rf.issues.append(Issue(rf.path, exc.line, exc.col, exc.rule, _unquoted(exc)))
         return rf

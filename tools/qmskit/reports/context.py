@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from .. import messages
+from pydantic import ValidationError
+
+from .. import fileio, messages
 from ..checks.records import check_record_file
 from ..documents import Document, Organization
 from ..forms import RecordBase
@@ -27,6 +29,7 @@ from ..registry import Kind
 from ..report import Paragraph, Report
 from ..repository import DocumentFile, Repository
 from ..validation import M, load_model
+from ..yamlmemo import blob_id
 from .labels import Translator
 
 if TYPE_CHECKING:
@@ -84,22 +87,25 @@ class Context:
         registry = repo.registry
         files = repo.record_files()
         total = len(files)
-        cache, blobs = _valid_records_cache(repo)
+        cache = _valid_records_cache(repo)
+        read: list[str] = []  # the cache's keys of this run's records
         for n, rf in enumerate(files, 1):
             if progress is not None and (n % 500 == 0 or n == total):
                 progress(n, total)
             kind = registry.get(rf.kind)
             if kind is None or not rf.path.endswith(".yaml"):
                 continue
-            key = f"{rf.path}\0{blobs[rf.path]}" if rf.path in blobs else None
-            data = cache.get(key) if cache is not None else None
-            if data is not None:  # these very bytes passed these very forms: validating the data gives the model
-                record = kind.model.model_validate(data)
-            else:
-                check_record_file(rf, repo.root / rf.path, registry, repo.config)
-                record, data, rf.record, rf.data, rf.loaded = rf.record, rf.data, None, None, None  # the positions
-                if cache is not None and record is not None and not rf.issues:  # of every value are not kept:
-                    cache.put(key, data)  # they were most of a report's memory
+            raw = _within_limits(repo, rf.path) if cache is not None else None
+            key = f"{rf.path}\0{blob_id(raw)}" if raw is not None else None
+            record, data = _revalidated(kind, cache.get(key) if cache is not None and key is not None else None)
+            if record is None:
+                check_record_file(rf, repo.root / rf.path, registry, repo.config, raw=raw)
+                # the positions of every value are not kept: they were most of a report's memory
+                record, data, rf.record, rf.data, rf.loaded = rf.record, rf.data, None, None, None
+                if cache is not None and record is not None and not rf.issues:
+                    cache.put(key, data)  # under the id of the very bytes parsed
+            if key is not None:
+                read.append(key)
             if record is None or rf.issues:
                 ctx.unreadable.extend(rf.issues or [Issue(rf.path, 1, 1, "record", messages.text("rep.unreadable"))])
                 if isinstance(data, dict):  # kept for rules a form's own validator hides (independence)
@@ -109,7 +115,7 @@ class Context:
             ctx.records.setdefault(kind.name, []).append(rec)
             ctx.by_id[rf.id] = rec
         if cache is not None:
-            cache.keep_only(f"{path}\0{blob}" for path, blob in blobs.items())
+            cache.keep_only(read)
             cache.save()
         return ctx
 
@@ -192,22 +198,43 @@ class Context:
         return report
 
 
-def _valid_records_cache(repo: Repository) -> tuple[ResultCache | None, dict[str, str]]:
-    """The parsed data of each valid record an earlier report read, under its blob id, and each clean record's blob id.
+def _valid_records_cache(repo: Repository) -> ResultCache | None:
+    """The parsed data of each valid record an earlier report read, under the git blob id of its bytes.
 
     Parsing the YAML is three quarters of loading 20,000 records, and a
     report is asked again and again of the same records (the due list each
     morning). Only a record that passed its form with no issue is kept, as
-    plain data; it is validated again when read back, so the model is the one
-    the forms make, and a record that fails is always read afresh. The key
-    holds the engine, the forms and ``qms.yml``; the cache is never trusted
-    over a file that differs from git's index (see :mod:`qmskit.cache`).
+    plain data, under the id of the bytes actually read (not what git's index
+    says of the file: a clean/smudge filter or ``ident`` makes the two differ,
+    and a file saved while a report runs is read after the index was). The
+    key holds the engine, the forms and ``qms.yml``; None when there is no cache.
     """
-    from ..cache import ResultCache, clean_blob_ids, digest_of, engine_digest, folder_digest
+    from ..cache import ResultCache, digest_of, engine_digest, folder_digest
 
     cache = ResultCache(repo.root, "report-records", digest_of(
         engine_digest(), folder_digest(repo.root / "schemas"), repo.config.model_dump_json()))
-    return (cache, clean_blob_ids(repo.root, "records")) if cache.enabled else (None, {})
+    return cache if cache.enabled else None
+
+
+def _within_limits(repo: Repository, rel: str) -> bytes | None:
+    """A record's bytes when it is a regular file within the size limit; None otherwise (it is then checked as
+    any record is, and its problem reported in the check's words)."""
+    try:
+        return fileio.read_regular(repo.root / rel, repo.config.max_file_bytes)
+    except (fileio.FileRefused, OSError):
+        return None
+
+
+def _revalidated(kind: Kind, data: Any) -> tuple[RecordBase | None, Any]:
+    """The model the forms make of remembered data; (None, None) when there is none, or when the form no longer
+    takes it (its validity can hang on more than the record's bytes and the forms' code: a list the form reads,
+    the day), so the record is then read and reported afresh, as a report without the cache would."""
+    if data is None:
+        return None, None
+    try:
+        return kind.model.model_validate(data), data
+    except ValidationError:
+        return None, None
 
 
 def _unreadable_section(tr: Translator, paths: list[str]) -> Any:
