@@ -129,3 +129,14 @@ def test_show_and_history_from_a_spoilt_memory_say_what_they_say_without_it(git_
         for q in questions:
             assert _qms(root, *q).stdout == fresh[q].stdout, q
     assert not list((root / ".git" / "qms-cache").glob("yaml-*.pickle"))  # nothing of it pickled
+
+
+@pytest.mark.parametrize("value", [{1, 2}, frozenset({"a"}), dt.date(2026, 1, 2), [object()], {"k": (1, {2})}])
+def test_a_plain_cache_refuses_what_marshal_would_not_give_back_as_plain_data(git_repo: GitRepo, value: Any) -> None:
+    """The bug is where the value is put, not later when the file is written or read."""
+    store = cache.ResultCache(git_repo.root, "probe", "digest", plain=True)
+    with pytest.raises(TypeError, match="not plain data"):
+        store.put("key", value)
+    store.put("key", {"a": [1, 2.5, None, b"x", ("t", "u")]})
+    store.save()
+    assert cache.ResultCache(git_repo.root, "probe", "digest", plain=True).get("key") == {"a": [1, 2.5, None, b"x", ("t", "u")]}

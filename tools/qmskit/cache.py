@@ -346,7 +346,7 @@ class ResultCache:
 
     ``plain``: every entry is plain data that ``marshal`` keeps (None, bool,
     int, float, str, bytes, and lists, tuples and dicts of them), stored in a
-    ``.marshal`` file; putting anything else there is a bug (saving raises).
+    ``.marshal`` file; putting anything else there is a bug (``put`` raises).
     :meth:`get` answers only plain data (marshal also keeps code objects, sets
     and the like, which no one wrote there); whoever reads :attr:`entries`
     directly checks each entry it reads.
@@ -395,6 +395,8 @@ class ResultCache:
         return value
 
     def put(self, blob: str | None, value: Any) -> None:
+        if self.plain and not is_plain(value):
+            raise TypeError(f"{type(value).__name__} is not plain data: it cannot be remembered in a .marshal cache")
         if blob is not None and self.path is not None:
             self.entries[blob] = value
             self._dirty = True

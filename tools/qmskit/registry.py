@@ -346,13 +346,6 @@ def load_registry(schemas_dir: Path, root: Path) -> Registry:
     return Registry(kinds, issues)
 
 
-def _kinds_cache(schemas_dir: Path, root: Path) -> ResultCache:
-    """The cache of which module defines each kind, and what showing one of its records needs of it."""
-    from .cache import kinds_cache
-
-    return kinds_cache(schemas_dir, root)
-
-
 def remember_kinds(registry: Registry, schemas_dir: Path, root: Path) -> None:
     """Note which module defines each kind a whole load accepted, for :func:`load_kind` next time.
 
@@ -360,7 +353,9 @@ def remember_kinds(registry: Registry, schemas_dir: Path, root: Path) -> None:
     ``qms show`` needs of a form, so that a show after any check that loaded
     the forms imports neither pydantic nor the form (see ``trail.shown_form``).
     """
-    cache = _kinds_cache(schemas_dir, root)
+    from .cache import kinds_cache
+
+    cache = kinds_cache(schemas_dir, root)
     found = {name: kind.module_path for name, kind in registry.kinds.items()}
     shown = {name: (k.spec.code, k.spec.title_zh, k.spec.title_en, tuple(k.spec.confidential))
              for name, k in registry.kinds.items()}
@@ -386,7 +381,9 @@ def load_kind(schemas_dir: Path, root: Path, name: str) -> Kind | None | object:
     accepted, or None when it accepted no such kind. Otherwise ``UNKNOWN``,
     and the caller loads every form.
     """
-    cache = _kinds_cache(schemas_dir, root)
+    from .cache import kinds_cache
+
+    cache = kinds_cache(schemas_dir, root)
     modules = cache.get("modules") if cache.enabled else None
     if not isinstance(modules, dict):
         return UNKNOWN
