@@ -678,3 +678,18 @@ def test_a_record_git_checks_out_through_a_filter_is_checked_afresh(git_repo: Gi
     finally:
         del os.environ["QMS_CACHE"]
     assert warm == cold and any(path == NCR2 for path, _ in cold)
+
+
+def test_a_list_a_form_reads_beside_itself_is_part_of_the_cache_key(git_repo: GitRepo, counted: list[str]) -> None:
+    """A form may take its allowed values from a file in schemas/: editing that file is editing the form."""
+    form = git_repo.root / "schemas" / "complaint.py"
+    form.write_text("from pathlib import Path\nfrom pydantic import model_validator\n"
+                    + form.read_text(encoding="utf-8") + SWITCHED_FORM, encoding="utf-8")
+    (git_repo.root / "schemas" / "switch.txt").write_text("on\n", encoding="utf-8")
+    git_repo.commit("a form that reads a switch")
+    assert not [i for i in check(git_repo.root) if i.path.startswith("records/complaint/")]
+    (git_repo.root / "schemas" / "switch.txt").write_text("off\n", encoding="utf-8")
+    counted.clear()
+    warm = {(i.path, i.rule) for i in check(git_repo.root)}
+    assert set(counted) == records(git_repo.root)  # the forms changed: every record is judged again
+    assert any(path.startswith("records/complaint/") for path, _ in warm)

@@ -134,13 +134,14 @@ def _record_cache(repo: Repository, index: Index) -> tuple[ResultCache | None, d
     """The cache of per-record results for this repository's rules and ids, and the blob id of each clean record.
 
     What a record's result depends on besides its own bytes goes into the
-    digest: the engine, the form modules, ``qms.yml`` and every name a
+    digest: the engine, every file directly in ``schemas/`` (the form modules
+    and any list a form reads beside itself), ``qms.yml`` and every name a
     reference may point at (adding a record or a role therefore starts a new cache).
     """
     from ..cache import ResultCache, clean_blob_ids, digest_of, engine_digest, folder_digest
 
     rules = digest_of(
-        engine_digest(), folder_digest(repo.root / "schemas"), repo.config.model_dump_json(),
+        engine_digest(), folder_digest(repo.root / "schemas", "*"), repo.config.model_dump_json(),
         sorted(index.documents.items()), sorted(index.roles), sorted(index.departments), sorted(index.records.items()),
     )
     cache = ResultCache(repo.root, "records", rules)

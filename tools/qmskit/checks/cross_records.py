@@ -219,7 +219,7 @@ def fact_memory(repo: Repository, plan: CrossPlan) -> FactMemory | None:
         from ..cache import digest_of, engine_digest, folder_digest
 
         forms = getattr(repo, "base_forms_dir", None) or repo.root / "schemas"
-        rules = digest_of(engine_digest(), folder_digest(forms), os.path.islink(forms))
+        rules = digest_of(engine_digest(), folder_digest(forms, "*"), os.path.islink(forms))
         memories[key] = FactMemory(repo.cache_root, rules, plan.needs,
                                    repo.config.max_file_bytes, repo.config.max_depth)
     return memories[key]

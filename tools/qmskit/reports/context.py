@@ -212,7 +212,7 @@ def _valid_records_cache(repo: Repository) -> ResultCache | None:
     from ..cache import ResultCache, digest_of, engine_digest, folder_digest
 
     cache = ResultCache(repo.root, "report-records", digest_of(
-        engine_digest(), folder_digest(repo.root / "schemas"), repo.config.model_dump_json()))
+        engine_digest(), folder_digest(repo.root / "schemas", "*"), repo.config.model_dump_json()))
     return cache if cache.enabled else None
 
 
