@@ -330,9 +330,12 @@ def _converted(git: Git, paths: Iterable[str]) -> list[str]:
         return []
     try:
         out = git.run("check-attr", "-z", "--stdin", *_CONVERTING,
-                      input=b"\0".join(n.encode("utf-8", "surrogateescape") for n in names) + b"\0")
+                      input="\0".join(names).encode("utf-8", "surrogateescape") + b"\0")
     except GitError:
         return names
+    if (out.count(b"\0unspecified\0") + out.count(b"\0unset\0") == len(_CONVERTING) * len(names)
+            and "unspecified" not in names and "unset" not in names):
+        return []  # the usual answer, read without splitting it (no path is named as an answer is)
     fields = out.split(b"\0")
     converted = set()
     for i in range(0, len(fields) - 2, 3):  # path, attribute, value
