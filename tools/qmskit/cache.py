@@ -347,10 +347,10 @@ def _attribute_files(git: Git, root: Path, paths: Iterable[str]) -> bool:
     while here.startswith(top + os.sep):  # the QMS's own folder and each between it and the top
         folders.add(here)
         here = os.path.dirname(here)
-    for folder in {os.path.dirname(p) for p in paths}:  # and each folder down to a file
+    for folder in {p.rpartition("/")[0] for p in paths}:  # and each folder down to a file (git's "/" paths)
         while folder:
             folders.add(os.path.join(base, folder))
-            folder = os.path.dirname(folder)
+            folder = folder.rpartition("/")[0]
     return any(os.path.lexists(f) for f in files) or any(
         os.path.lexists(os.path.join(folder, ".gitattributes")) for folder in folders)
 
