@@ -250,6 +250,10 @@ def _libraries() -> str:
 def folder_digest(folder: Path, pattern: str = "*.py") -> str:
     """A digest of the files in ``folder`` matching ``pattern`` (the form modules), names and contents.
 
+    Sub-folders are left out: ``schemas/`` holds Python's ``__pycache__`` in
+    a working tree and not where a pull-request check lays the base's forms
+    out, and the two must digest alike for one to use what the other learnt.
+
     What ``sorted(folder.glob(pattern))`` lists (hidden names too), listed
     with one ``os.scandir``: pathlib's glob cost more than the hashing.
     """
@@ -258,7 +262,8 @@ def folder_digest(folder: Path, pattern: str = "*.py") -> str:
     digest = sha256()
     try:
         with os.scandir(folder) as listing:
-            entries = sorted((e for e in listing if fnmatchcase(e.name, pattern)), key=lambda e: e.name)
+            entries = sorted((e for e in listing if fnmatchcase(e.name, pattern) and not e.is_dir(follow_symlinks=False)),
+                             key=lambda e: e.name)
     except OSError:  # no such folder, or not a folder
         entries = []
     for entry in entries:
