@@ -342,10 +342,15 @@ def _show_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
     _view_option(show)
 
 
+def _period_options(parser: argparse.ArgumentParser, name: str) -> None:
+    """``--since`` and ``--until``, each worded for its command (``help.<name>_since``, ``help.<name>_until``)."""
+    parser.add_argument("--since", type=_date, metavar=DATE, help=text(f"help.{name}_since"))
+    parser.add_argument("--until", type=_date, metavar=DATE, help=text(f"help.{name}_until"))
+
+
 def _log_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
     log = _add(sub, name, text("help.log"), text("help.log_description"))
-    log.add_argument("--since", type=_date, metavar=DATE, help=text("help.log_since"))
-    log.add_argument("--until", type=_date, metavar=DATE, help=text("help.log_until"))
+    _period_options(log, "log")
     log.add_argument("--from", dest="from_rev", metavar=text("metavar.rev"), help=text("help.log_from"))
     log.add_argument("--to", dest="to_rev", metavar=text("metavar.rev"), default="HEAD", help=text("help.log_to"))
     _view_option(log)
@@ -413,8 +418,7 @@ def _checklist_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> No
     p = _add(sub, name, text("help.checklist"))
     p.add_argument("plan", nargs="?", metavar=text("metavar.plan"), help=text("help.checklist_plan"))
     p.add_argument("--scope", action="append", default=[], metavar=text("metavar.scope"), help=text("help.scope"))
-    p.add_argument("--since", type=_date, metavar=DATE, help=text("help.audit_since"))
-    p.add_argument("--until", type=_date, metavar=DATE, help=text("help.audit_until"))
+    _period_options(p, "audit")
     p.add_argument("--sample", type=int, default=5, metavar=number, help=text("help.sample"))
     p.add_argument("--seed", type=int, default=0, metavar=number, help=text("help.seed"))
     _report_options(p)
@@ -429,8 +433,7 @@ def _ncr_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
 
 def _review_parser(sub: argparse._SubParsersAction[_Parser], name: str) -> None:
     p = _add(sub, name, text("help.review"))
-    p.add_argument("--since", type=_date, metavar=DATE, help=text("help.review_since"))
-    p.add_argument("--until", type=_date, metavar=DATE, help=text("help.review_until"))
+    _period_options(p, "review")
     _report_options(p)
 
 
