@@ -54,6 +54,15 @@ def sha256(data: bytes = b"") -> _Hash:
     return own(data)  # type: ignore[no-any-return]
 
 
+def sha1(data: bytes = b"") -> _Hash:
+    """hashlib's sha1 (git's object ids), from CPython's own module as :func:`sha256` is: no OpenSSL to load."""
+    try:
+        from _sha1 import sha1 as own  # type: ignore[import-not-found]
+    except ImportError:  # pragma: no cover - every CPython build has it
+        from hashlib import sha1 as own
+    return own(data)  # type: ignore[no-any-return]
+
+
 def _git(root: Path, *args: str) -> bytes | None:
     """git's answer, or None when git cannot answer (not a repository, no git): then there is simply no cache."""
     from .git import Git, GitError
@@ -493,9 +502,12 @@ def _read_marshal(handle: BinaryIO) -> object:
     return marshal.load(handle)
 
 
+PLAIN_SCALARS = (bool, int, float, str, bytes)  # with None, what a .marshal cache keeps as it is (see yamlmemo)
+
+
 def is_plain(value: object) -> bool:
     """Whether ``value`` is plain data: None, bool, int, float, str, bytes, and lists, tuples and dicts of them."""
-    if value is None or type(value) in (bool, int, float, str, bytes):
+    if value is None or type(value) in PLAIN_SCALARS:
         return True
     if type(value) is list or type(value) is tuple:
         return all(is_plain(item) for item in value)

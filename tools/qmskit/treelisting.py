@@ -208,11 +208,9 @@ def _hash_for(length: int) -> Callable[[bytes], Any] | None:
         return sha256
     if length != 40:
         return None
-    try:  # CPython's own, as cache.sha256: no OpenSSL to load
-        from _sha1 import sha1  # type: ignore[import-not-found]
-    except ImportError:
-        from hashlib import sha1
-    return sha1  # type: ignore[no-any-return]
+    from .cache import sha1
+
+    return sha1
 
 
 __all__ = ["FolderListings", "Listing", "index_listings", "remember_index_trees", "tree_id"]

@@ -25,6 +25,8 @@ from collections.abc import Callable, Container
 from pathlib import Path
 from typing import Any
 
+from .cache import PLAIN_SCALARS
+
 FORMAT = 2  # bump when the shape of a remembered entry changes
 LIMIT = 4000  # entries kept: a few hundred items' versions; the oldest are forgotten first
 DEFAULT_MAX_BYTES = 1024 * 1024  # yamlio's defaults, here so that a remembered answer needs no yamlio import
@@ -33,11 +35,9 @@ DEFAULT_MAX_DEPTH = 32
 
 def blob_id(raw: bytes) -> str:
     """git's id of a blob holding ``raw`` (what ``git hash-object`` prints): the key of a file's content."""
-    try:
-        from _sha1 import sha1  # type: ignore[import-not-found]  # CPython's own: no OpenSSL to load for a few files
-    except ImportError:  # pragma: no cover - every CPython build has it
-        from hashlib import sha1
-    return str(sha1(b"blob %d\0" % len(raw) + raw).hexdigest())
+    from .cache import sha1
+
+    return sha1(b"blob %d\0" % len(raw) + raw).hexdigest()
 
 
 class YamlMemo:
@@ -149,7 +149,7 @@ class _NotPlain(Exception):
 
 
 _TUPLE, _DATE, _DATETIME = "t", "d", "dt"  # the tags of a remembered value's tuples (see the module's docstring)
-_SCALARS = (str, int, float, bool, bytes)
+_SCALARS = PLAIN_SCALARS  # what the cache keeps as it is; everything else here is tagged or refused
 
 
 def _plain(value: Any) -> Any:
