@@ -25,14 +25,13 @@ from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
-import yaml
-
 from .documents import DEFAULT_CLASSES
 from .issues import QmsError
 from .messages import join, text, using
 from .registry import load_registry
 from .schema_export import export
 from .standards import BUILTIN_IDS, builtin
+from .yamllib import yaml
 
 ENGINE_SOURCE = "git+https://github.com/qmskit/qmskit"
 """Where CI installs qmskit from until a release is on a package index: the release tag v<version> of this repository."""

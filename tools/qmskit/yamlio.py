@@ -20,7 +20,8 @@ import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import yaml
+from .yamllib import yaml  # first: PyYAML without compiling the patterns it never uses here
+from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
@@ -181,7 +182,7 @@ _FIRST: dict[str, tuple[tuple[str, Any], ...]] = {
     for first, resolvers in _Loader.yaml_implicit_resolvers.items()
 }
 
-_TIMESTAMP_CONSTRUCTOR = yaml.SafeLoader("")
+_TIMESTAMP_CONSTRUCTOR = SafeConstructor()  # a constructor alone: a SafeLoader would also start a reader
 _date_from_iso = _dt.date.fromisoformat
 
 

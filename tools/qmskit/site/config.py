@@ -14,11 +14,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .. import messages
 from ..issues import QmsError
 from ..reports.context import Context
+from ..yamllib import yaml
 
 ENGINE_KEYS = ("docs_dir", "site_dir", "nav", "markdown_extensions", "plugins", "extra_javascript", "extra_css")
 

@@ -1,0 +1,69 @@
+"""PyYAML, imported without compiling the regular expressions it builds at import.
+
+Importing PyYAML compiles ten regular expressions: the pure-Python reader's
+test for unprintable characters (a class of every printable code point,
+6–7 ms on its own), the YAML 1.1 resolvers and the timestamp pattern. The
+engine parses with libyaml and resolves plain scalars with its own YAML 1.2
+patterns (:mod:`qmskit.yamlio`), so on the way to reading a record none of
+the ten is ever matched; yet compiling them was two thirds of PyYAML's import
+and a twentieth of a ``qms show`` about an item not asked before.
+
+While PyYAML's modules run, ``re.compile`` called from one of them returns a
+:class:`CompiledOnFirstUse`, which compiles its pattern the first time an
+attribute (``match``, ``search``, …) is asked for and keeps what it found.
+A pure-Python load or a dump therefore behaves exactly as PyYAML does, and
+pays for each pattern once, when it first uses it. Any other caller of
+``re.compile`` meanwhile (another module, another thread) gets the real
+one, and ``re.compile`` is put back before this module's import returns.
+
+Import PyYAML through this module (``from .yamllib import yaml``); once
+PyYAML is imported, by whoever, importing it again changes nothing.
+"""
+from __future__ import annotations
+
+import re
+import sys
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+
+class CompiledOnFirstUse:
+    """Stands for ``re.compile(pattern, flags)`` until the pattern is first used."""
+
+    def __init__(self, pattern: str, flags: int) -> None:
+        self._pattern_and_flags = (pattern, flags)
+
+    def __getattr__(self, name: str) -> Any:
+        # Called only for attributes not yet kept: compile (re caches it too), keep, answer.
+        value = getattr(re.compile(*self._pattern_and_flags), name)
+        self.__dict__[name] = value
+        return value
+
+
+def _from_pyyaml(frame_globals: dict[str, Any]) -> bool:
+    name = frame_globals.get("__name__", "")
+    return isinstance(name, str) and (name == "yaml" or name.startswith("yaml."))
+
+
+def _import_pyyaml() -> ModuleType:
+    if "yaml" in sys.modules:
+        return sys.modules["yaml"]
+    real = re.compile
+
+    def compile_when_used(pattern: Any, flags: int = 0) -> Any:
+        if isinstance(pattern, str) and _from_pyyaml(sys._getframe(1).f_globals):
+            return CompiledOnFirstUse(pattern, flags)
+        return real(pattern, flags)
+
+    re.compile = compile_when_used
+    try:
+        import yaml
+    finally:
+        re.compile = real
+    return yaml
+
+
+if TYPE_CHECKING:  # the type checker reads PyYAML's own stubs
+    import yaml as yaml
+else:
+    yaml = _import_pyyaml()
