@@ -323,6 +323,26 @@ def test_a_change_to_one_forms_records_imports_only_the_forms_its_rules_read(bra
     assert lazy == ["complaint"]
 
 
+def test_closing_rules_ask_the_linked_records_forms_from_the_remembered_load_not_their_modules(
+        branch: GitRepo) -> None:
+    """An NCR closed as effective is checked against its actions and the complaints naming it: whether each is
+    in a final status, and whether a reference names a record of the right form, is what the whole load found."""
+    branch.edit(NCR1, "root_cause: 新员工不清楚回复时限。", "root_cause: 新员工不清楚回复时限,培训未覆盖。")
+    branch.commit("补充原因")
+    every, eager_issues = forms_imported(branch, "change", cache=False)
+    assert {"nonconformity", "corrective_action", "complaint"} <= set(every)
+    forms_imported(branch, "change")
+    lazy, lazy_issues = forms_imported(branch, "change")
+    assert lazy_issues == eager_issues
+    assert lazy == ["nonconformity"]
+    # the same question with the linked action reopened: the closure rule now finds it open, from the facts
+    branch.edit(CA1, "status: verified", "status: done")
+    branch.commit("措施退回")
+    lazy, lazy_issues = forms_imported(branch, "change")
+    assert any(i[2] == "closure-contradiction" and i[0] == NCR1 for i in lazy_issues), lazy_issues
+    assert lazy_issues == forms_imported(branch, "change", cache=False)[1]
+
+
 def test_a_copied_id_is_reported_on_both_files_by_the_full_and_the_pull_request_check(branch: GitRepo) -> None:
     """Which file keeps the id is the author's choice: every check names both, whatever order it lists them in."""
     copy = f"records/nonconformity/{YEAR}/NCR-{YEAR}-0002.yaml"  # a nested folder: listed after NCR2 by a walk

@@ -292,7 +292,7 @@ class RecordIndex:
     def citing(self, base: type[RecordBase] | str, name: str, rid: str) -> list[Fact]:
         """Records of the forms built on ``base`` whose field ``name`` names ``rid`` (a back-reference)."""
         key = (str(base), name)
-        if self.complete or key in self._citing or all(self.whole_kind(k.name) for k in self.kinds_for(base)):
+        if self.complete or key in self._citing or all(self.whole_kind(n) for n in self.registry.names_for(base)):
             if key not in self._citing:
                 found: dict[str, list[Fact]] = {}
                 for fact in self.of_base(base):
@@ -300,15 +300,12 @@ class RecordIndex:
                         found.setdefault(target, []).append(fact)
                 self._citing[key] = found
             return self._citing[key].get(rid, [])
-        return [f for kind in self.kinds_for(base) for f in self.of_kind(kind.name, containing=rid)
+        return [f for kind in self.registry.names_for(base) for f in self.of_kind(kind, containing=rid)
                 if rid in _named(f, name)]
 
     def of_base(self, base: type[RecordBase] | str) -> list[Fact]:
         """Every valid record of the forms built on ``base`` (a class or a kind/base name)."""
-        return [f for kind in self.kinds_for(base) for f in self.of_kind(kind.name)]
-
-    def kinds_for(self, target: type[RecordBase] | str | None) -> list[Kind]:
-        return self.registry.kinds_for(target)  # a LazyRegistry imports only the forms that answer
+        return [f for kind in self.registry.names_for(base) for f in self.of_kind(kind)]
 
     def path_of(self, rid: str) -> str:
         fact = self.facts.get(rid)

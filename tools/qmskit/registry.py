@@ -71,8 +71,19 @@ class Registry:
         """The forms a reference to ``target`` (kind name or base form) accepts, in load order."""
         return [k for k in self.kinds.values() if k.is_a(target)]
 
+    def names_for(self, target: str | type | None) -> list[str]:
+        """The names of the forms a reference to ``target`` accepts (:meth:`kinds_for` without the forms)."""
+        return [k.name for k in self.kinds_for(target)]
+
     def get(self, name: str) -> Kind | None:
         return self.kinds.get(name)
+
+    def is_final(self, name: str, status: object) -> bool:
+        """Whether ``status`` is final in the workflow of form ``name``; a form without a workflow (or none of
+        that name) holds nothing open."""
+        kind = self.kinds.get(name)
+        workflow = kind.spec.workflow if kind is not None else None
+        return workflow is None or status in workflow.final
 
     def fields_of(self, name: str) -> frozenset[str] | None:
         """The top-level field names of a form; None when there is no such form."""
@@ -421,6 +432,7 @@ class FormFacts:
     lineage: dict[str, tuple[tuple[str, str, str], ...]]  # kind -> (module, qualname, name) of each class of its MRO
     procedures: dict[str, str]  # kind -> the procedure its spec names
     fields: dict[str, frozenset[str]]  # kind -> its top-level field names
+    finals: dict[str, tuple[str, ...] | None]  # kind -> its workflow's final statuses (None: no workflow)
     issues: tuple[Issue, ...]
     extra: dict[str, Any]
 
@@ -432,8 +444,14 @@ def form_facts(registry: Registry, extra: dict[str, Any]) -> FormFacts:
         {name: tuple((c.__module__, c.__qualname__, c.__name__) for c in kind.model.__mro__) for name, kind in kinds.items()},
         {name: kind.spec.procedure for name, kind in kinds.items()},
         {name: frozenset(kind.model.model_fields) for name, kind in kinds.items()},
+        {name: _finals(kind) for name, kind in kinds.items()},
         tuple(registry.issues), dict(extra),
     )
+
+
+def _finals(kind: Kind) -> tuple[str, ...] | None:
+    workflow = kind.spec.workflow
+    return tuple(workflow.final) if workflow is not None else None
 
 
 def _facts_cache(schemas_dir: Path, root: Path, cache_root: Path) -> ResultCache:
@@ -548,6 +566,16 @@ class LazyRegistry(Registry):
         if names is None:
             return super().kinds_for(target)
         return [k for k in (self._kind(n) for n in names) if k is not None]
+
+    def names_for(self, target: str | type | None) -> list[str]:
+        names = self._names_built_on(target) if self._whole is None else None
+        return names if names is not None else super().names_for(target)
+
+    def is_final(self, name: str, status: object) -> bool:
+        if self._whole is not None or name not in self.facts.finals:
+            return super().is_final(name, status)  # no such form: nothing imported either
+        final = self.facts.finals[name]
+        return final is None or status in final
 
     def extending(self, base: type[RecordBase]) -> list[Kind]:
         return self.kinds_for(base)

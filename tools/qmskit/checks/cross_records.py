@@ -299,7 +299,7 @@ def _needles(index: RecordIndex, registry: Registry, subjects: list[str]) -> tup
         if fact is None or kind is None or closure is None:
             continue
         for cited_by in closure.cited_by:
-            folders.update(f"records/{k.name}" for k in registry.kinds_for(cited_by.partition(".")[0]))
+            folders.update(f"records/{name}" for name in registry.names_for(cited_by.partition(".")[0]))
         if closure.same and (same := fact.get(closure.same)) is not None:
             words = str(same).split()
             needles.add(words[0] if words else str(same))

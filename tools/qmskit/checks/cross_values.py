@@ -13,8 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from ..recordindex import Fact, Loc, RecordIndex, at, beside, container_loc, lookup, values_at
@@ -150,9 +151,7 @@ class _Counting:
 
 
 def _final(run: Pass, fact: Fact) -> bool:
-    kind = run.index.registry.get(fact.kind)
-    workflow = kind.spec.workflow if kind is not None else None
-    return workflow is None or fact.status in workflow.final
+    return run.index.registry.is_final(fact.kind, fact.status)
 
 
 def closed_effective(run: Pass, fact: Fact, closure: Closure) -> bool:
@@ -169,7 +168,7 @@ def check_closure(run: Pass, fact: Fact, kind: Kind, closure: Closure) -> None:
                 continue
             run.issue(fact, loc, "closure-contradiction",
                       text("cross.closed_on_while_open" if closed else "cross.closed_while_open", id=fact.id, closed=closed,
-                           other=other.id, path=other.path, how=how, status=other.status), run.closure_severity)
+                           other=other.id, path=other.path, how=how(), status=other.status), run.closure_severity)
     if closure.same and closure.within_days:
         for earlier, later, days in _recurrences(run, kind, closure, fact):
             if _amended(run, earlier.id, on_or_after=later.get(closure.raised)):
@@ -205,8 +204,12 @@ def _amended(run: Pass, rid: str, on_or_after: Any = None) -> bool:
     return any(day >= on_or_after for day in days)
 
 
-def _linked(run: Pass, fact: Fact, kind: Kind, closure: Closure) -> Iterator[tuple[Loc, Fact, str]]:
-    """The records a closure depends on: those it cites, and those that cite it."""
+def _linked(run: Pass, fact: Fact, kind: Kind, closure: Closure) -> Iterator[tuple[Loc, Fact, Callable[[], str]]]:
+    """The records a closure depends on: those it cites, and those that cite it, each with how, in words.
+
+    The words are made only for a record still open: naming a field by its label reads the other record's
+    form, and a pull-request check imports no form whose records it only needs to find final.
+    """
     for name in closure.cites:
         for path, _ref in kind.refs:
             if path[0] != name:
@@ -214,11 +217,15 @@ def _linked(run: Pass, fact: Fact, kind: Kind, closure: Closure) -> Iterator[tup
             for loc, value in values_at(fact.data, path):
                 other = run.index.get(value) if isinstance(value, str) and value else None
                 if other is not None:
-                    yield loc, other, text("cross.cites", field=run.field(fact, loc))
+                    yield loc, other, partial(_how, run, "cross.cites", fact, loc)
     for cited_by in closure.cited_by:
         base, _, name = cited_by.partition(".")
         for other in run.index.citing(base, name, fact.id):
-            yield ("status",), other, text("cross.cited_by", field=run.field(other, name))
+            yield ("status",), other, partial(_how, run, "cross.cited_by", other, name)
+
+
+def _how(run: Pass, key: str, fact: Fact, field: Loc | str) -> str:
+    return text(key, field=run.field(fact, field))
 
 
 def _norm(value: Any) -> str:

@@ -79,8 +79,7 @@ def _resolve(value: str, ref: Ref, index: Index, registry: Registry) -> str | No
     target = index.records.get(value)
     if target is None:
         return text("ref.no_record", value=repr(value))
-    kind: Kind | None = registry.get(target)
-    if kind is not None and not kind.is_a(ref.kind):
+    if target in registry.kinds and target not in registry.names_for(ref.kind):  # the forms' facts answer
         return text("ref.wrong_kind", value=repr(value), kind=target, expected=ref.describe())
     return None
 
