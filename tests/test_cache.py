@@ -726,3 +726,21 @@ def test_check_attr_is_asked_whenever_any_file_could_give_attributes(tmp_path: P
     g.git("config", "core.attributesFile", str(tmp_path / "mine"))
     (tmp_path / "mine").write_text("*.yaml ident\n", encoding="utf-8")
     assert asks()
+
+
+def test_a_value_pickle_cannot_save_leaves_the_cache_unwritten_and_the_command_going(git_repo: GitRepo) -> None:
+    """A class pickle cannot find by its name (an enum of a form module, a local class) is not a crash."""
+    from qmskit.cache import ResultCache
+
+    class Local:  # pickle finds no ``Local`` at module level
+        pass
+
+    cache = ResultCache(git_repo.root, "probe", "d1")
+    cache.put("good", ("closed",))
+    cache.save()
+    assert ResultCache(git_repo.root, "probe", "d1").get("good") == ("closed",)
+    cache.put("bad", Local())
+    cache.save()  # no exception
+    again = ResultCache(git_repo.root, "probe", "d1")
+    assert again.get("good") == ("closed",) and again.get("bad") is None  # the last whole write is what stays
+    assert not [p for p in cache.path.parent.iterdir() if p.name.startswith(".") or p.suffix == ".tmp"]

@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, GitRepo, in_english, run_qms, spy_on_records, write
+from conftest import QMS, TODAY, GitRepo, in_english, run_qms, spy_on_records, write
 
 import qmskit.checks as checks
 from qmskit import Repository
@@ -356,3 +356,80 @@ def test_a_copied_id_is_reported_on_both_files_by_the_full_and_the_pull_request_
     assert blamed(full) == sorted([copy, NCR2])
     assert blamed(pr_check(branch)) == blamed(pr_check(branch, head="HEAD")) == blamed(full)
     assert any(copy in i.message for i in full if i.path == NCR2)  # each names the other
+
+
+ENUM_FORM = '''"""工单 / Ticket: statuses from an enum of this module (a form may write them so)."""
+from enum import Enum, StrEnum
+
+from pydantic import Field
+from qmskit.forms import FormSpec, RecordBase, Text, Workflow
+
+
+class S(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class M(str, Enum):  # an older spelling: equal to the text, but not a str of it
+    OPEN = "open"
+    SHUT = "shut"
+
+
+class Ticket(RecordBase):
+    form = FormSpec(kind="ticket", code="QM-T-1", title_zh="工单", title_en="Ticket", procedure="QP-03",
+                    id_pattern="TK-{year}-{seq:04}",
+                    workflow=Workflow(statuses=(S.OPEN, S.CLOSED), transitions={S.OPEN: (S.CLOSED,), S.CLOSED: ()},
+                                      final=(S.CLOSED,)))
+    note: Text = Field(description="说明 / note")
+    complaint: Text | None = Field(default=None, description="投诉 / complaint")
+
+
+class Job(RecordBase):
+    form = FormSpec(kind="job", code="QM-T-2", title_zh="作业", title_en="Job", procedure="QP-03",
+                    id_pattern="JB-{year}-{seq:04}",
+                    workflow=Workflow(statuses=(M.OPEN, M.SHUT), transitions={M.OPEN: (M.SHUT,), M.SHUT: ()},
+                                      final=(M.SHUT,)))
+    note: Text = Field(description="说明 / note")
+'''
+
+
+def test_a_form_with_enum_statuses_is_checked_alike_with_and_without_the_cache(branch: GitRepo) -> None:
+    """Final statuses the remembered facts cannot keep as plain texts are asked of the form itself: the cache
+    is written (no pickling error reaches the user) and every verdict is the eager one."""
+    write(branch.root / "schemas" / "ticket.py", ENUM_FORM)
+    write(branch.root / f"records/ticket/TK-{YEAR}-0001.yaml", f"id: TK-{YEAR}-0001\nstatus: closed\nnote: 已处理\n")
+    write(branch.root / f"records/job/JB-{YEAR}-0001.yaml", f"id: JB-{YEAR}-0001\nstatus: shut\nnote: 已完成\n")
+    branch.git("checkout", "-q", "main")
+    branch.commit("工单与作业表单")
+    branch.git("checkout", "-q", "change")
+    branch.git("merge", "-q", "--ff-only", "main")
+    eager = subprocess.run([QMS, "check"], cwd=branch.root, capture_output=True, text=True, timeout=600,
+                           env={**os.environ, "QMS_CACHE": "0"})
+    for _ in range(2):  # the first run writes the cache, the second reads it
+        cached = run_qms("check", cwd=branch.root)
+        assert (cached.returncode, cached.stdout) == (eager.returncode, eager.stdout), cached.stderr
+        assert "Traceback" not in cached.stderr and "内部错误" not in cached.stderr
+    branch.edit(CMP2, "status: received", f"status: replied\nreplied: {TODAY}")
+    branch.edit(f"records/ticket/TK-{YEAR}-0001.yaml", "note: 已处理", "note: 已处理完毕")
+    branch.commit("答复投诉,补充工单")
+    every, eager_issues = forms_imported(branch, "change", cache=False)
+    forms_imported(branch, "change")
+    lazy, lazy_issues = forms_imported(branch, "change")
+    assert lazy_issues == eager_issues and "ticket" in every
+
+
+def test_final_statuses_kept_as_facts_only_when_plain_texts(branch: GitRepo) -> None:
+    from qmskit.registry import form_facts, lazy_registry, remember_forms
+
+    write(branch.root / "schemas" / "ticket.py", ENUM_FORM)
+    repo = Repository(branch.root)
+    registry = repo.registry
+    facts = form_facts(registry, {})
+    assert facts.finals["complaint"] == ("closed",) and type(facts.finals["complaint"][0]) is str
+    assert "ticket" not in facts.finals and "job" not in facts.finals  # asked of the form, not remembered
+    remember_forms(registry, branch.root / "schemas", branch.root, branch.root, dict)
+    lazy = lazy_registry(branch.root / "schemas", branch.root, branch.root)
+    assert lazy is not None
+    for name, status in [("ticket", "closed"), ("ticket", "open"), ("job", "shut"), ("job", "open"),
+                         ("complaint", "closed"), ("complaint", "replied"), ("no-such-form", "x")]:
+        assert lazy.is_final(name, status) == registry.is_final(name, status), (name, status)

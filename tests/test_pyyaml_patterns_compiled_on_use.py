@@ -99,7 +99,7 @@ def fake_pyyaml(tmp_path: Path) -> Path:
     package.mkdir()
     (package / "__init__.py").write_text(textwrap.dedent("""
         import re, os
-        import someone_else
+        import someone_else, yaml_other
         OWN = re.compile("[0-9]+")
         from . import sub
         if os.environ.get("FAKE_YAML_FAILS"):
@@ -107,6 +107,7 @@ def fake_pyyaml(tmp_path: Path) -> Path:
     """), encoding="utf-8")
     (package / "sub.py").write_text("import re\nSUB = re.compile('a+', re.I)\n", encoding="utf-8")
     (tmp_path / "someone_else.py").write_text("import re\nTHEIRS = re.compile('b+')\n", encoding="utf-8")
+    (tmp_path / "yaml_other.py").write_text("import re\nTHEIRS = re.compile('c+')\n", encoding="utf-8")  # not yaml.*
     return tmp_path
 
 
@@ -114,16 +115,26 @@ def test_only_pyyamls_own_modules_get_deferred_patterns(fake_pyyaml: Path) -> No
     done = _run(textwrap.dedent("""
         import re
         real = re.compile
+        import copy, pickle
         from qmskit.yamllib import yaml
-        import someone_else
+        import someone_else, yaml_other
         assert re.compile is real
-        print(type(yaml.OWN).__name__, type(yaml.sub.SUB).__name__, type(someone_else.THEIRS).__name__)
+        print(type(yaml.OWN).__name__, type(yaml.sub.SUB).__name__, type(someone_else.THEIRS).__name__,
+              type(yaml_other.THEIRS).__name__)
         print(bool(yaml.OWN.fullmatch("123")), bool(yaml.sub.SUB.match("AAA")), yaml.OWN.pattern, int(yaml.sub.SUB.flags & re.I))
+        print(sorted(vars(yaml.OWN)))  # what was asked for is kept on the stand-in
+        same = re.compile("[0-9]+")
+        print(type(copy.copy(yaml.sub.SUB)).__name__, type(copy.deepcopy(yaml.sub.SUB)).__name__,
+              pickle.loads(pickle.dumps(yaml.sub.SUB)) == re.compile("a+", re.I),
+              yaml.OWN == same, hash(yaml.OWN) == hash(same), repr(yaml.OWN) == repr(same),
+              hasattr(type(yaml.OWN).__new__(type(yaml.OWN)), "match"))  # made without __init__: no recursion
     """), path=os.pathsep.join([str(fake_pyyaml), str(TOOLS)]))
     assert done.returncode == 0, done.stderr
-    first, second = done.stdout.splitlines()
-    assert first == "CompiledOnFirstUse CompiledOnFirstUse Pattern"
+    first, second, kept, protocols = done.stdout.splitlines()
+    assert first == "CompiledOnFirstUse CompiledOnFirstUse Pattern Pattern"
     assert second == "True True [0-9]+ 2"  # re.I is 2: the flags reach the compiled pattern
+    assert kept == "['_pattern_and_flags', 'fullmatch', 'pattern']"
+    assert protocols == "Pattern Pattern True True True True False"  # a copy or a pickle is the compiled pattern
 
 
 def test_a_failed_pyyaml_import_puts_re_compile_back(fake_pyyaml: Path) -> None:

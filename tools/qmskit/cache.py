@@ -211,7 +211,7 @@ def _write_whole(path: Path, write: Callable[[BinaryIO], object]) -> None:
             tmp.unlink()
         except OSError:
             pass
-        if not isinstance(exc, OSError):
+        if not isinstance(exc, (OSError, _NotKept)):
             raise
 
 
@@ -477,10 +477,22 @@ class ResultCache:
 
             _write_whole(self.path, lambda handle: marshal.dump((self.digest, self.entries), handle))
             return
-        import pickle
+        _write_whole(self.path, lambda handle: _pickle_into(handle, (self.digest, self.entries)))
 
-        _write_whole(self.path, lambda handle: pickle.dump((self.digest, self.entries), handle,
-                                                           protocol=pickle.HIGHEST_PROTOCOL))
+
+class _NotKept(Exception):
+    """A cache that cannot be written as it is: it is not kept, and the command goes on without it."""
+
+
+def _pickle_into(handle: BinaryIO, value: object) -> None:
+    """Pickle ``value``; what pickle cannot save (a class of a form module, which pickle cannot find by its
+    name) makes the cache :class:`_NotKept` rather than stopping the command that was filling it."""
+    import pickle
+
+    try:
+        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError) as exc:
+        raise _NotKept(str(exc)) from exc
 
 
 class _Unreadable(Exception):

@@ -432,7 +432,7 @@ class FormFacts:
     lineage: dict[str, tuple[tuple[str, str, str], ...]]  # kind -> (module, qualname, name) of each class of its MRO
     procedures: dict[str, str]  # kind -> the procedure its spec names
     fields: dict[str, frozenset[str]]  # kind -> its top-level field names
-    finals: dict[str, tuple[str, ...] | None]  # kind -> its workflow's final statuses (None: no workflow)
+    finals: dict[str, tuple[str, ...] | None]  # kind -> its workflow's final statuses (None: no workflow; absent: ask it)
     issues: tuple[Issue, ...]
     extra: dict[str, Any]
 
@@ -444,14 +444,27 @@ def form_facts(registry: Registry, extra: dict[str, Any]) -> FormFacts:
         {name: tuple((c.__module__, c.__qualname__, c.__name__) for c in kind.model.__mro__) for name, kind in kinds.items()},
         {name: kind.spec.procedure for name, kind in kinds.items()},
         {name: frozenset(kind.model.model_fields) for name, kind in kinds.items()},
-        {name: _finals(kind) for name, kind in kinds.items()},
+        _finals(kinds),
         tuple(registry.issues), dict(extra),
     )
 
 
-def _finals(kind: Kind) -> tuple[str, ...] | None:
-    workflow = kind.spec.workflow
-    return tuple(workflow.final) if workflow is not None else None
+def _finals(kinds: Mapping[str, Kind]) -> dict[str, tuple[str, ...] | None]:
+    """Each form's final statuses as plain texts; None for a form without a workflow.
+
+    A form whose ``final`` is anything else (members of an enum defined in its
+    module, a single text whose ``in`` is a substring test) is left out: a
+    :class:`LazyRegistry` then asks the form itself, so the answer is the
+    eager one, and the facts stay plain data that pickle can keep.
+    """
+    found: dict[str, tuple[str, ...] | None] = {}
+    for name, kind in kinds.items():
+        workflow = kind.spec.workflow
+        if workflow is None:
+            found[name] = None
+        elif isinstance(workflow.final, tuple) and all(type(status) is str for status in workflow.final):
+            found[name] = workflow.final
+    return found
 
 
 def _facts_cache(schemas_dir: Path, root: Path, cache_root: Path) -> ResultCache:
@@ -573,7 +586,7 @@ class LazyRegistry(Registry):
 
     def is_final(self, name: str, status: object) -> bool:
         if self._whole is not None or name not in self.facts.finals:
-            return super().is_final(name, status)  # no such form: nothing imported either
+            return super().is_final(name, status)  # its form answers (no such form: nothing is imported)
         final = self.facts.finals[name]
         return final is None or status in final
 

@@ -28,16 +28,46 @@ from typing import TYPE_CHECKING, Any
 
 
 class CompiledOnFirstUse:
-    """Stands for ``re.compile(pattern, flags)`` until the pattern is first used."""
+    """Stands for ``re.compile(pattern, flags)`` until the pattern is first used.
+
+    A copy, a deep copy or a pickle of it is the compiled pattern itself, and
+    it compares and hashes as that pattern does; ``isinstance(.., re.Pattern)``
+    is the one question it answers differently (``re.Pattern`` cannot be
+    subclassed), and PyYAML never asks it.
+    """
 
     def __init__(self, pattern: str, flags: int) -> None:
         self._pattern_and_flags = (pattern, flags)
 
+    def compiled(self) -> re.Pattern[str]:
+        return re.compile(*self._pattern_and_flags)  # re keeps what it compiled: compiled once
+
     def __getattr__(self, name: str) -> Any:
-        # Called only for attributes not yet kept: compile (re caches it too), keep, answer.
-        value = getattr(re.compile(*self._pattern_and_flags), name)
-        self.__dict__[name] = value
+        # Called only for attributes not yet kept. Special names are the copy and pickle protocols asking an
+        # instance made without __init__: they are not the pattern's to answer.
+        if name.startswith("__") or name == "_pattern_and_flags":
+            raise AttributeError(name)
+        value = getattr(self.compiled(), name)
+        self.__dict__[name] = value  # kept: the next use of this method costs a plain attribute lookup
         return value
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return re.compile, self._pattern_and_flags
+
+    def __copy__(self) -> re.Pattern[str]:
+        return self.compiled()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> re.Pattern[str]:
+        return self.compiled()
+
+    def __eq__(self, other: object) -> bool:
+        return self.compiled() == (other.compiled() if isinstance(other, CompiledOnFirstUse) else other)
+
+    def __hash__(self) -> int:
+        return hash(self.compiled())
+
+    def __repr__(self) -> str:
+        return repr(self.compiled())
 
 
 def _from_pyyaml(frame_globals: dict[str, Any]) -> bool:
