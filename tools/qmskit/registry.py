@@ -78,6 +78,12 @@ class Registry:
     def get(self, name: str) -> Kind | None:
         return self.kinds.get(name)
 
+    def accepts(self, name: str, target: str | type | None) -> bool:
+        """Whether a reference to ``target`` accepts a record of form ``name`` (of a form no longer defined: yes,
+        another rule says what is wrong with it)."""
+        kind = self.kinds.get(name)
+        return kind is None or kind.is_a(target)
+
     def is_final(self, name: str, status: object) -> bool:
         """Whether ``status`` is final in the workflow of form ``name``; a form without a workflow (or none of
         that name) holds nothing open."""
@@ -532,6 +538,7 @@ class LazyRegistry(Registry):
         self._loaded: dict[str, Kind] = {}
         self._imported: set[str] = set()
         self._whole: Registry | None = None
+        self._built_on: dict[str | type | None, list[str] | None] = {}  # the facts do not change: asked once each
         super().__init__(_LazyKinds(self), list(facts.issues))
 
     def _kind(self, name: str) -> Kind | None:
@@ -564,6 +571,11 @@ class LazyRegistry(Registry):
 
     def _names_built_on(self, target: str | type | None) -> list[str] | None:
         """Kinds a reference to ``target`` accepts, from the facts; None when only the classes can tell."""
+        if target not in self._built_on:
+            self._built_on[target] = self._from_lineage(target)
+        return self._built_on[target]
+
+    def _from_lineage(self, target: str | type | None) -> list[str] | None:
         lineage = self.facts.lineage
         if target is None:
             return list(lineage)
@@ -583,6 +595,12 @@ class LazyRegistry(Registry):
     def names_for(self, target: str | type | None) -> list[str]:
         names = self._names_built_on(target) if self._whole is None else None
         return names if names is not None else super().names_for(target)
+
+    def accepts(self, name: str, target: str | type | None) -> bool:
+        names = self._names_built_on(target) if self._whole is None else None
+        if names is None:
+            return super().accepts(name, target)
+        return name not in self.facts.modules or name in names
 
     def is_final(self, name: str, status: object) -> bool:
         if self._whole is not None or name not in self.facts.finals:

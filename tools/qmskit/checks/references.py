@@ -79,7 +79,7 @@ def _resolve(value: str, ref: Ref, index: Index, registry: Registry) -> str | No
     target = index.records.get(value)
     if target is None:
         return text("ref.no_record", value=repr(value))
-    if target in registry.kinds and target not in registry.names_for(ref.kind):  # the forms' facts answer
+    if not registry.accepts(target, ref.kind):  # a lazy registry answers from the forms' facts, importing none
         return text("ref.wrong_kind", value=repr(value), kind=target, expected=ref.describe())
     return None
 
