@@ -9,6 +9,7 @@ or ``qms show`` should not pay for what they never run.
 from __future__ import annotations
 
 import importlib
+
 from .notyping import TYPE_CHECKING
 
 __version__ = "0.1.0"

@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+
 from .notyping import TYPE_CHECKING
 
 if TYPE_CHECKING:

@@ -13,6 +13,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+
 from . import fileio, spawn
 from .errors import QmsError
 from . import messages

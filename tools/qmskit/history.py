@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
+
 from .git import Commit, Git, GitError, RawChange
 from .notyping import TYPE_CHECKING, NamedTuple
 from .yamlmemo import YamlMemo

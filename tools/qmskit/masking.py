@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+
 from .notyping import TYPE_CHECKING
 from .report import CONFIDENTIAL
 

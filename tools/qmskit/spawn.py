@@ -18,6 +18,7 @@ file (Python opens every file not inheritable).
 from __future__ import annotations
 
 import os
+
 from .notyping import TYPE_CHECKING
 
 if TYPE_CHECKING:

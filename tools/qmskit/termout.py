@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+
 from .notyping import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the report model is imported where a report is drawn, not for a progress line or a help text

@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Container
 from pathlib import Path
+
 from .cache import PLAIN_SCALARS
 from .notyping import TYPE_CHECKING
 
