@@ -15,8 +15,8 @@ modules imported it. Those modules now take two names from here:
   annotated names in order with their defaults, then the body's docstring,
   methods and properties set on it. What an annotation says is never looked
   at, only its name: ``typing.NamedTuple`` type-checks each one (a string
-  annotation becomes a compiled ``ForwardRef``), ~0.9 M instructions a class
-  against ~0.4 M, for 16 classes on that path.
+  annotation becomes a compiled ``ForwardRef``): 1.65 M instructions for a
+  class of five fields, against 0.50 M here, for 17 classes on that path.
 
 ``tests/test_value_classes_behave_as_named_tuples.py`` holds the classes built
 here equal in behaviour to typing's, and ``tests/test_show_one_item.py`` holds
