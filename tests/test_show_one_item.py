@@ -117,7 +117,7 @@ def _modules_after(root: Path, *words: str) -> set[str]:
 NOT_FOR_ONE_ITEM = ("pydantic", "qmskit.forms", "qmskit.registry", "qmskit.repository", "qmskit.checks",
                     "qmskit.changeset", "qmskit.reports", "qmskit.site", "qmskit.render.docx", "json", "difflib",
                     "tempfile", "glob", "shutil", "rich", "yaml", "qmskit.yamlio", "dataclasses", "inspect",
-                    "qmskit.issues", "pickle")
+                    "qmskit.issues", "pickle", "typing")
 
 
 def test_one_item_asked_again_imports_only_what_it_shows(history: GitRepo) -> None:

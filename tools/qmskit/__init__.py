@@ -9,7 +9,8 @@ or ``qms show`` should not pay for what they never run.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+
+from .notyping import TYPE_CHECKING
 
 __version__ = "0.1.0"
 
@@ -28,6 +29,8 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly
+    from typing import Any
+
     from .checks import CheckResult, check_repository
     from .forms import (
         AuditPlan, AuditReport, Complaint, CompetenceAssessment, CorrectiveAction, DeptRef, DocRef,

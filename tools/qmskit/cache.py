@@ -23,10 +23,12 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+
+from .notyping import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from hashlib import _Hash
+    from typing import Any, BinaryIO
 
     from .git import Git
 

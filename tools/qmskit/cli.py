@@ -12,15 +12,16 @@ import types
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from .errors import QmsError
 from .messages import join, text
+from .notyping import TYPE_CHECKING
 
 # json, the near-miss suggestions, argparse and every command's own modules are imported where used: a question
 # about one record should cost what that record costs (tests/test_show_one_item.py holds what `qms show` imports)
 if TYPE_CHECKING:
     import argparse
+    from typing import Any
 
     from .checks import CheckResult
     from .git import Git

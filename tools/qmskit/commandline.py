@@ -12,9 +12,12 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
 
 from .messages import join, text
+from .notyping import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any, NoReturn
 
 
 def _date(value: str) -> dt.date:

@@ -7,15 +7,20 @@ Paths are bytes from git (``-z``), decoded as UTF-8, so Chinese file names
 arrive intact.
 """
 
+from __future__ import annotations
+
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO, NamedTuple
 
 from . import fileio, spawn
 from .errors import QmsError
 from . import messages
+from .notyping import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from typing import IO
 
 ZERO = "0" * 40
 

@@ -6,13 +6,18 @@ Never one git call per file. A shallow clone is refused rather than read
 as if its history were whole.
 """
 
+from __future__ import annotations
+
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
 
 from .git import Commit, Git, GitError, RawChange
+from .notyping import TYPE_CHECKING, NamedTuple
 from .yamlmemo import YamlMemo
+
+if TYPE_CHECKING:
+    from typing import Any
 
 TRACKED = ("manual", "records")
 

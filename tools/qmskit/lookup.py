@@ -6,16 +6,20 @@ to be, and a record given to ``qms history`` (or the other way round) is
 pointed to the command that shows it.
 """
 
+from __future__ import annotations
+
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from .errors import QmsError
 from .messages import text
+from .notyping import TYPE_CHECKING, NamedTuple
 from .suggest import did_you_mean, find_ignoring_case
 
 if TYPE_CHECKING:
+    from typing import Literal
+
     from .history import HistoryIndex
     from .yamlmemo import YamlMemo
     from .report import Report

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from typing import Any
 
+from .notyping import TYPE_CHECKING
 from .report import CONFIDENTIAL
+
+if TYPE_CHECKING:
+    from typing import Any
 
 FieldPath = Sequence[str | int]
 

@@ -6,7 +6,12 @@ computes anything. ``Report.data`` carries the figures themselves for
 ``--format json``, so dashboards and scripts read numbers, not prose.
 """
 
-from typing import Any, Literal, NamedTuple
+from __future__ import annotations
+
+from .notyping import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from typing import Any, Literal
 
 # The blocks are values, built once and read by the renderers: NamedTuples, which Python makes in a
 # tenth of a dataclass's time and without importing ``dataclasses`` (and with it ``inspect``, ``ast``,

@@ -18,10 +18,12 @@ file (Python opens every file not inheritable).
 from __future__ import annotations
 
 import os
-from typing import IO, TYPE_CHECKING
+
+from .notyping import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import subprocess
+    from typing import IO
 
 _FAST = hasattr(os, "memfd_create") and hasattr(os, "posix_spawnp")
 

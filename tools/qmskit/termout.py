@@ -14,9 +14,12 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import IO, TYPE_CHECKING, Any
+
+from .notyping import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the report model is imported where a report is drawn, not for a progress line or a help text
+    from typing import IO, Any
+
     from .report import Report
 
 _ANSI = {"bold": "1", "dim": "2", "red": "31", "yellow": "33", "green": "32", "cyan": "36"}

@@ -5,21 +5,25 @@ Confidential fields are masked unless the caller asks to reveal them, so a
 pull-request comment never carries personal data.
 """
 
+from __future__ import annotations
+
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import fileio
 from . import messages
 from .history import MISSING, FieldChange, FieldPath, HistoryIndex, Version, diff_fields
 from .errors import QmsError
 from .masking import mask
+from .notyping import TYPE_CHECKING, NamedTuple
 from .report import CONFIDENTIAL, Paragraph, Report, Table
 from .yamlmemo import DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, YamlMemo, blob_id
 
 if TYPE_CHECKING:  # the models (pydantic) are imported only when an answer needs them, not to show one record
+    from typing import Any
+
     from .changeset import ChangeSet
     from .git import Git
     from .registry import Kind

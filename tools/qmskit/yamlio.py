@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from pathlib import Path
-from typing import Any, NamedTuple
 
 from .yamllib import yaml  # first: PyYAML without compiling the patterns it never uses here
 from yaml.constructor import SafeConstructor
@@ -28,6 +27,10 @@ from yaml.resolver import BaseResolver
 from .fileio import FileRefused, read_regular
 from . import messages
 from .messages import text
+from .notyping import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from typing import Any
 
 try:  # libyaml is in PyYAML's wheels; the pure-Python parser is the fallback.
     from yaml._yaml import CParser

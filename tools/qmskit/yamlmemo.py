@@ -23,9 +23,12 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Container
 from pathlib import Path
-from typing import Any
 
 from .cache import PLAIN_SCALARS
+from .notyping import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 FORMAT = 2  # bump when the shape of a remembered entry changes
 LIMIT = 4000  # entries kept: a few hundred items' versions; the oldest are forgotten first

@@ -15,7 +15,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+
+from ..notyping import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 LANGUAGES = ("en", "zh")  # each catalogue is imported the first time its language speaks (see _catalogue)
 DEFAULT = "zh"  # as qms.yml's default: a repository that does not say is read as Chinese

@@ -10,14 +10,17 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 from .. import messages
 from ..fileio import atomic_write
 from ..errors import QmsError
 from ..report import Figure, Report
+from ..notyping import TYPE_CHECKING
 from .markdown import render as render_markdown
+
+if TYPE_CHECKING:
+    from typing import Any
 
 FORMATS = ("md", "docx", "json")
 PROTECTED = ("records", "manual", "schemas")
