@@ -24,7 +24,11 @@ from __future__ import annotations
 import re
 import sys
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+
+from .notyping import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class CompiledOnFirstUse:
