@@ -325,7 +325,7 @@ def cmd_log(args: Args) -> int:
 
 def cmd_history(args: Args) -> int:
     from .git import Git
-    from .history import HistoryIndex, checked_commit, keep_commit_graph
+    from .history import checked_commit, document_history, keep_commit_graph
     from .lookup import find, qms_root, quick_document
     from .trail import read_limits, revision_history_report
     from .yamlmemo import YamlMemo
@@ -340,8 +340,8 @@ def cmd_history(args: Args) -> int:
     _detail(args, text("cli.verbose_repository", root=root))
     with Git(root) as git:
         resolved = checked_commit(git)  # at the top of a whole history, and HEAD: one git call
-        # documents may be renamed, so the log covers manual/ (small) with renames followed, not records/
-        index = HistoryIndex(git, paths=("manual",), resolved=resolved, memo=memo)
+        # documents may be renamed: the page's own log when it cannot have been, else manual/'s with renames followed
+        index = document_history(git, found.path, resolved, memo)
         _emit(args, revision_history_report(found.path, found.id, index))
         memo.save()
         keep_commit_graph(git, resolved)  # the next path-limited log skips unchanged commits

@@ -265,6 +265,38 @@ class HistoryIndex:
         yield from sorted(found, key=lambda v: (v.index, v.change.path))
 
 
+def document_history(git: Git, path: str, resolved: str | None, memo: YamlMemo | None = None) -> HistoryIndex:
+    """What ``qms history`` reads of the document at ``path``: its own log when that says all manual/'s would.
+
+    manual/'s log follows a page's renames, but diffs every page that changed
+    (30 M instructions of git on 3,488 commits, against 17 M for the page's
+    own log). With ``--full-history -m`` both walk every commit, and a commit
+    is listed, diffed against a parent, by whether the page differs from it:
+    the page's own changes are the same, in the same order. What its own log
+    cannot tell is an addition from a rename into the page, or a deletion from
+    a rename away. So it is taken when the page was added once, in its oldest
+    change, never deleted, by a root commit or by a commit of one parent whose
+    diff over manual/ (one ``git diff -M``, as the log pairs renames) pairs
+    nothing with it; otherwise manual/'s log is read, as before.
+    """
+    own = HistoryIndex(git, paths=(f":(literal){path}",), resolved=resolved, memo=memo)
+    if _added_in_place(git, own.by_path.get(path, []), path):
+        return own
+    return HistoryIndex(git, paths=("manual",), resolved=resolved, memo=memo)
+
+
+def _added_in_place(git: Git, versions: list[Version], path: str) -> bool:
+    statuses = [v.change.status for v in versions]  # newest first
+    if not statuses or statuses[-1] != "A" or statuses.count("A") != 1 or "D" in statuses or "R" in statuses:
+        return False
+    added = versions[-1].commit
+    if not added.parents:
+        return True
+    if len(added.parents) > 1:
+        return False
+    return not any(c.status == "R" and c.path == path for c in git.diff(added.parents[0], added.sha, "manual"))
+
+
 def changes_in_range(git: Git, from_rev: str, to_rev: str = "HEAD") -> Iterator[Version]:
     """Every file change in the commits ``from_rev..to_rev`` (what a release or a PR brought), newest first."""
     git.require_full_history()
