@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import subprocess
 
-from conftest import GitRepo, run_qms, write
+from conftest import TODAY, GitRepo, run_qms, write
 
 from qmskit.git import Git
 from qmskit.history import HistoryIndex, Version, checked_commit, document_history
@@ -18,6 +18,8 @@ QM = "manual/QM-01-quality-manual.md"
 QP1 = "manual/QP-01-document-control.md"
 QP2 = "manual/QP-02-nonconformity.md"
 QP3 = "manual/QP-03-complaints.md"
+YEAR = TODAY.year
+NCR1 = f"records/nonconformity/NCR-{YEAR}-0001.yaml"
 
 
 def _bump(g: GitRepo, path: str, revision: str, line: str = "") -> None:
@@ -121,3 +123,41 @@ def test_a_page_whose_name_is_a_pathspec_pattern_is_read_by_its_own_name(git_rep
     index = document_history(git, odd, checked_commit(git))
     assert [v.change.status for v in index.versions(odd)] == ["A"]
     assert set(index.by_path) == {odd}
+
+
+def test_the_users_git_settings_do_not_change_a_pages_or_a_records_history(git_repo: GitRepo) -> None:
+    """``log.follow`` would follow a copied page (or record) into its source's history and drop its own later
+    changes; ``log.showRoot=false`` would hide the first commit's additions. The engine sets both for itself."""
+    g = git_repo
+    g.git("config", "log.follow", "true")
+    g.git("config", "log.showRoot", "false")
+    qp5 = "manual/QP-05-new.md"
+    g.git("checkout", "-q", "-b", "side")
+    text = (g.root / QP3).read_text(encoding="utf-8").replace("id: QP-03", "id: QP-05")
+    write(g.root / qp5, text + "\n草稿。\n")
+    g.commit("side: QP-05 drafted", when="2026-03-01T10:00:00+08:00")
+    g.git("checkout", "-q", "main")
+    copied = (g.root / QP1).read_text(encoding="utf-8").replace("id: QP-01", "id: QP-05")
+    write(g.root / qp5, copied)
+    g.commit("main: QP-05 copied from QP-01", when="2026-03-05T10:00:00+08:00")
+    subprocess.run(["git", "merge", "-q", "--no-ff", "side"], cwd=g.root, capture_output=True, check=False)
+    write(g.root / qp5, copied.replace("revision: A/0", "revision: A/1") + "\n合并。\n")
+    g.commit("merge side (resolved)", when="2026-03-06T10:00:00+08:00")
+    # a record made by copying another one, then edited
+    ncr = f"records/nonconformity/NCR-{YEAR}-0003.yaml"
+    write(g.root / ncr, (g.root / NCR1).read_text(encoding="utf-8").replace(f"NCR-{YEAR}-0001", f"NCR-{YEAR}-0003"))
+    g.commit("NCR-3 from a copy", when="2026-03-07T10:00:00+08:00")
+    g.edit(ncr, "grade: minor", "grade: major")
+    g.commit("NCR-3 regraded", when="2026-03-08T10:00:00+08:00")
+
+    git = Git(g.root)
+    resolved = checked_commit(git)
+    whole = HistoryIndex(git, paths=("manual",), resolved=resolved)
+    for page in (qp5, QP1, QM):
+        assert _versions(document_history(git, page, resolved).versions(page)) == _versions(whole.versions(page))
+    assert [v.commit.subject for v in whole.versions(qp5)][-1] == "side: QP-05 drafted"
+    assert whole.versions(QM)[-1].change.status == "A"  # the root commit's addition, shown
+    record = HistoryIndex(git, paths=(ncr,), resolved=resolved).versions(ncr)
+    assert [v.commit.subject for v in record] == ["NCR-3 regraded", "NCR-3 from a copy"]
+    shown = run_qms("show", f"NCR-{YEAR}-0003", cwd=g.root)
+    assert shown.returncode == 0 and "建立质量管理体系" not in shown.stdout, shown.stdout  # not the copied record's past

@@ -185,6 +185,12 @@ def _own_changes(commit: Commit, per_parent: list[list[RawChange]]) -> list[RawC
     return [change for change in per_parent[0] if all(change.path in paths for paths in others)]
 
 
+# What the engine parses must not hang on the user's git configuration: paths as they are (not quoted), and a
+# log of one path that lists that path's changes (log.follow would follow a copy into another file's history),
+# without signature lines in the middle of it, with the root commit's additions.
+_SETTINGS = ("-c", "core.quotepath=off", "-c", "log.follow=false", "-c", "log.showSignature=false",
+             "-c", "log.showRoot=true")
+
 # git matches every index entry against every pathspec it is given (1,000 names against 100,000 entries:
 # 1.8 s; 20,000 names against 20,000: 11 s), where a folder costs one lstat() per entry (0.24 s at 100,000):
 # past this many files, git is asked about their folders instead of their names.
@@ -257,7 +263,7 @@ class Git:
     def run(self, *args: str, check: bool = True, input: bytes | None = None) -> bytes:
         env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
         try:  # -C, not a working folder: spawn starts git without subprocess (see qmskit.spawn)
-            code, stdout, stderr = spawn.run(["git", "-C", str(self.root), "-c", "core.quotepath=off", *args], env, input)
+            code, stdout, stderr = spawn.run(["git", "-C", str(self.root), *_SETTINGS, *args], env, input)
         except FileNotFoundError:
             raise GitError(messages.text("git.missing")) from None
         if check and code != 0:
