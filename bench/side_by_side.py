@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -28,17 +27,14 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from scale_bench import GITPYTHON, last_day  # the same peer and the same day as scale_bench
+from scale_bench import GITPYTHON, last_day, run  # the same peer, day and measure as scale_bench
 
 PY = sys.executable
 
 
-def cpu(cmd: list[str], env: dict[str, str] | None = None) -> float:
-    """CPU seconds (user + system) of one process and its children."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+def cpu(cmd: list[str], repo: str, env: dict[str, str] | None = None) -> float:
+    """CPU seconds (user + system) of one process and its children, as scale_bench measures them."""
+    return run(cmd, Path(repo), env)[1]
 
 
 def engine_env(engine: str) -> dict[str, str]:
@@ -50,12 +46,12 @@ def pull_request(engine: str, repo: str) -> dict[str, float]:
     env = engine_env(engine)
     check = [PY, "-m", "qmskit.cli", "--root", repo, "check", "--as-of", last_day(Path(repo))]
     shutil.rmtree(Path(repo) / ".git" / "qms-cache", ignore_errors=True)
-    found = {"cold": cpu(check, env), "warm": cpu(check, env)}
-    found["first --head"] = cpu(check + ["--base", "main", "--head", "bench-ten"], env)
-    found["--head again"] = cpu(check + ["--base", "main", "--head", "bench-ten"], env)
+    found = {"cold": cpu(check, repo, env), "warm": cpu(check, repo, env)}
+    found["first --head"] = cpu(check + ["--base", "main", "--head", "bench-ten"], repo, env)
+    found["--head again"] = cpu(check + ["--base", "main", "--head", "bench-ten"], repo, env)
     subprocess.run(["git", "-C", repo, "checkout", "-q", "bench-ten"], check=True)
     try:
-        found["working tree"] = cpu(check + ["--base", "main"], env)
+        found["working tree"] = cpu(check + ["--base", "main"], repo, env)
     finally:
         subprocess.run(["git", "-C", repo, "checkout", "-q", "main"], check=True)
     return found
@@ -71,12 +67,12 @@ def one_item(engine: str, repo: str) -> dict[str, float]:
         ask = [PY, "-m", "qmskit.cli", "--root", repo, question, target]
         for state in ("asked again", "not asked before"):
             if state == "asked again":
-                cpu(ask, env)  # untimed: the memo holds this item again (the other item's run may have removed it)
+                cpu(ask, repo, env)  # untimed: the memo holds this item again (the other item's run may have removed it)
             else:
                 for memo in (Path(repo) / ".git" / "qms-cache").glob("yaml-*.marshal"):
                     memo.unlink()
-            found[f"{question} {state}"] = cpu(ask, env)
-            found[f"{question} {state} GitPython"] = cpu([PY, "-c", GITPYTHON, repo, path])
+            found[f"{question} {state}"] = cpu(ask, repo, env)
+            found[f"{question} {state} GitPython"] = cpu([PY, "-c", GITPYTHON, repo, path], repo)
     return found
 
 
