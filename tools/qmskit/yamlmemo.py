@@ -152,13 +152,12 @@ class _NotPlain(Exception):
 
 
 _TUPLE, _DATE, _DATETIME = "t", "d", "dt"  # the tags of a remembered value's tuples (see the module's docstring)
-_SCALARS = PLAIN_SCALARS  # what the cache keeps as it is; everything else here is tagged or refused
 
 
 def _plain(value: Any) -> Any:
     """``value`` as plain data marshal keeps, its tuples, dates and times tagged; _NotPlain when it holds anything else."""
     kind = type(value)
-    if value is None or kind in _SCALARS:
+    if value is None or kind in PLAIN_SCALARS:  # kept as it is; everything else is tagged or refused
         return value
     if kind is list:
         return [_plain(item) for item in value]
@@ -182,7 +181,7 @@ def _plain(value: Any) -> Any:
 def _restored(stored: Any) -> Any:
     """What :func:`_plain` kept, as it was; _NotPlain (or ValueError) for anything it would not have written."""
     kind = type(stored)
-    if stored is None or kind in _SCALARS:
+    if stored is None or kind in PLAIN_SCALARS:
         return stored
     if kind is list:
         return [_restored(item) for item in stored]
