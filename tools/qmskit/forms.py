@@ -128,8 +128,21 @@ class FormPart(BaseModel):
 
     # Built when first used, not at import: most of the engine's own forms are only bases for the
     # forms in schemas/, and a check that reads no record of theirs need not pay for them (see
-    # ``registry._forms_in``, which builds each form it loads).
+    # ``built``, which every validation of a form goes through).
     model_config = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True, defer_build=True)
+
+
+def built(model: type[FormPart]) -> type[FormPart]:
+    """``model``, its validator built now if it is not yet, from the names of the module that defines it.
+
+    Forms are loaded unbuilt (``registry._forms_in``): a check of ten records
+    reads forty forms for their names and fields alone. Built here, a form
+    resolves its names as it did when every form was built at load, not
+    from whichever frame first asked pydantic to validate.
+    """
+    if not model.__pydantic_complete__:
+        model.model_rebuild(raise_errors=False, _parent_namespace_depth=0)  # the module's names, not ours
+    return model
 
 
 class RecordBase(FormPart):

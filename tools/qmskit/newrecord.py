@@ -123,7 +123,7 @@ def check_values(kind: Kind, values: dict[str, Any], lang: str | None = None) ->
         raise QmsError(text("new.bad_status", value=value, kind=kind.name, values=join(workflow.statuses),
                              hint=did_you_mean(value, workflow.statuses, lang)))
     try:
-        kind.model.model_validate({"id": "new", **values})
+        kind.validate({"id": "new", **values})
     except ValidationError as exc:
         for error in exc.errors():
             loc = error.get("loc") or ()

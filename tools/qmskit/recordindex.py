@@ -321,7 +321,7 @@ class RecordIndex:
             loaded = self._read(rid)
             if loaded is not None and isinstance(loaded.data, dict):
                 try:
-                    model = kind.model.model_validate(loaded.data)
+                    model = kind.validate(loaded.data)
                 except ValidationError:
                     model = None
         self._models[rid] = model

@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from . import fileio
+from .forms import built
 from .issues import QmsError
 from .registry import Kind, Registry
 
@@ -28,7 +29,7 @@ FILES_DIR = "schemas/json/files"
 
 def json_schema(kind: Kind) -> dict[str, Any]:
     spec = kind.spec
-    schema = kind.model.model_json_schema(mode="validation")
+    schema = built(kind.model).model_json_schema(mode="validation")
     ordered: dict[str, Any] = {"$schema": DRAFT, "$id": f"{kind.name}.schema.json"}
     ordered.update(schema)
     ordered["title"] = f"{spec.code} {spec.title_zh} / {spec.title_en}"

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..documents import Organization
+from ..forms import built
 from ..issues import Issue, Severity
 from ..recordindex import Fact, RecordIndex
 from ..registry import Registry
@@ -223,6 +224,10 @@ def _run_records(
             if progress and (n % 1000 == 0 or n == total):
                 progress(n, total)
         return issues
+    for name in {rf.kind for rf in record_files}:  # built once here, not again in every forked worker
+        kind = registry.get(name)
+        if kind is not None:
+            built(kind.model)
     _WORKER = (repo.root, registry, config, index, facts)
     chunks = [
         [(rf.path, rf.kind, rf.id) for rf in record_files[i:i + CHUNK]] for i in range(0, total, CHUNK)
@@ -256,16 +261,21 @@ def check_repository(
     jobs: int | None = None,
     progress: Progress | None = None,
     only: set[str] | None = None,
-    untrusted_forms: bool = False,
+    schemas_changed: bool | None = None,
 ) -> CheckResult:
     """Run every rule; the result's issues are sorted by file and line.
 
     With ``only`` (record paths), per-record rules run on those records alone;
-    the index of ids still covers every record, from file names. With
-    ``untrusted_forms`` (a pull request that changes ``schemas/``, judged
-    with the base's forms), the forms' own problems and their JSON Schemas
-    are left to the sandbox, which loads the change's forms.
+    the index of ids still covers every record, from file names.
+    ``schemas_changed`` is None for a full check. In a pull request (judged
+    with the base's forms) it says whether the change touches ``schemas/``.
+    If it does, the forms' own problems and their JSON Schemas are left to
+    the sandbox, which loads the change's forms. If it does not, the exported
+    JSON Schemas and the forms are the base's: their agreement is the base's
+    own full check's to judge, and is not built again, 41 forms' schemas,
+    for a change that cannot alter it.
     """
+    untrusted_forms = schemas_changed is True
     issues: list[Issue] = list(repo.config_issues)
     if type(repo) is Repository and "registry" not in repo.__dict__:
         _remembered_forms(repo)
@@ -284,9 +294,11 @@ def check_repository(
     issues.extend(check_documents(docs, registry, loaded.organization, as_of))
     issues.extend(check_standards(repo, docs))
     issues.extend(check_form_procedures(registry, set(index.documents)))
-    if not untrusted_forms:
+    if schemas_changed is None:
         issues.extend(_json_schemas(repo, registry))
-    issues.extend(check_file_schemas(repo.root, repo.cache_root))
+        issues.extend(check_file_schemas(repo.root, repo.cache_root))
+    elif schemas_changed:
+        issues.extend(check_file_schemas(repo.root, repo.cache_root))  # the engine's own: trusted, the change's files
     issues.extend(check_plans(repo.root, registry, index))
     issues.extend(check_unique_ids(listing, {df.doc.id: df.path for df in docs if df.doc}))
     issues.extend(check_record_folders(listing, registry))
@@ -320,24 +332,16 @@ def _remembered_forms(repo: Repository) -> None:
 def _json_schemas(repo: Repository, registry: Registry) -> list[Issue]:
     """The exported JSON Schemas against the forms; the answer kept while neither they nor the engine change.
 
-    The forms are known by their bytes: the working tree's in a full check,
-    the base's (laid out afresh in a temporary folder each time) in a
-    pull-request check, so a pull-request check against the forms a full
-    check last saw does not build 41 JSON Schemas (importing every form) to
-    learn what that check learnt.
+    Only the full check asks (a pull request leaves them to the base's full
+    check, or to the sandbox when it changes them). A re-check with the same
+    forms does not build 41 JSON Schemas, importing every form, to learn
+    what the last check learnt.
     """
     from ..cache import ResultCache, digest_of, engine_digest, folder_digest
 
-    base_dir: Path | None = getattr(repo, "base_forms_dir", None)
-    if type(repo) is Repository:
-        forms, namespace = folder_digest(repo.root / "schemas"), "json-schemas"
-    elif base_dir is not None:  # the same bytes as the full check's forms give the same answer: it is shared
-        forms, namespace = folder_digest(base_dir), "json-schemas"
-    else:
-        return check_json_schemas(repo.root, registry)
     json_dir = repo.root / "schemas" / "json"
-    key = digest_of(engine_digest(), forms, folder_digest(json_dir, "*"), os.path.islink(json_dir))
-    cache = ResultCache(repo.cache_root, namespace, key)
+    key = digest_of(engine_digest(), folder_digest(repo.root / "schemas"), folder_digest(json_dir, "*"), os.path.islink(json_dir))
+    cache = ResultCache(repo.cache_root, "json-schemas", key)
     found = cache.get("issues")
     if found is None:
         found = check_json_schemas(repo.root, registry)

@@ -79,7 +79,7 @@ def _judge(repo: Repository, git: Git, cs: ChangeSet, rules: BaseRules, folder: 
     if isinstance(files, TreeFiles) and listing is not None:  # a tree always has its listing
         files.lay_out(listing if only is None else only)
     forms_changed = any(p.startswith("schemas/") for p in cs.paths())
-    result = check_repository(judged, as_of, jobs=jobs, progress=progress, only=only, untrusted_forms=forms_changed)
+    result = check_repository(judged, as_of, jobs=jobs, progress=progress, only=only, schemas_changed=forms_changed)
     issues = set(result.issues) | set(files.problems()) | set(check_changes(cs, git, files, rules))
     # a closure the change contradicts is an error here, not the warning the full check gives history
     created = set(check_changed_records(judged, as_of, [c.path for c in cs.record_changes if c.status != "D"]))

@@ -61,7 +61,7 @@ def check_record_file(rf: RecordFile, path: Path | str, registry: Registry, conf
     _check_id(rf, kind)
     _check_status(rf, kind)
     try:
-        rf.record = kind.model.model_validate(rf.data)
+        rf.record = kind.validate(rf.data)
     except ValidationError as exc:
         rf.issues.extend(issues_from_validation(exc, rf.path, rf.loaded, confidential=kind.spec.confidential,
                                                 model=kind.model))

@@ -110,7 +110,7 @@ class JudgedRepository(Repository):
         self._records: RecordListing | None = None
         self._clean_blobs: dict[str, str] = {}  # the working tree's record files that are git's blobs
         self.record_source: HeadFiles | None = None  # the head: records not laid out, and greps, from git
-        self.base_forms_dir = base.forms_dir  # the base's forms laid out: what the drift answer depends on
+        self.base_forms_dir = base.forms_dir  # the base's forms laid out: what the remembered facts are known by
         self.cache_root = root  # where .git/qms-cache is (the real repository, not a folder laid out)
 
     @property

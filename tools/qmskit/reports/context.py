@@ -234,7 +234,7 @@ def _revalidated(kind: Kind, data: Any) -> tuple[RecordBase | None, Any]:
     if data is None:
         return None, None
     try:
-        return kind.model.model_validate(data), data
+        return kind.validate(data), data
     except ValidationError:
         return None, None
 
