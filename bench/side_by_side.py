@@ -5,7 +5,7 @@ than a small change moves them; running two engines (two ``git archive``
 copies, each on its own ``cp -a`` copy of a benchmark repository) in turn,
 many rounds, gives ratios both sides met under the same load.
 
-    # pull-request check at 20k: cold, warm, first --head, --head again, working tree, as shares of the cold check
+    # pull-request check at 20k: cold, warm, fresh clone, first --head, --head again, working tree, as shares of cold
     python bench/side_by_side.py pr --engines /tmp/old,/tmp/new --repos /tmp/W-old/r20000,/tmp/W-new/r20000 --rounds 3
     # qms show / history of one item, asked again and not asked before, against GitPython's per-file walk
     python bench/side_by_side.py item --engines /tmp/old,/tmp/new --repos /tmp/W-old/r2500,/tmp/W-new/r2500 --rounds 15
@@ -42,11 +42,18 @@ def engine_env(engine: str) -> dict[str, str]:
 
 
 def pull_request(engine: str, repo: str) -> dict[str, float]:
-    """One round of scale_bench's pull-request states on ``repo``, the cache removed first."""
+    """One round of scale_bench's pull-request states on ``repo``, the cache removed first.
+
+    ``fresh clone`` is the pull-request check with nothing remembered, as CI
+    runs every one (``.git/qms-cache`` removed; forms have no bytecode kept in
+    any state: the engine writes none beside them).
+    """
     env = engine_env(engine)
     check = [PY, "-m", "qmskit.cli", "--root", repo, "check", "--as-of", last_day(Path(repo))]
     shutil.rmtree(Path(repo) / ".git" / "qms-cache", ignore_errors=True)
-    found = {"cold": cpu(check, repo, env), "warm": cpu(check, repo, env)}
+    fresh = cpu(check + ["--base", "main", "--head", "bench-ten"], repo, env)
+    shutil.rmtree(Path(repo) / ".git" / "qms-cache", ignore_errors=True)
+    found = {"cold": cpu(check, repo, env), "warm": cpu(check, repo, env), "fresh clone --head": fresh}
     found["first --head"] = cpu(check + ["--base", "main", "--head", "bench-ten"], repo, env)
     found["--head again"] = cpu(check + ["--base", "main", "--head", "bench-ten"], repo, env)
     subprocess.run(["git", "-C", repo, "checkout", "-q", "bench-ten"], check=True)
