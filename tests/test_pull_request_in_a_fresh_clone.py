@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, GitRepo, in_english, run_qms, write
+from conftest import QMS, TODAY, GitRepo, in_english, run_qms, write
 
 YEAR = TODAY.year
 CMP2 = f"records/complaint/CMP-{YEAR}-0002.yaml"
@@ -70,7 +70,7 @@ def branch(git_repo: GitRepo) -> GitRepo:
     return git_repo
 
 
-def test_only_the_forms_of_the_records_it_validates_are_built(branch: GitRepo) -> None:
+def test_a_change_that_leaves_schemas_alone_builds_no_json_schema(branch: GitRepo) -> None:
     branch.edit(CMP2, "status: received", f"status: replied\nreplied: {TODAY}")
     branch.commit("答复投诉")
     found = fresh_check(branch, "change")
@@ -78,11 +78,40 @@ def test_only_the_forms_of_the_records_it_validates_are_built(branch: GitRepo) -
     assert isinstance(forms, dict)
     modules = [p for p in (branch.root / "schemas").glob("*.py") if not p.name.startswith("_")]
     assert len(forms) >= len(modules) >= 4  # every form imported: nothing says which module defines which kind
-    assert sorted(k for k, is_built in forms.items() if is_built) == ["complaint"]  # the changed record's form
+    assert all(forms.values())  # and built: a base form that cannot be built fails the check closed (below)
     assert found["schemas"] == []  # schemas/ untouched: no JSON Schema built
-    before = fresh_check(branch, "change", build_at_load=True)
-    assert sorted(k for k, is_built in before["forms"].items() if is_built) == sorted(forms)  # type: ignore[union-attr]
-    assert found["issues"] == before["issues"]  # the same verdicts as with every form built at load
+    assert found["issues"] == fresh_check(branch, "change", build_at_load=True)["issues"]
+
+
+SHOW_FRESH = """
+import json, sys
+from qmskit import cli
+sys.argv = ["qms", "--root", sys.argv[1], "show", sys.argv[2]]
+try:
+    cli.main()
+except SystemExit:
+    pass
+built = sorted(value.form.kind for name, module in list(sys.modules.items()) if name.startswith("qms_schemas.")
+               for value in vars(module).values()
+               if isinstance(value, type) and value.__module__ == name and "form" in value.__dict__
+               and value.__pydantic_complete__)
+print(json.dumps(built))
+"""
+
+
+def test_show_in_a_fresh_clone_masks_without_building_a_form(branch: GitRepo) -> None:
+    """Nothing remembered: every form is imported to learn what to mask, none is built (nothing is validated)."""
+    import qmskit
+
+    record = branch.root / CMP2
+    record.write_text(record.read_text(encoding="utf-8") + "customer_phone: '13912345678'\n", encoding="utf-8")
+    branch.commit("补电话")
+    env = {**os.environ, "PYTHONPATH": str(Path(qmskit.__file__).parents[1]), "QMS_CACHE": "0"}
+    out = subprocess.run([sys.executable, "-c", SHOW_FRESH, str(branch.root), f"CMP-{YEAR}-0002"], env=env,
+                         capture_output=True, text=True, timeout=300, check=True).stdout
+    shown, built = out.rsplit("\n", 2)[0], json.loads(out.strip().splitlines()[-1])
+    assert f"CMP-{YEAR}-0002" in shown and "13912345678" not in shown and "customer_phone" in shown, shown
+    assert built == []
 
 
 def test_a_failing_change_gets_the_same_verdicts_built_on_use_as_built_at_load(branch: GitRepo) -> None:
@@ -156,3 +185,38 @@ def test_a_form_naming_a_class_its_module_defines_later_loads_and_validates(bran
     write(branch.root / bad, f"id: VS-{YEAR}-0002\nnote: 未接通\ncaller:\n  name: 陈二\n")
     checked = run_qms("check", cwd=branch.root)
     assert checked.returncode == 1 and bad in checked.stdout and "phone" in checked.stdout, checked.stdout
+
+
+BROKEN_VALIDATOR = '''
+
+    from pydantic import field_validator as _validator
+
+    @_validator("customer_nam")  # no such field: pydantic refuses it when the form is built
+    @classmethod
+    def _check(cls, value: object) -> object:
+        return value
+'''
+
+
+@pytest.mark.parametrize("cache", ["0", "1"], ids=["fresh-clone", "cache-on"])
+def test_a_base_form_that_cannot_be_built_stops_any_change(branch: GitRepo, cache: str) -> None:
+    """The base's forms are the rules: one that pydantic refuses fails the check closed, even for a change
+    that touches none of its records (forms load unbuilt, but the base's are all built before judging), and
+    after a full check that stopped on it (which remembers nothing of forms that cannot be built)."""
+    branch.git("checkout", "-q", "main")
+    module = branch.root / "schemas" / "complaint.py"
+    module.write_text(module.read_text(encoding="utf-8") + BROKEN_VALIDATOR, encoding="utf-8")
+    branch.commit("投诉表单加校验")
+    env = {**os.environ, "QMS_CACHE": cache}
+    full = subprocess.run([QMS, "check"], cwd=branch.root, env=env, capture_output=True, text=True, timeout=300)
+    assert full.returncode == 3 and "PydanticUserError" in full.stderr, full.stdout + full.stderr  # the base's own
+    branch.git("checkout", "-q", "change")
+    branch.git("merge", "-q", "--ff-only", "main")
+    write(branch.root / "NOTES.md", "备注\n")
+    branch.commit("备注")
+    for _ in range(2):  # the first run remembers nothing of forms that cannot be built, so the second fails alike
+        result = subprocess.run([QMS, "check", "--base", "main", "--head", "change"], cwd=branch.root,
+                                env=env, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 3, result.stdout + result.stderr
+        assert "base revision" in result.stderr and "PydanticUserError" in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr and "internal error" not in result.stderr

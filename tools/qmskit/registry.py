@@ -495,6 +495,7 @@ def remember_forms(registry: Registry, schemas_dir: Path, root: Path, cache_root
     cache = _facts_cache(schemas_dir, root, cache_root)
     if not cache.enabled:
         return
+    build_every_form(registry)  # what cannot be built stops the command here, and nothing is remembered of it
     facts = form_facts(registry, extra())
     if cache.get("facts") != facts:
         cache.put("facts", facts)
@@ -633,6 +634,16 @@ class LazyRegistry(Registry):
         return set(self._imported)
 
 
+def build_every_form(registry: Registry) -> None:
+    """Build every form of a whole load: where a form that cannot be built must stop the command, not later.
+
+    A pull-request check fails closed on the base's forms (``sides.load_base_rules``),
+    and facts are remembered only of a load whose forms all build.
+    """
+    for kind in registry.kinds.values():
+        built(kind.model)
+
+
 def _forms_in(module: types.ModuleType) -> Iterator[type[RecordBase]]:
     """The module's forms, unbuilt: each is built when a record is first validated by it (``forms.built``).
 
@@ -649,7 +660,7 @@ def _forms_in(module: types.ModuleType) -> Iterator[type[RecordBase]]:
             and value.__module__ == module.__name__
             and "form" in value.__dict__
         ):
-            if not value.__pydantic_fields_complete__:
+            if not getattr(value, "__pydantic_fields_complete__", False):  # pydantic before 2.11: built, as before
                 value.model_rebuild(raise_errors=False, _parent_namespace_depth=0)  # the module's names, not ours
             yield value
 

@@ -21,7 +21,7 @@ from .. import fileio, yamlio
 from ..git import Git, GitError, TreeEntry
 from ..issues import Issue, QmsError
 from ..messages import text
-from ..registry import Kind, LazyRegistry, Registry, lazy_registry, load_registry, remember_forms
+from ..registry import Kind, LazyRegistry, Registry, build_every_form, lazy_registry, load_registry, remember_forms
 from ..repository import CONFIG_FILE, Config, RecordFile, RecordListing, Repository
 from ..standards import ORG_FOLDER
 from ..treelisting import FolderListings
@@ -61,8 +61,10 @@ def load_base_rules(git: Git, revision: str, folder: Path, cache_root: Path | No
     try:
         registry = (lazy_registry(schemas, folder, cache_root) if cache_root is not None else None) \
             or load_registry(schemas, folder)
-        if cache_root is not None and not isinstance(registry, LazyRegistry):
-            remember_forms(registry, schemas, folder, cache_root, lambda: forms_extra(registry))
+        if not isinstance(registry, LazyRegistry):
+            build_every_form(registry)  # a base form that cannot be built stops the check here, whatever the change
+            if cache_root is not None:
+                remember_forms(registry, schemas, folder, cache_root, lambda: forms_extra(registry))
     except BaseException as exc:  # noqa: BLE001 - the base's own modules: fail closed, never exit 0
         raise QmsError(text("pr.base_forms_failed", revision=revision[:8], error=type(exc).__name__), exit_code=3) from None
     return BaseRules(revision, config, registry, schemas)
