@@ -638,10 +638,13 @@ def build_every_form(registry: Registry) -> None:
     """Build every form of a whole load: where a form that cannot be built must stop the command, not later.
 
     A pull-request check fails closed on the base's forms (``sides.load_base_rules``),
-    and facts are remembered only of a load whose forms all build.
+    and facts are remembered only of a load whose forms all build. A form left
+    incomplete (a type that names nothing) raises pydantic's reason here, as
+    building its JSON Schema did.
     """
     for kind in registry.kinds.values():
-        built(kind.model)
+        if not built(kind.model).__pydantic_complete__:
+            kind.model.model_rebuild(raise_errors=True, _parent_namespace_depth=0)
 
 
 def _forms_in(module: types.ModuleType) -> Iterator[type[RecordBase]]:
