@@ -616,8 +616,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the last guard: no traceback reaches the user
         if os.environ.get("QMS_DEBUG"):
             raise
-        print("qms: " + text("cli.internal_error", name=type(exc).__name__, error=exc), file=sys.stderr)
+        key = "cli.form_not_built" if _pydantic_refused_a_model(exc) else "cli.internal_error"
+        print("qms: " + text(key, name=type(exc).__name__, error=exc), file=sys.stderr)
         return INTERNAL_ERROR
+
+
+def _pydantic_refused_a_model(exc: BaseException) -> bool:
+    """Whether pydantic refused to build a model: a form of schemas/ (the engine's own are built and tested at
+    import), so the message sends the user to that form, not to qmskit's bug tracker."""
+    errors = sys.modules.get("pydantic.errors")  # not imported: the error cannot be pydantic's
+    return errors is not None and isinstance(exc, (errors.PydanticUserError, errors.PydanticUndefinedAnnotation))
 
 
 if __name__ == "__main__":

@@ -290,6 +290,8 @@ MESSAGES: dict[str, str] = {
                         "a form module in schemas/ may call exit(). Rerun with QMS_DEBUG=1 for details.",
     "cli.internal_error": "internal error: {name}: {error}. This is a bug in qmskit; rerun with QMS_DEBUG=1 "
                           "for details and report it.",
+    "cli.form_not_built": "a form could not be built: {name}: {error}. Fix the form module in schemas/ that "
+                          "defines it (README, 'Writing a form'); rerun with QMS_DEBUG=1 to see where it stopped.",
     # argparse's own words: headings, usage errors
     "usage.prefix": "usage: ",
     "usage.positionals": "positional arguments",

@@ -276,6 +276,8 @@ MESSAGES: dict[str, str] = {
     "cli.ended_inside": "内部错误:命令运行中被其内部代码终止(SystemExit({code!r}));schemas/ 中的表单模块可能调用了 "
                         "exit()。请设置 QMS_DEBUG=1 重新运行以查看详情。",
     "cli.internal_error": "内部错误:{name}:{error}。这是 qmskit 的缺陷;请设置 QMS_DEBUG=1 重新运行查看详情,并报告此问题。",
+    "cli.form_not_built": "表单无法构建:{name}:{error}。请修改 schemas/ 中定义该表单的模块(见 README “Writing a form”);"
+                          "设置 QMS_DEBUG=1 重新运行可查看停在何处。",
     # argparse 自身的用语:标题、用法错误
     "usage.prefix": "用法:",
     "usage.positionals": "位置参数",
