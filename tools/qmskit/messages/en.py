@@ -302,7 +302,8 @@ MESSAGES: dict[str, str] = {
                         "  1  problems found (each printed as path:line:col: rule: message)\n"
                         "  2  the command could not run as asked (usage, no repository, a git error); "
                         "the message says what to do\n"
-                        "  3  internal error: a bug in qmskit (rerun with QMS_DEBUG=1 and report it); never 0",
+                        "  3  internal error: a bug in qmskit (rerun with QMS_DEBUG=1 and report it),\n"
+                        "     or a form in schemas/ that pydantic cannot build (fix it); never 0",
     "cli.expected_at_most_one": "give at most one value after it",
     "cli.expected_at_least_one": "give at least one value after it",
     "cli.expected_n": "give {n} values after it",

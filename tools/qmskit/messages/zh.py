@@ -287,7 +287,8 @@ MESSAGES: dict[str, str] = {
                         "  0  通过:未发现问题\n"
                         "  1  发现问题(每个问题一行:路径:行:列: 规则: 消息)\n"
                         "  2  命令无法按要求运行(用法错误、没有仓库、git 出错);消息会说明该怎么做\n"
-                        "  3  内部错误:qmskit 的缺陷(请设置 QMS_DEBUG=1 重新运行并报告);绝不会是 0",
+                        "  3  内部错误:qmskit 的缺陷(请设置 QMS_DEBUG=1 重新运行并报告),\n"
+                        "     或 schemas/ 中有 pydantic 无法构建的表单(请修改它);绝不会是 0",
     "cli.expected_at_most_one": "其后最多跟一个值",
     "cli.expected_at_least_one": "其后至少跟一个值",
     "cli.expected_n": "其后须跟 {n} 个值",
