@@ -650,11 +650,13 @@ def build_every_form(registry: Registry) -> None:
 def _forms_in(module: types.ModuleType) -> Iterator[type[RecordBase]]:
     """The module's forms, unbuilt: each is built when a record is first validated by it (``forms.built``).
 
-    Building all 41 was a tenth of a pull-request check in a fresh clone, which
-    validates the records of one or two. A form whose fields named a class
-    the module defines later is completed now, as a build at load did, so its
-    fields (what the load's own checks read) are the same either way; a form
-    whose types cannot be resolved fails as it did: on use, with pydantic's message.
+    What builds is the command's to say: a question such as ``qms show`` reads
+    the forms' names and fields and builds none; a check builds the forms it
+    validates; a pull-request check's base load and a remembered load build
+    every form (``build_every_form``), so that one that cannot be built stops
+    them. A form whose fields named a class the module defines later is
+    completed now, as a build at load did, so its fields (what the load's own
+    checks read) are the same either way.
     """
     for value in vars(module).values():
         if (

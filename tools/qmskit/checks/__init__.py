@@ -272,8 +272,8 @@ def check_repository(
     If it does, the forms' own problems and their JSON Schemas are left to
     the sandbox, which loads the change's forms. If it does not, the exported
     JSON Schemas and the forms are the base's: their agreement is the base's
-    own full check's to judge, and is not built again, 41 forms' schemas,
-    for a change that cannot alter it.
+    own full check's to judge, and a change that cannot alter it does not
+    build 41 JSON Schemas to learn it again.
     """
     untrusted_forms = schemas_changed is True
     issues: list[Issue] = list(repo.config_issues)
