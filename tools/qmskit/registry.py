@@ -643,8 +643,8 @@ def build_every_form(registry: Registry) -> None:
     building its JSON Schema did.
     """
     for kind in registry.kinds.values():
-        if not built(kind.model).__pydantic_complete__:
-            kind.model.model_rebuild(raise_errors=True, _parent_namespace_depth=0)
+        if not kind.model.__pydantic_complete__:
+            kind.model.model_rebuild(raise_errors=True, _parent_namespace_depth=0)  # the module's names, not ours
 
 
 def _forms_in(module: types.ModuleType) -> Iterator[type[RecordBase]]:

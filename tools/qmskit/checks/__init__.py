@@ -296,9 +296,8 @@ def check_repository(
     issues.extend(check_form_procedures(registry, set(index.documents)))
     if schemas_changed is None:
         issues.extend(_json_schemas(repo, registry))
+    if schemas_changed is not False:  # the settings files' schemas: the engine's own, trusted with a change's files
         issues.extend(check_file_schemas(repo.root, repo.cache_root))
-    elif schemas_changed:
-        issues.extend(check_file_schemas(repo.root, repo.cache_root))  # the engine's own: trusted, the change's files
     issues.extend(check_plans(repo.root, registry, index))
     issues.extend(check_unique_ids(listing, {df.doc.id: df.path for df in docs if df.doc}))
     issues.extend(check_record_folders(listing, registry))
